@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HistoryModule } from '../history/history.module';
+import { Actor } from './actor.entity';
+import { ActorLoader } from './actor.loader';
+import { ActorsResolver } from './actors.resolver';
+import { ActorsService } from './actors.service';
+import { ApiToken } from './api-token.entity';
+import { AdminBootstrap } from './admin-bootstrap';
+import { AuthGuard } from './auth.guard';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Actor, ApiToken]), HistoryModule],
+  providers: [ActorsService, ActorLoader, ActorsResolver, AdminBootstrap, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ActorsService, ActorLoader, AdminBootstrap],
+})
+export class ActorsModule {}

@@ -1,0 +1,52 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
+import { requestLoader, groupByKeys } from '../common/loaders';
+import { Actor } from './actor.entity';
+import { ActorsService } from './actors.service';
+import { ApiToken } from './api-token.entity';
+import {
+  CreateActorInput,
+  CreateActorPayload,
+  IssueTokenInput,
+  IssueTokenPayload,
+  RevokeTokenInput,
+  RevokeTokenPayload,
+} from './dto/actor.inputs';
+import { Role } from './role';
+
+@Resolver(() => Actor)
+export class ActorsResolver {
+  constructor(private readonly actorsService: ActorsService) {}
+
+  @Query(() => Actor, { nullable: true, description: 'Who the token belongs to.' })
+  @Allow(ANY_ROLE)
+  viewer(@CurrentActor() actor: Actor): Actor {
+    return actor;
+  }
+
+  @Mutation(() => CreateActorPayload)
+  @Allow(Role.ADMIN)
+  async createActor(@CurrentActor() by: Actor, @Args('input') input: CreateActorInput): Promise<CreateActorPayload> {
+    return { actor: await this.actorsService.create(by, input) };
+  }
+
+  @Mutation(() => IssueTokenPayload, { description: 'The secret is in the payload this once; only its hash is kept.' })
+  @Allow(Role.ADMIN)
+  issueToken(@CurrentActor() by: Actor, @Args('input') input: IssueTokenInput): Promise<IssueTokenPayload> {
+    return this.actorsService.issueToken(by, input.actorEmail, input.label);
+  }
+
+  @Mutation(() => RevokeTokenPayload)
+  @Allow(Role.ADMIN)
+  async revokeToken(@CurrentActor() by: Actor, @Args('input') input: RevokeTokenInput): Promise<RevokeTokenPayload> {
+    return { apiToken: await this.actorsService.revokeToken(by, Number(input.tokenId)) };
+  }
+
+  @ResolveField(() => [ApiToken], { description: "The actor's tokens; visible to the actor and to admins, empty to others." })
+  tokens(@Parent() actor: Actor, @CurrentActor() viewer: Actor, @Context() context: object): Promise<ApiToken[]> | ApiToken[] {
+    if (viewer.id !== actor.id && viewer.role !== Role.ADMIN) return [];
+    return requestLoader<number, ApiToken[]>(context, 'actor.tokens', async (ids) =>
+      groupByKeys(ids, await this.actorsService.tokensOf(ids), (token) => token.actorId),
+    ).load(actor.id);
+  }
+}

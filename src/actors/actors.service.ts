@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { EntityManager, In, Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { ConflictError, NotFoundError } from '../common/errors';
+import { TransactionRunner } from '../common/transactions';
+import { HistoryService } from '../history/history.service';
+import { Actor } from './actor.entity';
+import { ApiToken } from './api-token.entity';
+import { CreateActorInput } from './dto/actor.inputs';
+import { Role } from './role';
+
+export const hashToken = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+/** How often the last use of a token is written back: often enough to audit, rarely enough not to write on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const ADMIN_EMAIL = 'admin@looptrace.invalid';
+
+@Injectable()
+export class ActorsService {
+  constructor(
+    @InjectRepository(Actor) private readonly actors: Repository<Actor>,
+    @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
+    private readonly history: HistoryService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  byIds(ids: readonly number[]): Promise<Actor[]> {
+    return this.actors.findBy({ id: In([...ids]) });
+  }
+
+  count(): Promise<number> {
+    return this.actors.count();
+  }
+
+  async byEmail(email: string, field = 'email'): Promise<Actor> {
+    const actor = await this.actors.findOneBy({ email: email.trim().toLowerCase() });
+    if (!actor) throw new NotFoundError('actor with email', email, field);
+    return actor;
+  }
+
+  create(by: Actor | null, input: CreateActorInput): Promise<Actor> {
+    return this.tx.run((em) => this.createIn(em, by, input));
+  }
+
+  private async createIn(em: EntityManager, by: Actor | null, input: CreateActorInput): Promise<Actor> {
+    const email = input.email.trim().toLowerCase();
+    if (await em.existsBy(Actor, { email })) throw new ConflictError(`An actor with email ${email} exists already.`);
+    const now = this.clock.now();
+    const actor = em.create(Actor, {
+      name: input.name.trim(),
+      email,
+      role: input.role,
+      organization: input.organization?.trim() || null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.save(actor);
+    await this.history.record(em, {
+      type: 'actor.created',
+      recordType: 'actor',
+      recordKey: email,
+      actorId: by?.id ?? null,
+      after: { name: actor.name, email, role: actor.role, organization: actor.organization },
+    });
+    return actor;
+  }
+
+  /** Issues a new token for the actor; the secret is returned this once. */
+  issueToken(by: Actor | null, actorEmail: string, label: string): Promise<{ token: string; apiToken: ApiToken }> {
+    return this.tx.run(async (em) => {
+      const actor = await this.byEmail(actorEmail, 'input.actorEmail');
+      const secret = `lt_${randomBytes(24).toString('base64url')}`;
+      return { token: secret, apiToken: await this.storeToken(em, by, actor, secret, label.trim()) };
+    });
+  }
+
+  private async storeToken(em: EntityManager, by: Actor | null, actor: Actor, secret: string, label: string): Promise<ApiToken> {
+    const apiToken = em.create(ApiToken, {
+      actorId: actor.id,
+      label,
+      tokenHash: hashToken(secret),
+      prefix: secret.slice(0, 8),
+      createdAt: this.clock.now(),
+      lastUsedAt: null,
+      revokedAt: null,
+      revokedById: null,
+    });
+    await em.save(apiToken);
+    await this.history.record(em, {
+      type: 'token.issued',
+      recordType: 'token',
+      recordKey: `token-${apiToken.id}`,
+      actorId: by?.id ?? null,
+      after: { actorEmail: actor.email, label, prefix: apiToken.prefix },
+    });
+    return apiToken;
+  }
+
+  revokeToken(by: Actor, tokenId: number): Promise<ApiToken> {
+    return this.tx.run(async (em) => {
+      const apiToken = await em.findOneBy(ApiToken, { id: tokenId });
+      if (!apiToken) throw new NotFoundError('token', String(tokenId), 'input.tokenId');
+      if (apiToken.revokedAt) throw new ConflictError(`Token ${tokenId} was revoked already.`);
+      apiToken.revokedAt = this.clock.now();
+      apiToken.revokedById = by.id;
+      await em.save(apiToken);
+      await this.history.record(em, {
+        type: 'token.revoked',
+        recordType: 'token',
+        recordKey: `token-${apiToken.id}`,
+        actorId: by.id,
+        before: { revokedAt: null },
+        after: { revokedAt: apiToken.revokedAt.toISOString() },
+        data: { label: apiToken.label, prefix: apiToken.prefix },
+      });
+      return apiToken;
+    });
+  }
+
+  tokensOf(actorIds: readonly number[]): Promise<ApiToken[]> {
+    return this.tokens.find({ where: { actorId: In([...actorIds]) }, order: { id: 'ASC' } });
+  }
+
+  /** The actor holding this secret, or null when it is unknown or revoked. */
+  async authenticate(secret: string): Promise<Actor | null> {
+    const apiToken = await this.tokens.findOneBy({ tokenHash: hashToken(secret) });
+    if (!apiToken || apiToken.revokedAt) return null;
+    const now = this.clock.now();
+    if (!apiToken.lastUsedAt || now.getTime() - apiToken.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.tx.run((em) => em.update(ApiToken, { id: apiToken.id }, { lastUsedAt: now }));
+    }
+    return this.actors.findOneBy({ id: apiToken.actorId });
+  }
+
+  /**
+   * Makes sure an admin holding this secret exists (ADMIN_TOKEN at start-up).
+   * A token that was revoked stays revoked: start-up refuses rather than
+   * bringing a withdrawn secret back to life.
+   */
+  ensureAdminToken(secret: string): Promise<Actor> {
+    return this.tx.run(async (em) => {
+      const existing = await em.findOneBy(ApiToken, { tokenHash: hashToken(secret) });
+      if (existing) {
+        const holder = await em.findOneByOrFail(Actor, { id: existing.actorId });
+        if (existing.revokedAt) throw new Error('ADMIN_TOKEN names a token that was revoked; set a new secret.');
+        if (holder.role !== Role.ADMIN) throw new Error(`ADMIN_TOKEN belongs to ${holder.email}, who is not an admin.`);
+        return holder;
+      }
+      const admin =
+        (await em.findOneBy(Actor, { email: ADMIN_EMAIL })) ??
+        (await this.createIn(em, null, { name: 'Administrator', email: ADMIN_EMAIL, role: Role.ADMIN }));
+      await this.storeToken(em, null, admin, secret, 'ADMIN_TOKEN');
+      return admin;
+    });
+  }
+
+  /** For the command line: the actor with this email, created with the role if new. */
+  findOrCreate(input: CreateActorInput): Promise<Actor> {
+    return this.tx.run(async (em) => {
+      const existing = await em.findOneBy(Actor, { email: input.email.trim().toLowerCase() });
+      if (!existing) return this.createIn(em, null, input);
+      if (existing.role !== input.role) {
+        throw new ConflictError(`${existing.email} exists with role ${existing.role}, not ${input.role}.`);
+      }
+      return existing;
+    });
+  }
+}

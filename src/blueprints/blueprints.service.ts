@@ -1,0 +1,258 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import { Actor } from '../actors/actor.entity';
+import { Clock } from '../common/clock';
+import { diff } from '../common/diff';
+import { assertExpectedVersion, BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
+import { idFromKey } from '../common/keys';
+import { addLink, linkKey, removeLink } from '../common/links';
+import { Connection, paginate } from '../common/pagination';
+import { forUpdate, TransactionRunner } from '../common/transactions';
+import { FeedbackItem } from '../feedback/feedback-item.entity';
+import { FeedbackService } from '../feedback/feedback.service';
+import { HistoryService } from '../history/history.service';
+import { ReleasesService } from '../releases/releases.service';
+import { THEME_KEY_PREFIX, Theme } from '../themes/theme.entity';
+import { ThemesService } from '../themes/themes.service';
+import { FeedbackBlueprintLink, ThemeBlueprintLink } from './blueprint-links.entity';
+import { Blueprint } from './blueprint.entity';
+import { BlueprintPriority, DefinitionStatus, ImplementationStatus } from './blueprint.enums';
+import { BlueprintLinkInput, BlueprintsArgs, CreateBlueprintInput, UpdateBlueprintInput } from './dto/blueprint.inputs';
+
+export interface BlueprintLinkResult {
+  blueprint: Blueprint;
+  theme: Theme | null;
+  feedback: FeedbackItem | null;
+}
+
+/** Fields whose change can move the loops a blueprint answers. */
+const STAGE_FIELDS = ['definitionStatus', 'implementationStatus'];
+
+@Injectable()
+export class BlueprintsService {
+  constructor(
+    @InjectRepository(Blueprint) private readonly blueprints: Repository<Blueprint>,
+    private readonly themes: ThemesService,
+    private readonly feedback: FeedbackService,
+    private readonly releases: ReleasesService,
+    private readonly history: HistoryService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  findByName(project: string, name: string, em: EntityManager = this.blueprints.manager): Promise<Blueprint | null> {
+    return em.findOne(Blueprint, { where: { project: project.toLowerCase(), name: name.toLowerCase() }, ...forUpdate(em) });
+  }
+
+  async byName(project: string, name: string, em?: EntityManager): Promise<Blueprint> {
+    const blueprint = await this.findByName(project, name, em);
+    if (!blueprint) throw new NotFoundError('blueprint', `${project}/${name}`, 'input.name');
+    return blueprint;
+  }
+
+  byIds(ids: readonly number[], em: EntityManager = this.blueprints.manager): Promise<Blueprint[]> {
+    return ids.length ? em.findBy(Blueprint, { id: In([...ids]) }) : Promise.resolve([]);
+  }
+
+  async list(args: BlueprintsArgs): Promise<Connection<Blueprint>> {
+    const filter = args.filter;
+    const query = this.blueprints.createQueryBuilder('blueprint');
+    if (filter?.project) query.andWhere('blueprint.project = :project', { project: filter.project.toLowerCase() });
+    if (filter?.definitionStatus) query.andWhere('blueprint.definitionStatus = :definition', { definition: filter.definitionStatus });
+    if (filter?.implementationStatus) {
+      query.andWhere('blueprint.implementationStatus = :implementation', { implementation: filter.implementationStatus });
+    }
+    if (filter?.priority) query.andWhere('blueprint.priority = :priority', { priority: filter.priority });
+    if (filter?.targetRelease) {
+      const release = await this.releases.byName(filter.targetRelease, 'filter.targetRelease');
+      query.andWhere('blueprint.targetReleaseId = :releaseId', { releaseId: release.id });
+    }
+    if (filter?.themeKey) {
+      query.andWhere(
+        'blueprint.id IN (SELECT tbl.blueprint_id FROM theme_blueprint_link tbl WHERE tbl.theme_id = :themeId AND tbl.removed_at IS NULL)',
+        { themeId: idFromKey(THEME_KEY_PREFIX, filter.themeKey, 'filter.themeKey') },
+      );
+    }
+    return paginate(query, args, [
+      { path: 'blueprint.project', direction: 'ASC', value: (blueprint) => blueprint.project },
+      { path: 'blueprint.name', direction: 'ASC', value: (blueprint) => blueprint.name },
+      { path: 'blueprint.id', direction: 'ASC', value: (blueprint) => blueprint.id },
+    ]);
+  }
+
+  create(by: Actor, input: CreateBlueprintInput): Promise<Blueprint> {
+    return this.tx.run(async (em) => {
+      const project = input.project.toLowerCase();
+      const name = input.name.toLowerCase();
+      if (await this.findByName(project, name, em)) throw new ConflictError(`Blueprint ${project}/${name} exists already.`);
+      const now = this.clock.now();
+      const blueprint = em.create(Blueprint, {
+        project,
+        name,
+        title: input.title.trim(),
+        url: input.url ?? null,
+        specUrl: input.specUrl ?? null,
+        gerritTopic: input.gerritTopic?.trim() || null,
+        definitionStatus: input.definitionStatus ?? DefinitionStatus.NEW,
+        implementationStatus: input.implementationStatus ?? ImplementationStatus.UNKNOWN,
+        priority: input.priority ?? BlueprintPriority.UNDEFINED,
+        assignee: input.assignee?.trim() || null,
+        targetReleaseId: input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease', em)).id : null,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      });
+      await em.save(blueprint);
+      await this.history.record(em, {
+        type: 'blueprint.created',
+        recordType: 'blueprint',
+        recordKey: blueprint.key,
+        actorId: by.id,
+        after: {
+          title: blueprint.title,
+          definitionStatus: blueprint.definitionStatus,
+          implementationStatus: blueprint.implementationStatus,
+          priority: blueprint.priority,
+          targetRelease: input.targetRelease ?? null,
+        },
+      });
+      return blueprint;
+    });
+  }
+
+  /** A status change moves every loop the blueprint answers, in this same transaction. */
+  update(by: Actor, input: UpdateBlueprintInput): Promise<Blueprint> {
+    return this.tx.run(async (em) => {
+      const blueprint = await this.byName(input.project, input.name, em);
+      assertExpectedVersion(blueprint.key, blueprint.version, input.expectedVersion);
+      const changes: Partial<Blueprint> = {};
+      if (input.title) changes.title = input.title.trim();
+      if (input.url !== undefined) changes.url = input.url;
+      if (input.specUrl !== undefined) changes.specUrl = input.specUrl;
+      if (input.gerritTopic !== undefined) changes.gerritTopic = input.gerritTopic?.trim() || null;
+      if (input.priority) changes.priority = input.priority;
+      if (input.definitionStatus) changes.definitionStatus = input.definitionStatus;
+      if (input.implementationStatus) changes.implementationStatus = input.implementationStatus;
+      if (input.assignee !== undefined) changes.assignee = input.assignee?.trim() || null;
+      if (input.targetRelease !== undefined) {
+        changes.targetReleaseId = input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease', em)).id : null;
+      }
+      const { before, after } = diff(blueprint, changes);
+      if (Object.keys(after).length === 0) return blueprint;
+      Object.assign(blueprint, changes, { updatedAt: this.clock.now(), version: blueprint.version + 1 });
+      await em.save(blueprint);
+      await this.history.record(em, {
+        type: 'blueprint.updated',
+        recordType: 'blueprint',
+        recordKey: blueprint.key,
+        actorId: by.id,
+        before,
+        after,
+        touches: STAGE_FIELDS.some((field) => field in after) ? { blueprints: [blueprint.id] } : undefined,
+      });
+      return blueprint;
+    });
+  }
+
+  link(by: Actor, input: BlueprintLinkInput): Promise<BlueprintLinkResult> {
+    return this.tx.run(async (em) => {
+      const { blueprint, theme, feedback } = await this.linkEnds(em, input);
+      const now = this.clock.now();
+      const link = theme
+        ? await addLink(em, ThemeBlueprintLink, { themeId: theme.id, blueprintId: blueprint.id }, by.id, input.rationale, now)
+        : await addLink(em, FeedbackBlueprintLink, { feedbackId: feedback!.id, blueprintId: blueprint.id }, by.id, input.rationale, now);
+      if (!link) throw new ConflictError(`${blueprint.key} is linked to ${theme?.key ?? feedback!.key} already.`);
+      await this.recordLink(em, 'link.created', by, blueprint, theme, feedback, link.rationale);
+      return { blueprint, theme, feedback };
+    });
+  }
+
+  unlink(by: Actor, input: BlueprintLinkInput): Promise<BlueprintLinkResult> {
+    return this.tx.run(async (em) => {
+      const { blueprint, theme, feedback } = await this.linkEnds(em, input);
+      const now = this.clock.now();
+      const link = theme
+        ? await removeLink(em, ThemeBlueprintLink, { themeId: theme.id, blueprintId: blueprint.id }, by.id, input.rationale, now)
+        : await removeLink(em, FeedbackBlueprintLink, { feedbackId: feedback!.id, blueprintId: blueprint.id }, by.id, input.rationale, now);
+      if (!link) throw new NotFoundError('link between', `${blueprint.key} and ${theme?.key ?? feedback!.key}`, theme ? 'input.themeKey' : 'input.feedbackKey');
+      await this.recordLink(em, 'link.removed', by, blueprint, theme, feedback, link.removalNote);
+      return { blueprint, theme, feedback };
+    });
+  }
+
+  private async linkEnds(em: EntityManager, input: BlueprintLinkInput): Promise<BlueprintLinkResult> {
+    if (Boolean(input.themeKey) === Boolean(input.feedbackKey)) {
+      throw new BadUserInputError([
+        { field: 'input.themeKey', message: 'give either themeKey or feedbackKey' },
+        { field: 'input.feedbackKey', message: 'give either themeKey or feedbackKey' },
+      ]);
+    }
+    const blueprint = await this.byName(input.project, input.name, em);
+    const theme = input.themeKey ? await this.themes.byKey(input.themeKey, 'input.themeKey', em) : null;
+    const feedback = input.feedbackKey ? await this.feedback.byKey(input.feedbackKey, 'input.feedbackKey', em) : null;
+    if (feedback?.mergedIntoId) throw new ConflictError(`${feedback.key} was merged into FB-${feedback.mergedIntoId}; link that one.`);
+    return { blueprint, theme, feedback };
+  }
+
+  private recordLink(
+    em: EntityManager,
+    type: string,
+    by: Actor,
+    blueprint: Blueprint,
+    theme: Theme | null,
+    feedback: FeedbackItem | null,
+    rationale: string | null,
+  ) {
+    const other = theme?.key ?? feedback!.key;
+    return this.history.record(em, {
+      type,
+      recordType: 'link',
+      recordKey: linkKey(other, blueprint.key),
+      actorId: by.id,
+      data: {
+        kind: theme ? 'theme-blueprint' : 'feedback-blueprint',
+        blueprintKey: blueprint.key,
+        ...(theme ? { themeKey: theme.key } : { feedbackKey: feedback!.key }),
+        rationale,
+      },
+      touches: theme ? { themes: [theme.id] } : { feedback: [feedback!.id] },
+    });
+  }
+
+  /** Moves the duplicate's direct blueprint links to the survivor of a merge. */
+  async moveFeedbackLinks(em: EntityManager, by: Actor, duplicate: FeedbackItem, survivor: FeedbackItem): Promise<void> {
+    const now = this.clock.now();
+    const note = `merged into ${survivor.key}`;
+    const moving = await em.findBy(FeedbackBlueprintLink, { feedbackId: duplicate.id, removedAt: IsNull() });
+    for (const blueprint of await this.byIds(moving.map((link) => link.blueprintId), em)) {
+      await removeLink(em, FeedbackBlueprintLink, { feedbackId: duplicate.id, blueprintId: blueprint.id }, by.id, note, now);
+      await this.recordLink(em, 'link.removed', by, blueprint, null, duplicate, note);
+      const added = await addLink(em, FeedbackBlueprintLink, { feedbackId: survivor.id, blueprintId: blueprint.id }, by.id, `from ${duplicate.key}`, now);
+      if (added) await this.recordLink(em, 'link.created', by, blueprint, null, survivor, added.rationale);
+    }
+  }
+
+  /** Theme → blueprint links in force for these themes. */
+  themeLinks(themeIds: readonly number[], em: EntityManager = this.blueprints.manager): Promise<ThemeBlueprintLink[]> {
+    if (themeIds.length === 0) return Promise.resolve([]);
+    return em.find(ThemeBlueprintLink, { where: { themeId: In([...themeIds]), removedAt: IsNull() }, order: { id: 'ASC' } });
+  }
+
+  /** Theme → blueprint links in force for these blueprints. */
+  themeLinksOfBlueprints(blueprintIds: readonly number[], em: EntityManager = this.blueprints.manager): Promise<ThemeBlueprintLink[]> {
+    if (blueprintIds.length === 0) return Promise.resolve([]);
+    return em.find(ThemeBlueprintLink, { where: { blueprintId: In([...blueprintIds]), removedAt: IsNull() }, order: { id: 'ASC' } });
+  }
+
+  /** Direct feedback → blueprint links in force, by feedback or by blueprint. */
+  feedbackLinks(
+    by: { feedbackIds?: readonly number[]; blueprintIds?: readonly number[] },
+    em: EntityManager = this.blueprints.manager,
+  ): Promise<FeedbackBlueprintLink[]> {
+    const where = by.feedbackIds ? { feedbackId: In([...by.feedbackIds]) } : { blueprintId: In([...(by.blueprintIds ?? [])]) };
+    const ids = by.feedbackIds ?? by.blueprintIds ?? [];
+    if (ids.length === 0) return Promise.resolve([]);
+    return em.find(FeedbackBlueprintLink, { where: { ...where, removedAt: IsNull() }, order: { id: 'ASC' } });
+  }
+}

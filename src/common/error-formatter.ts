@@ -1,0 +1,68 @@
+import { Logger } from '@nestjs/common';
+import { GraphQLFormattedError } from 'graphql';
+import { ErrorCode, FieldProblem } from './errors';
+
+const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode));
+
+/** Apollo's own codes for requests that are malformed or do not fit the schema: all the client's input. */
+const CLIENT_REQUEST_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.BAD_USER_INPUT,
+  401: ErrorCode.UNAUTHENTICATED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.CONFLICT,
+};
+
+const logger = new Logger('GraphQL');
+
+/** Where graphql-js names the offending input in its messages. */
+const FIELD_IN_MESSAGE = [/ at "([^"]+)"/, /Field "([^"]+)" of required type/, /Variable "\$([^"]+)"/, /Argument "([^"]+)"/];
+
+function fieldsOf(message: string): FieldProblem[] {
+  for (const pattern of FIELD_IN_MESSAGE) {
+    const match = pattern.exec(message);
+    if (match) return [{ field: match[1], message }];
+  }
+  return [{ field: 'query', message }];
+}
+
+function publicCode(extensions: Record<string, unknown> | undefined): ErrorCode | null {
+  const code = extensions?.code;
+  if (typeof code === 'string' && PUBLIC_CODES.has(code)) return code as ErrorCode;
+  if (typeof code === 'string' && CLIENT_REQUEST_CODES.has(code)) return ErrorCode.BAD_USER_INPUT;
+  const status = (extensions?.originalError as { statusCode?: number } | undefined)?.statusCode;
+  return (status && HTTP_STATUS_CODES[status]) || null;
+}
+
+/**
+ * The last gate before an error reaches a client: every error leaves with one of
+ * the contract's codes, and nothing internal (stack, SQL, driver message) leaves
+ * at all. Unexpected errors are logged here in full and answered with a
+ * generic message.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const extensions = formatted.extensions as Record<string, unknown> | undefined;
+  const code = publicCode(extensions);
+  if (code === null || code === ErrorCode.INTERNAL_SERVER_ERROR) {
+    const original = (error as { originalError?: unknown })?.originalError ?? error;
+    logger.error(formatted.message, original instanceof Error ? original.stack : String(original));
+    return { message: 'Internal server error.', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  }
+  const { field } = extensions ?? {};
+  const fields = code === ErrorCode.BAD_USER_INPUT ? (extensions?.fields ?? fieldsOf(formatted.message)) : undefined;
+  return {
+    message: formatted.message,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code, ...(fields ? { fields } : {}), ...(field ? { field } : {}) },
+  };
+}

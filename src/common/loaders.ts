@@ -1,0 +1,37 @@
+import DataLoader from 'dataloader';
+
+const LOADERS = Symbol('loaders');
+
+type WithLoaders = { [LOADERS]?: Map<string, DataLoader<unknown, unknown>> };
+
+/**
+ * A DataLoader that lives as long as the request whose GraphQL context holds
+ * it: the first use creates it, every field resolver of the request shares it.
+ */
+export function requestLoader<K, V>(
+  context: object,
+  name: string,
+  batch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>,
+): DataLoader<K, V> {
+  const holder = context as WithLoaders;
+  holder[LOADERS] ??= new Map();
+  let loader = holder[LOADERS].get(name);
+  if (!loader) {
+    loader = new DataLoader<K, V>(batch, { maxBatchSize: 500 }) as DataLoader<unknown, unknown>;
+    holder[LOADERS].set(name, loader);
+  }
+  return loader as DataLoader<K, V>;
+}
+
+/** Orders rows to match the keys a DataLoader asked for; missing ones come back as null. */
+export function byKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): Array<V | null> {
+  const map = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => map.get(key) ?? null);
+}
+
+/** Groups rows under the keys a DataLoader asked for; a key without rows gets an empty list. */
+export function groupByKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
+  const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
+  rows.forEach((row) => groups.get(keyOf(row))?.push(row));
+  return keys.map((key) => groups.get(key) ?? []);
+}

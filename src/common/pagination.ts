@@ -1,0 +1,176 @@
+import { Type } from '@nestjs/common';
+import { ArgsType, Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { BadUserInputError } from './errors';
+
+export enum OrderDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+
+registerEnumType(OrderDirection, { name: 'OrderDirection' });
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `How many to return: ${DEFAULT_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}.` })
+  @IsOptional()
+  @Min(0)
+  @Max(100000)
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  after?: string | null;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** The GraphQL type of a Relay cursor connection of T: `edges { cursor node }`, `nodes`, `pageInfo`, `totalCount`. */
+export function ConnectionType<T>(node: Type<T>, name = node.name): Type<Connection<T>> {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field()
+    cursor: string;
+
+    @Field(() => node)
+    node: T;
+  }
+
+  @ObjectType(`${name}Connection`, { isAbstract: true })
+  abstract class ConnectionClass {
+    @Field(() => [EdgeType])
+    edges: EdgeType[];
+
+    @Field(() => [node])
+    nodes: T[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+
+    @Field(() => Int, { description: 'How many match, on every page.' })
+    totalCount: number;
+  }
+  return ConnectionClass as Type<Connection<T>>;
+}
+
+/** One key of a keyset ordering. The last key of every ordering is the unique id, so that the order is total. */
+export interface SortKey<T> {
+  /** alias.property, as the query builder knows it. */
+  path: string;
+  direction: 'ASC' | 'DESC';
+  value: (row: T) => number | string | Date;
+}
+
+type CursorValue = number | string | { d: string };
+
+function encodeCursor(values: Array<number | string | Date>): string {
+  const plain: CursorValue[] = values.map((value) => (value instanceof Date ? { d: value.toISOString() } : value));
+  return Buffer.from(JSON.stringify(plain)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, length: number): Array<number | string | Date> {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorValue[];
+    if (!Array.isArray(values) || values.length !== length) throw new Error('wrong length');
+    return values.map((value) => {
+      if (typeof value === 'number' || typeof value === 'string') return value;
+      if (value && typeof value.d === 'string' && !Number.isNaN(Date.parse(value.d))) return new Date(value.d);
+      throw new Error('bad value');
+    });
+  } catch {
+    throw BadUserInputError.field('after', 'is not a cursor of this list; pass the endCursor of the previous page');
+  }
+}
+
+export function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0) throw BadUserInputError.field('first', 'must be zero or more');
+  return Math.min(first, MAX_PAGE_SIZE);
+}
+
+/**
+ * Builds a connection from a filtered query with keyset pagination: the
+ * cursor carries the sort values of the last row, so a page costs the same
+ * however deep it lies, and rows added meanwhile neither repeat nor vanish.
+ */
+export async function paginate<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  page: PageArgs,
+  sort: SortKey<T>[],
+): Promise<Connection<T>> {
+  const limit = pageSize(page.first);
+  const totalCount = await query.clone().getCount();
+  const rowsQuery = query.clone();
+  if (page.after) {
+    const values = decodeCursor(page.after, sort.length);
+    rowsQuery.andWhere(
+      new Brackets((outer) => {
+        sort.forEach((key, index) => {
+          outer.orWhere(
+            new Brackets((inner) => {
+              sort.slice(0, index).forEach((earlier, j) => inner.andWhere(`${earlier.path} = :cursor${j}`));
+              inner.andWhere(`${key.path} ${key.direction === 'ASC' ? '>' : '<'} :cursor${index}`);
+            }),
+          );
+        });
+      }),
+      Object.fromEntries(values.map((value, index) => [`cursor${index}`, value])),
+    );
+  }
+  sort.forEach((key, index) =>
+    index === 0 ? rowsQuery.orderBy(key.path, key.direction) : rowsQuery.addOrderBy(key.path, key.direction),
+  );
+  const rows = limit === 0 ? [] : await rowsQuery.limit(limit + 1).getMany();
+  const nodes = rows.slice(0, limit);
+  const edges = nodes.map((node) => ({ node, cursor: encodeCursor(sort.map((key) => key.value(node))) }));
+  return {
+    edges,
+    nodes,
+    totalCount,
+    pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
+
+/** A connection over a list already in memory (short lists: a loop's themes, a blueprint's outcomes). */
+export function connectionOf<T>(all: T[], page: PageArgs, idOf: (node: T) => number): Connection<T> {
+  const limit = pageSize(page.first);
+  let start = 0;
+  if (page.after) {
+    const [afterId] = decodeCursor(page.after, 1);
+    start = all.findIndex((node) => idOf(node) === afterId) + 1;
+    if (start === 0) throw BadUserInputError.field('after', 'is not a cursor of this list; pass the endCursor of the previous page');
+  }
+  const nodes = all.slice(start, start + limit);
+  const edges = nodes.map((node) => ({ node, cursor: encodeCursor([idOf(node)]) }));
+  return {
+    edges,
+    nodes,
+    totalCount: all.length,
+    pageInfo: { hasNextPage: start + limit < all.length, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}

@@ -1,0 +1,83 @@
+import { resolve } from 'node:path';
+
+export type DatabaseConfig =
+  | { engine: 'sqlite'; path: string }
+  | { engine: 'postgres'; url: string };
+
+export interface LooptraceConfig {
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  /** When set, start-up ensures an admin actor holding this token exists. */
+  adminToken: string | null;
+  /** Log every SQL statement (for debugging). */
+  logSql: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
+    super(`Invalid configuration: ${setting} ${reason}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function readPort(env: Env): number {
+  const raw = env.PORT?.trim();
+  if (!raw) return 3000;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new ConfigError('PORT', `must be a whole number from 1 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function readDatabase(env: Env): DatabaseConfig {
+  const url = env.DATABASE_URL?.trim();
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+    }
+    try {
+      new URL(url);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid URL');
+    }
+    return { engine: 'postgres', url };
+  }
+  const path = env.DATABASE_PATH?.trim() || './data/looptrace.sqlite';
+  return { engine: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+}
+
+function readAdminToken(env: Env): string | null {
+  const token = env.ADMIN_TOKEN;
+  if (token === undefined || token === '') return null;
+  if (token.trim() !== token || token.length < 16) {
+    throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters with no surrounding spaces');
+  }
+  return token;
+}
+
+function readBoolean(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+}
+
+/** Builds the one configuration object from the environment; a bad setting throws a ConfigError naming it. */
+export function loadConfig(env: Env = process.env): LooptraceConfig {
+  return {
+    host: env.HOST?.trim() || '0.0.0.0',
+    port: readPort(env),
+    database: readDatabase(env),
+    adminToken: readAdminToken(env),
+    logSql: readBoolean(env, 'LOG_SQL'),
+  };
+}
+
+export const CONFIG = Symbol('LooptraceConfig');

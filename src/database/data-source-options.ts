@@ -1,0 +1,35 @@
+import type Database from 'better-sqlite3';
+import { DataSourceOptions, Logger } from 'typeorm';
+import { DatabaseConfig } from '../config/config';
+import { MIGRATIONS } from './migrations';
+import { SnakeNamingStrategy } from './naming.strategy';
+
+/** How long a writer waits for another process's lock before giving up (the CLI beside a running service). */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+function prepareSqlite(db: Database.Database): void {
+  db.pragma('synchronous = NORMAL');
+}
+
+/** The data-source options for the configured engine; entities are added by the modules that own them. */
+export function dataSourceOptions(database: DatabaseConfig, logger?: Logger): DataSourceOptions {
+  const common = {
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each' as const,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    logger,
+    logging: logger ? ('all' as const) : false,
+  };
+  if (database.engine === 'postgres') {
+    return { ...common, type: 'postgres', url: database.url };
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: database.path,
+    enableWAL: true,
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+    prepareDatabase: prepareSqlite,
+  };
+}

@@ -1,0 +1,44 @@
+import { QueryRunner, TableColumnOptions, TableForeignKeyOptions, TableIndexOptions } from 'typeorm';
+
+/** Column builders for migrations, so that one migration runs on SQLite and PostgreSQL alike. */
+export class SchemaHelpers {
+  constructor(private readonly queryRunner: QueryRunner) {}
+
+  private get isPostgres(): boolean {
+    return this.queryRunner.connection.driver.options.type === 'postgres';
+  }
+
+  id(): TableColumnOptions {
+    return { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
+  }
+
+  integer(name: string, options: Partial<TableColumnOptions> = {}): TableColumnOptions {
+    return { name, type: 'integer', ...options };
+  }
+
+  string(name: string, options: Partial<TableColumnOptions> = {}): TableColumnOptions {
+    return { name, type: 'varchar', ...options };
+  }
+
+  text(name: string, options: Partial<TableColumnOptions> = {}): TableColumnOptions {
+    return { name, type: 'text', ...options };
+  }
+
+  timestamp(name: string, options: Partial<TableColumnOptions> = {}): TableColumnOptions {
+    return { name, type: this.isPostgres ? 'timestamptz' : 'datetime', ...options };
+  }
+
+  foreignKey(column: string, referencedTable: string, onDelete: 'RESTRICT' | 'CASCADE' = 'RESTRICT'): TableForeignKeyOptions {
+    return { columnNames: [column], referencedTableName: referencedTable, referencedColumnNames: ['id'], onDelete };
+  }
+
+  index(table: string, columns: string[], options: Partial<TableIndexOptions> = {}): TableIndexOptions {
+    const suffix = options.isUnique ? 'uq' : 'idx';
+    return { name: `${table}_${columns.join('_')}_${suffix}`, columnNames: columns, ...options };
+  }
+
+  /** Unique among the rows still in force (not removed): two live links between the same records cannot exist. */
+  uniqueWhileActive(table: string, columns: string[]): TableIndexOptions {
+    return this.index(table, columns, { isUnique: true, where: 'removed_at IS NULL', name: `${table}_${columns.join('_')}_active_uq` });
+  }
+}

@@ -1,0 +1,39 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import { Logger } from 'typeorm';
+
+/**
+ * TypeORM's logger: counts every statement (the N+1 tests read the count)
+ * and, when LOG_SQL is on, prints them. Errors are logged server-side only.
+ */
+export class SqlLogger implements Logger {
+  private readonly logger = new NestLogger('SQL');
+  statements = 0;
+
+  constructor(private readonly verbose: boolean) {}
+
+  logQuery(query: string, parameters?: unknown[]): void {
+    this.statements += 1;
+    if (this.verbose) this.logger.debug(`${query}${parameters?.length ? ` -- ${JSON.stringify(parameters)}` : ''}`);
+  }
+
+  logQueryError(error: string | Error, query: string): void {
+    this.logger.error(`${error instanceof Error ? error.message : error} in: ${query}`);
+  }
+
+  logQuerySlow(time: number, query: string): void {
+    this.logger.warn(`slow (${time} ms): ${query}`);
+  }
+
+  logSchemaBuild(message: string): void {
+    if (this.verbose) this.logger.debug(message);
+  }
+
+  logMigration(message: string): void {
+    this.logger.log(message);
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn(String(message));
+    else if (this.verbose) this.logger.log(String(message));
+  }
+}

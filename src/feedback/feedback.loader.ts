@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { byKeys, requestLoader } from '../common/loaders';
+import { FeedbackItem } from './feedback-item.entity';
+import { FeedbackService } from './feedback.service';
+
+/** Loads feedback items and their projects and tags, batched per request. */
+@Injectable()
+export class FeedbackLoader {
+  constructor(private readonly feedback: FeedbackService) {}
+
+  load(context: object, id: number | null): Promise<FeedbackItem | null> {
+    if (id === null) return Promise.resolve(null);
+    return requestLoader<number, FeedbackItem | null>(context, 'feedback', async (ids) =>
+      byKeys(ids, await this.feedback.byIds(ids), (item) => item.id),
+    ).load(id);
+  }
+
+  facets(context: object, id: number): Promise<{ projects: string[]; tags: string[] }> {
+    return requestLoader<number, { projects: string[]; tags: string[] }>(context, 'feedback.facets', (ids) =>
+      this.feedback.facets(ids),
+    ).load(id);
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActorsModule } from '../actors/actors.module';
+import { HistoryModule } from '../history/history.module';
+import { FeedbackProject, FeedbackTag } from './feedback-facet.entity';
+import { FeedbackItem } from './feedback-item.entity';
+import { FeedbackVote } from './feedback-vote.entity';
+import { FeedbackLoader } from './feedback.loader';
+import { FeedbackResolver } from './feedback.resolver';
+import { FeedbackService } from './feedback.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([FeedbackItem, FeedbackVote, FeedbackProject, FeedbackTag]), ActorsModule, HistoryModule],
+  providers: [FeedbackService, FeedbackLoader, FeedbackResolver],
+  exports: [FeedbackService, FeedbackLoader],
+})
+export class FeedbackModule {}

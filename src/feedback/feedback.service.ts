@@ -1,0 +1,306 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { Actor } from '../actors/actor.entity';
+import { Role } from '../actors/role';
+import { Clock } from '../common/clock';
+import { diff } from '../common/diff';
+import { assertExpectedVersion, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
+import { idFromKey } from '../common/keys';
+import { groupByKeys } from '../common/loaders';
+import { Connection, OrderDirection, PageArgs, paginate, SortKey } from '../common/pagination';
+import { forUpdate, TransactionRunner } from '../common/transactions';
+import { HistoryService } from '../history/history.service';
+import { FeedbackFilter, FeedbackItemsArgs, FeedbackOrder, FeedbackOrderField, SubmitFeedbackInput, UpdateFeedbackInput } from './dto/feedback.inputs';
+import { FeedbackProject, FeedbackTag } from './feedback-facet.entity';
+import { FEEDBACK_KEY_PREFIX, FeedbackItem } from './feedback-item.entity';
+import { FeedbackVote } from './feedback-vote.entity';
+import { LoopStage } from './feedback.enums';
+
+/** The loop state columns, written by the stage projector and the closure rules in loops/. */
+export type LoopState = Partial<
+  Pick<
+    FeedbackItem,
+    | 'stage'
+    | 'stageEnteredAt'
+    | 'completedInReleaseId'
+    | 'resolution'
+    | 'resolutionNote'
+    | 'closedAt'
+    | 'closedById'
+    | 'verdict'
+    | 'verdictNote'
+    | 'verifiedAt'
+    | 'mergedIntoId'
+  >
+>;
+
+const ORDER_PATHS: Record<FeedbackOrderField, SortKey<FeedbackItem>> = {
+  [FeedbackOrderField.CREATED_AT]: { path: 'feedback.createdAt', direction: 'DESC', value: (item) => item.createdAt },
+  [FeedbackOrderField.VOTES]: { path: 'feedback.voteCount', direction: 'DESC', value: (item) => item.voteCount },
+  [FeedbackOrderField.STAGE_ENTERED_AT]: { path: 'feedback.stageEnteredAt', direction: 'DESC', value: (item) => item.stageEnteredAt },
+  [FeedbackOrderField.LAST_EVENT_AT]: { path: 'feedback.lastEventAt', direction: 'DESC', value: (item) => item.lastEventAt },
+};
+
+/** The keyset ordering for a field and direction; the id breaks ties. */
+export function feedbackOrder(field: FeedbackOrderField, direction: OrderDirection): SortKey<FeedbackItem>[] {
+  return [
+    { ...ORDER_PATHS[field], direction },
+    { path: 'feedback.id', direction, value: (item) => item.id },
+  ];
+}
+
+@Injectable()
+export class FeedbackService {
+  constructor(
+    @InjectRepository(FeedbackItem) private readonly items: Repository<FeedbackItem>,
+    @InjectRepository(FeedbackVote) private readonly votes: Repository<FeedbackVote>,
+    @InjectRepository(FeedbackProject) private readonly projects: Repository<FeedbackProject>,
+    @InjectRepository(FeedbackTag) private readonly tags: Repository<FeedbackTag>,
+    private readonly history: HistoryService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  async findByKey(key: string, field = 'key', em: EntityManager = this.items.manager): Promise<FeedbackItem | null> {
+    return em.findOne(FeedbackItem, { where: { id: idFromKey(FEEDBACK_KEY_PREFIX, key, field) }, ...forUpdate(em) });
+  }
+
+  /** The item named by the key, locked for the transaction on engines with row locks. */
+  async byKey(key: string, field = 'key', em?: EntityManager): Promise<FeedbackItem> {
+    const item = await this.findByKey(key, field, em);
+    if (!item) throw new NotFoundError('feedback', key, field);
+    return item;
+  }
+
+  byIds(ids: readonly number[], em: EntityManager = this.items.manager): Promise<FeedbackItem[]> {
+    return ids.length ? em.findBy(FeedbackItem, { id: In([...ids]) }) : Promise.resolve([]);
+  }
+
+  /** A query over feedback items with the filters every list of items and loops shares. */
+  filtered(filter: FeedbackFilter | null | undefined): SelectQueryBuilder<FeedbackItem> {
+    const query = this.items.createQueryBuilder('feedback');
+    if (filter?.origin) query.andWhere('feedback.origin = :origin', { origin: filter.origin });
+    if (filter?.stage) query.andWhere('feedback.stage = :stage', { stage: filter.stage });
+    if (filter?.organization) query.andWhere('feedback.organization = :organization', { organization: filter.organization });
+    if (filter?.project) {
+      query.andWhere('feedback.id IN (SELECT fp.feedback_id FROM feedback_project fp WHERE fp.project = :project)', {
+        project: filter.project.toLowerCase(),
+      });
+    }
+    if (filter?.tag) {
+      query.andWhere('feedback.id IN (SELECT ft.feedback_id FROM feedback_tag ft WHERE ft.tag = :tag)', {
+        tag: filter.tag.trim().replace(/^#+/, '').toLowerCase(),
+      });
+    }
+    if (filter?.submitterEmail) {
+      query.andWhere('feedback.submitterId IN (SELECT a.id FROM actor a WHERE a.email = :email)', {
+        email: filter.submitterEmail.trim().toLowerCase(),
+      });
+    }
+    return query;
+  }
+
+  list(args: FeedbackItemsArgs): Promise<Connection<FeedbackItem>> {
+    return this.page(this.filtered(args.filter), args, args.orderBy);
+  }
+
+  /** A page of items in the requested order (newest first by default). */
+  page(query: SelectQueryBuilder<FeedbackItem>, page: PageArgs, orderBy?: FeedbackOrder | null): Promise<Connection<FeedbackItem>> {
+    const order = orderBy ?? { field: FeedbackOrderField.CREATED_AT, direction: OrderDirection.DESC };
+    return paginate(query, page, feedbackOrder(order.field, order.direction));
+  }
+
+  submit(by: Actor, input: SubmitFeedbackInput): Promise<FeedbackItem> {
+    return this.tx.run(async (em) => {
+      const now = this.clock.now();
+      const item = em.create(FeedbackItem, {
+        title: input.title.trim(),
+        body: input.body ?? '',
+        origin: input.origin,
+        submitterId: by.id,
+        organization: input.organization?.trim() || by.organization,
+        releaseInUse: input.releaseInUse?.trim() || null,
+        sourceUrl: input.sourceUrl ?? null,
+        sourceLine: null,
+        voteCount: 0,
+        triagedAt: null,
+        triagedById: null,
+        triageNote: null,
+        mergedIntoId: null,
+        stage: LoopStage.REQUESTED,
+        stageEnteredAt: now,
+        completedInReleaseId: null,
+        lastEventAt: now,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      });
+      await em.save(item);
+      await this.replaceFacets(em, item.id, input.projects ?? [], input.tags ?? []);
+      await this.history.record(em, {
+        type: 'feedback.submitted',
+        recordType: 'feedback',
+        recordKey: item.key,
+        actorId: by.id,
+        after: { title: item.title, origin: item.origin, projects: input.projects ?? [], tags: input.tags ?? [] },
+        touches: { feedback: [item.id] },
+      });
+      return item;
+    });
+  }
+
+  /** Submitters may edit their own feedback while its loop is open; product managers may edit any. */
+  update(by: Actor, input: UpdateFeedbackInput): Promise<FeedbackItem> {
+    return this.tx.run(async (em) => {
+      const item = await this.byKey(input.key, 'input.key', em);
+      const manages = by.role === Role.PRODUCT_MANAGER || by.role === Role.ADMIN;
+      if (!manages && item.submitterId !== by.id) throw new ForbiddenError(`${item.key} is not yours to edit.`);
+      if (!manages && item.stage === LoopStage.CLOSED) throw new ForbiddenError(`${item.key} is closed; only open feedback can be edited.`);
+      assertExpectedVersion(item.key, item.version, input.expectedVersion);
+      const changes: Partial<FeedbackItem> = {};
+      if (input.title) changes.title = input.title.trim();
+      if (input.body !== undefined && input.body !== null) changes.body = input.body;
+      if (input.origin) changes.origin = input.origin;
+      if (input.organization !== undefined) changes.organization = input.organization?.trim() || null;
+      if (input.releaseInUse !== undefined) changes.releaseInUse = input.releaseInUse?.trim() || null;
+      if (input.sourceUrl !== undefined) changes.sourceUrl = input.sourceUrl;
+      const { before, after } = diff(item, changes);
+      const [facets] = await this.facetsOf(em, [item.id]);
+      if (input.projects && JSON.stringify(input.projects) !== JSON.stringify(facets.projects)) {
+        before.projects = facets.projects;
+        after.projects = input.projects;
+      }
+      if (input.tags && JSON.stringify(input.tags) !== JSON.stringify(facets.tags)) {
+        before.tags = facets.tags;
+        after.tags = input.tags;
+      }
+      if (Object.keys(after).length === 0) return item;
+      Object.assign(item, changes, { updatedAt: this.clock.now(), version: item.version + 1 });
+      await em.save(item);
+      await this.replaceFacets(em, item.id, input.projects ?? facets.projects, input.tags ?? facets.tags);
+      await this.history.record(em, {
+        type: 'feedback.updated',
+        recordType: 'feedback',
+        recordKey: item.key,
+        actorId: by.id,
+        before,
+        after,
+        touches: { feedback: [item.id] },
+      });
+      return item;
+    });
+  }
+
+  vote(by: Actor, key: string): Promise<FeedbackItem> {
+    return this.tx.run(async (em) => {
+      const item = await this.byKey(key, 'input.key', em);
+      if (item.mergedIntoId) {
+        throw new ConflictError(`${item.key} was merged into ${FEEDBACK_KEY_PREFIX}${item.mergedIntoId}; vote for that one.`);
+      }
+      if (item.submitterId === by.id) throw new ConflictError(`You submitted ${item.key}; your request counts already.`);
+      if (await em.existsBy(FeedbackVote, { feedbackId: item.id, actorId: by.id })) {
+        throw new ConflictError(`You voted for ${item.key} already.`);
+      }
+      await em.insert(FeedbackVote, { feedbackId: item.id, actorId: by.id, createdAt: this.clock.now(), mergedFromId: null });
+      await this.recountVotes(em, item);
+      await this.history.record(em, {
+        type: 'feedback.voted',
+        recordType: 'feedback',
+        recordKey: item.key,
+        actorId: by.id,
+        before: { voteCount: item.voteCount - 1 },
+        after: { voteCount: item.voteCount },
+        touches: { feedback: [item.id] },
+      });
+      return item;
+    });
+  }
+
+  triage(by: Actor, key: string, note: string | null | undefined): Promise<FeedbackItem> {
+    return this.tx.run(async (em) => {
+      const item = await this.byKey(key, 'input.key', em);
+      if (item.stage === LoopStage.CLOSED) throw new ConflictError(`${item.key} is closed; reopen it to triage it again.`);
+      if (item.triagedAt) throw new ConflictError(`${item.key} was triaged already, on ${item.triagedAt.toISOString()}.`);
+      const now = this.clock.now();
+      Object.assign(item, { triagedAt: now, triagedById: by.id, triageNote: note?.trim() || null, updatedAt: now, version: item.version + 1 });
+      await em.save(item);
+      await this.history.record(em, {
+        type: 'loop.triaged',
+        recordType: 'feedback',
+        recordKey: item.key,
+        actorId: by.id,
+        before: { triagedAt: null },
+        after: { triagedAt: now.toISOString() },
+        data: { note: item.triageNote },
+        touches: { feedback: [item.id] },
+      });
+      return item;
+    });
+  }
+
+  /** Writes loop state columns; only the stage projector and the closure rules of loops/ call it. */
+  async saveLoopState(em: EntityManager, item: FeedbackItem, state: LoopState): Promise<void> {
+    Object.assign(item, state, { updatedAt: this.clock.now(), version: item.version + 1 });
+    await em.update(FeedbackItem, { id: item.id }, { ...state, updatedAt: item.updatedAt, version: item.version });
+  }
+
+  /** Records that something happened to these loops, for the stall watch. */
+  async touchLoops(em: EntityManager, ids: number[], at: Date): Promise<void> {
+    if (ids.length) await em.update(FeedbackItem, { id: In(ids) }, { lastEventAt: at });
+  }
+
+  /**
+   * Gives the survivor of a merge the duplicate's voices: its voters and its
+   * submitter, each once, and never the survivor's own submitter. The
+   * duplicate's votes stay where they were, as history.
+   */
+  async moveVotes(em: EntityManager, duplicate: FeedbackItem, survivor: FeedbackItem): Promise<number[]> {
+    const voters = await em.findBy(FeedbackVote, { feedbackId: duplicate.id });
+    const already = new Set((await em.findBy(FeedbackVote, { feedbackId: survivor.id })).map((vote) => vote.actorId));
+    already.add(survivor.submitterId);
+    const moving = [...new Set([duplicate.submitterId, ...voters.map((vote) => vote.actorId)])].filter((id) => !already.has(id));
+    const now = this.clock.now();
+    for (const actorId of moving) {
+      await em.insert(FeedbackVote, { feedbackId: survivor.id, actorId, createdAt: now, mergedFromId: duplicate.id });
+    }
+    await this.recountVotes(em, survivor);
+    return moving;
+  }
+
+  private async recountVotes(em: EntityManager, item: FeedbackItem): Promise<void> {
+    item.voteCount = await em.countBy(FeedbackVote, { feedbackId: item.id });
+    await em.update(FeedbackItem, { id: item.id }, { voteCount: item.voteCount });
+  }
+
+  private async replaceFacets(em: EntityManager, feedbackId: number, projects: string[], tags: string[]): Promise<void> {
+    await em.delete(FeedbackProject, { feedbackId });
+    await em.delete(FeedbackTag, { feedbackId });
+    if (projects.length) await em.insert(FeedbackProject, projects.map((project) => ({ feedbackId, project })));
+    if (tags.length) await em.insert(FeedbackTag, tags.map((tag) => ({ feedbackId, tag })));
+  }
+
+  /** Projects and tags of each item, in the order of the ids. */
+  async facetsOf(em: EntityManager, ids: readonly number[]): Promise<Array<{ projects: string[]; tags: string[] }>> {
+    const [projects, tags] = await Promise.all([
+      em.find(FeedbackProject, { where: { feedbackId: In([...ids]) }, order: { project: 'ASC' } }),
+      em.find(FeedbackTag, { where: { feedbackId: In([...ids]) }, order: { tag: 'ASC' } }),
+    ]);
+    const projectsById = groupByKeys(ids, projects, (row) => row.feedbackId);
+    const tagsById = groupByKeys(ids, tags, (row) => row.feedbackId);
+    return ids.map((_id, index) => ({
+      projects: projectsById[index].map((row) => row.project),
+      tags: tagsById[index].map((row) => row.tag),
+    }));
+  }
+
+  facets(ids: readonly number[]) {
+    return this.facetsOf(this.items.manager, ids);
+  }
+
+  /** Which of these items the actor voted for. */
+  async votedBy(actorId: number, ids: readonly number[]): Promise<Set<number>> {
+    const rows = await this.votes.findBy({ actorId, feedbackId: In([...ids]) });
+    return new Set(rows.map((row) => row.feedbackId));
+  }
+}

@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActorsModule } from '../actors/actors.module';
+import { BlueprintsModule } from '../blueprints/blueprints.module';
+import { FeedbackModule } from '../feedback/feedback.module';
+import { HistoryModule } from '../history/history.module';
+import { OutcomesModule } from '../releases/outcomes.module';
+import { ReleasesModule } from '../releases/releases.module';
+import { ThemesModule } from '../themes/themes.module';
+import { LoopBlueprint } from './loop-blueprint.entity';
+import { LoopFactsService } from './loop-facts.service';
+import {
+  BlueprintRequestsResolver,
+  FeedbackLoopResolver,
+  LoopClosureResolver,
+  LoopEventResolver,
+  LoopsResolver,
+  LoopThemeResolver,
+  ReleaseLoopsResolver,
+  ThemeLoopsResolver,
+} from './loops.resolver';
+import { LoopsService } from './loops.service';
+import { StageProjector } from './stage-projector';
+
+/** The loop itself: the stage projector, closure and merge, the trace and the loop lists. It reads every other part. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([LoopBlueprint]),
+    ActorsModule,
+    FeedbackModule,
+    ThemesModule,
+    BlueprintsModule,
+    ReleasesModule,
+    OutcomesModule,
+    HistoryModule,
+  ],
+  providers: [
+    LoopFactsService,
+    StageProjector,
+    LoopsService,
+    LoopsResolver,
+    LoopThemeResolver,
+    LoopClosureResolver,
+    LoopEventResolver,
+    FeedbackLoopResolver,
+    ThemeLoopsResolver,
+    BlueprintRequestsResolver,
+    ReleaseLoopsResolver,
+  ],
+  exports: [LoopsService],
+})
+export class LoopsModule {}

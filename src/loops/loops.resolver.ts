@@ -1,0 +1,264 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Actor } from '../actors/actor.entity';
+import { ActorLoader } from '../actors/actor.loader';
+import { Blueprint } from '../blueprints/blueprint.entity';
+import { Role } from '../actors/role';
+import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
+import { requestLoader } from '../common/loaders';
+import { Connection, ConnectionType, PageArgs } from '../common/pagination';
+import { FeedbackItem } from '../feedback/feedback-item.entity';
+import { LoopStage } from '../feedback/feedback.enums';
+import { FeedbackService } from '../feedback/feedback.service';
+import { FeedbackLoader } from '../feedback/feedback.loader';
+import { HistoryService } from '../history/history.service';
+import { LoopEvent } from '../history/loop-event.entity';
+import { Release } from '../releases/release.entity';
+import { ReleaseLoader } from '../releases/release.loader';
+import { Theme } from '../themes/theme.entity';
+import { ThemeLoader } from '../themes/theme.loader';
+import { CloseLoopInput, LoopsArgs, MergeFeedbackInput, ReopenLoopInput, VerifyClosureInput } from './dto/loop.inputs';
+import { LoopFactsService, LoopRecord } from './loop-facts.service';
+import { LoopsService } from './loops.service';
+import {
+  AnsweringBlueprint,
+  Loop,
+  LoopClosure,
+  LoopPayload,
+  LoopProject,
+  LoopStageSpan,
+  LoopStageTime,
+  LoopTheme,
+  LoopVerification,
+  MergeFeedbackPayload,
+} from './models/loop.model';
+import { counts, deriveStage, firstDelivery } from './stage';
+import { stageSpans, timeInStages } from './stage-time';
+
+export const LoopConnection = ConnectionType(Loop);
+export const LoopEventConnection = ConnectionType(LoopEvent);
+
+const toLoops = (connection: Connection<FeedbackItem>): Connection<Loop> => ({
+  ...connection,
+  nodes: connection.nodes.map((item) => new Loop(item)),
+  edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: new Loop(edge.node) })),
+});
+
+@Resolver(() => Loop)
+export class LoopsResolver {
+  constructor(
+    private readonly loopsService: LoopsService,
+    private readonly feedbackService: FeedbackService,
+    private readonly factsService: LoopFactsService,
+    private readonly historyService: HistoryService,
+    private readonly feedbackLoader: FeedbackLoader,
+    private readonly themeLoader: ThemeLoader,
+    private readonly releaseLoader: ReleaseLoader,
+    private readonly actorLoader: ActorLoader,
+  ) {}
+
+  @Query(() => Loop, { nullable: true, description: "The trace of one feedback item's loop." })
+  @Allow(ANY_ROLE)
+  async loop(@Args('key') key: string): Promise<Loop | null> {
+    const item = await this.feedbackService.findByKey(key);
+    return item ? new Loop(item) : null;
+  }
+
+  @Query(() => LoopConnection)
+  @Allow(ANY_ROLE)
+  async loops(@Args() args: LoopsArgs): Promise<Connection<Loop>> {
+    return toLoops(await this.loopsService.list(args));
+  }
+
+  @Mutation(() => LoopPayload, { description: 'Close a loop with a resolution and a note for the requester.' })
+  @Allow(Role.PRODUCT_MANAGER)
+  async closeLoop(@CurrentActor() by: Actor, @Args('input') input: CloseLoopInput): Promise<LoopPayload> {
+    return { loop: new Loop(await this.loopsService.close(by, input)) };
+  }
+
+  @Mutation(() => LoopPayload, { description: 'The submitter confirms the closure, or disputes it, which reopens the loop.' })
+  @Allow(ANY_ROLE)
+  async verifyClosure(@CurrentActor() by: Actor, @Args('input') input: VerifyClosureInput): Promise<LoopPayload> {
+    return { loop: new Loop(await this.loopsService.verify(by, input.key, input.verdict, input.note)) };
+  }
+
+  @Mutation(() => LoopPayload)
+  @Allow(Role.PRODUCT_MANAGER)
+  async reopenLoop(@CurrentActor() by: Actor, @Args('input') input: ReopenLoopInput): Promise<LoopPayload> {
+    return { loop: new Loop(await this.loopsService.reopen(by, input.key, input.note)) };
+  }
+
+  @Mutation(() => MergeFeedbackPayload, { description: 'Merge a duplicate into its survivor: votes and links move, the duplicate closes as DUPLICATE.' })
+  @Allow(Role.PRODUCT_MANAGER)
+  mergeFeedback(@CurrentActor() by: Actor, @Args('input') input: MergeFeedbackInput): Promise<MergeFeedbackPayload> {
+    return this.loopsService.merge(by, input);
+  }
+
+  private record(loop: Loop, context: object): Promise<LoopRecord> {
+    return requestLoader<FeedbackItem, LoopRecord>(context, 'loop.record', async (items) => {
+      const records = await this.factsService.loadFor([...items]);
+      return items.map((item) => records.get(item.id)!);
+    }).load(loop.item);
+  }
+
+  @ResolveField(() => FeedbackItem, { description: 'The request itself.' })
+  feedback(@Parent() loop: Loop): FeedbackItem {
+    return loop.item;
+  }
+
+  @ResolveField(() => [LoopTheme], { description: 'The themes it is linked to (each with its parents through Theme.ancestors).' })
+  async themes(@Parent() loop: Loop, @Context() context: object): Promise<LoopTheme[]> {
+    const { themeLinks } = await this.record(loop, context);
+    const themes = await Promise.all(themeLinks.map((link) => this.themeLoader.load(context, link.themeId)));
+    return themeLinks.map((link, index) => ({ theme: themes[index]!, rationale: link.rationale, linkedAt: link.linkedAt, linkedById: link.linkedById }));
+  }
+
+  @ResolveField(() => [AnsweringBlueprint], { description: 'Every blueprint that answers it, directly or through a theme.' })
+  async blueprints(@Parent() loop: Loop, @Context() context: object): Promise<AnsweringBlueprint[]> {
+    const { routes } = await this.record(loop, context);
+    return Promise.all(
+      routes.map(async (route) => ({
+        blueprint: route.blueprint,
+        direct: route.direct,
+        viaThemes: await this.themeLoader.loadMany(context, route.viaThemeIds),
+        outcomes: route.outcomes,
+        counts: counts(route.fact),
+        delivered: firstDelivery(route.fact) !== null,
+      })),
+    );
+  }
+
+  @ResolveField(() => [LoopProject], { description: 'The answering blueprints, per project.' })
+  async projects(@Parent() loop: Loop, @Context() context: object): Promise<LoopProject[]> {
+    const answering = await this.blueprints(loop, context);
+    const projects = [...new Set(answering.map((answer) => answer.blueprint.project))].sort();
+    return projects.map((project) => {
+      const blueprints = answering.filter((answer) => answer.blueprint.project === project);
+      const counted = blueprints.filter((answer) => answer.counts);
+      return { project, blueprints, delivered: counted.length > 0 && counted.every((answer) => answer.delivered) };
+    });
+  }
+
+  @ResolveField(() => [String], { description: 'What it waits on now, such as "nova blueprint X not started, target Pike".' })
+  async waitingOn(@Parent() loop: Loop, @Context() context: object): Promise<string[]> {
+    return deriveStage((await this.record(loop, context)).facts).waitingOn;
+  }
+
+  @ResolveField(() => [LoopStageTime], { description: 'Time spent in each stage it has been in, in the order first entered.' })
+  async stages(@Parent() loop: Loop, @Context() context: object): Promise<LoopStageTime[]> {
+    return timeInStages(await this.stageHistory(loop, context));
+  }
+
+  @ResolveField(() => [LoopStageSpan], { description: 'Each stay in a stage, oldest first.' })
+  async stageHistory(@Parent() loop: Loop, @Context() context: object): Promise<LoopStageSpan[]> {
+    const changes = await requestLoader(context, 'loop.stageChanges', async (ids: readonly number[]) => {
+      const all = await this.historyService.stageChanges([...ids]);
+      return ids.map((id) => all.filter((change) => change.feedbackId === id));
+    }).load(loop.item.id);
+    return stageSpans(loop.item.createdAt, changes.map((change) => ({ at: change.occurredAt, stage: change.after.stage as LoopStage })), new Date());
+  }
+
+  @ResolveField(() => LoopEventConnection, { description: 'Everything that happened to this loop, oldest first.' })
+  timeline(@Parent() loop: Loop, @Args() page: PageArgs): Promise<Connection<LoopEvent>> {
+    return this.historyService.timeline(loop.item.id, page);
+  }
+
+  @ResolveField(() => LoopClosure, { nullable: true })
+  closure(@Parent() loop: Loop): LoopClosure | null {
+    const { resolution, resolutionNote, closedAt, closedById } = loop.item;
+    return resolution && closedAt ? { resolution, note: resolutionNote, closedAt, closedById } : null;
+  }
+
+  @ResolveField(() => LoopVerification, { nullable: true })
+  verification(@Parent() loop: Loop): LoopVerification | null {
+    const { verdict, verdictNote, verifiedAt, submitterId } = loop.item;
+    return verdict && verifiedAt ? { verdict, note: verdictNote, verifiedAt, verifiedById: submitterId } : null;
+  }
+
+  @ResolveField(() => FeedbackItem, { nullable: true, description: 'For a merged duplicate: the survivor, where its loop goes on.' })
+  duplicateOf(@Parent() loop: Loop, @Context() context: object): Promise<FeedbackItem | null> {
+    return this.feedbackLoader.load(context, loop.item.mergedIntoId);
+  }
+
+  @ResolveField(() => Release, { nullable: true, description: 'The release whose delivery completed it, once every blueprint is delivered.' })
+  completedIn(@Parent() loop: Loop, @Context() context: object): Promise<Release | null> {
+    return this.releaseLoader.load(context, loop.item.completedInReleaseId);
+  }
+
+  @ResolveField(() => Boolean)
+  open(@Parent() loop: Loop): boolean {
+    return loop.item.stage !== LoopStage.CLOSED;
+  }
+}
+
+@Resolver(() => LoopTheme)
+export class LoopThemeResolver {
+  constructor(private readonly actorLoader: ActorLoader) {}
+
+  @ResolveField(() => Actor)
+  linkedBy(@Parent() link: LoopTheme, @Context() context: object): Promise<Actor | null> {
+    return this.actorLoader.load(context, link.linkedById);
+  }
+}
+
+@Resolver(() => LoopClosure)
+export class LoopClosureResolver {
+  constructor(private readonly actorLoader: ActorLoader) {}
+
+  @ResolveField(() => Actor, { nullable: true })
+  closedBy(@Parent() closure: LoopClosure, @Context() context: object): Promise<Actor | null> {
+    return this.actorLoader.load(context, closure.closedById);
+  }
+}
+
+@Resolver(() => LoopEvent)
+export class LoopEventResolver {
+  constructor(private readonly actorLoader: ActorLoader) {}
+
+  @ResolveField(() => Actor, { nullable: true, description: 'Who did it; null for the service itself.' })
+  actor(@Parent() event: LoopEvent, @Context() context: object): Promise<Actor | null> {
+    return this.actorLoader.load(context, event.actorId);
+  }
+}
+
+/** The reverse directions: from a request, a theme, a blueprint or a release to its loops. */
+@Resolver(() => FeedbackItem)
+export class FeedbackLoopResolver {
+  @ResolveField(() => Loop, { description: 'The loop this request started.' })
+  loop(@Parent() item: FeedbackItem): Loop {
+    return new Loop(item);
+  }
+}
+
+@Resolver(() => Theme)
+export class ThemeLoopsResolver {
+  constructor(private readonly loopsService: LoopsService) {}
+
+  @ResolveField(() => LoopConnection, { description: 'The loops linked to this theme or to one of its sub-themes.' })
+  async loops(@Parent() theme: Theme, @Args() page: PageArgs): Promise<Connection<Loop>> {
+    return toLoops(await this.loopsService.ofTheme(theme.id, page));
+  }
+}
+
+@Resolver(() => Blueprint)
+export class BlueprintRequestsResolver {
+  constructor(private readonly loopsService: LoopsService) {}
+
+  @ResolveField(() => LoopConnection, {
+    description: 'Who asked for this work: the loops it answers, directly or through a theme. Work with no requester is velocity without a loop.',
+  })
+  async requests(@Parent() blueprint: Blueprint, @Args() page: PageArgs): Promise<Connection<Loop>> {
+    return toLoops(await this.loopsService.requestsOf(blueprint.id, page));
+  }
+}
+
+@Resolver(() => Release)
+export class ReleaseLoopsResolver {
+  constructor(private readonly loopsService: LoopsService) {}
+
+  @ResolveField(() => LoopConnection, {
+    description: 'The loops this release completed: every blueprint answering them delivered, the last one in this release.',
+  })
+  async closedLoops(@Parent() release: Release, @Args() page: PageArgs): Promise<Connection<Loop>> {
+    return toLoops(await this.loopsService.closedBy(release.id, page));
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { BlueprintsService } from '../blueprints/blueprints.service';
+import { Clock } from '../common/clock';
+import { LoopStage } from '../feedback/feedback.enums';
+import { FeedbackService } from '../feedback/feedback.service';
+import { EventDraft, HistoryService, Touches } from '../history/history.service';
+import { LoopEvent } from '../history/loop-event.entity';
+import { ThemesService } from '../themes/themes.service';
+import { LoopBlueprint } from './loop-blueprint.entity';
+import { LoopFactsService, LoopRecord } from './loop-facts.service';
+import { deriveStage } from './stage';
+
+/** Loops recomputed per round; bounds memory when one blueprint answers thousands of loops. */
+const CHUNK = 500;
+
+/**
+ * Keeps every loop's stored stage equal to what the stage engine derives from
+ * its facts. It handles each event as it is recorded, inside the transaction
+ * of the change: it finds the loops the change may have moved, files the
+ * event in their timelines, recomputes them, and records loop.stage_changed
+ * (and loop.released) where the stage moved.
+ */
+@Injectable()
+export class StageProjector implements OnModuleInit {
+  constructor(
+    private readonly history: HistoryService,
+    private readonly facts: LoopFactsService,
+    private readonly feedback: FeedbackService,
+    private readonly themes: ThemesService,
+    private readonly blueprints: BlueprintsService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.history.onRecorded((em, event, draft) => this.handle(em, event, draft));
+  }
+
+  private async handle(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<void> {
+    if (!draft.touches) return;
+    const loopIds = draft.derived ? (draft.touches.feedback ?? []) : await this.affectedLoops(em, draft.touches);
+    if (loopIds.length === 0) return;
+    await this.history.attachToLoops(em, event.id, loopIds);
+    await this.feedback.touchLoops(em, loopIds, event.occurredAt);
+    if (!draft.derived) await this.project(em, loopIds, event);
+  }
+
+  /** The loops whose facts include any of these records. */
+  async affectedLoops(em: EntityManager, touches: Touches): Promise<number[]> {
+    const loops = new Set(touches.feedback ?? []);
+    const themeIds = [...(touches.themes ?? [])];
+    if (touches.blueprints?.length) {
+      (await this.blueprints.feedbackLinks({ blueprintIds: touches.blueprints }, em)).forEach((link) => loops.add(link.feedbackId));
+      (await this.blueprints.themeLinksOfBlueprints(touches.blueprints, em)).forEach((link) => themeIds.push(link.themeId));
+    }
+    if (themeIds.length) {
+      const above = await this.themes.withAncestors(themeIds, em);
+      (await this.themes.feedbackLinkedTo(above, em)).forEach((id) => loops.add(id));
+    }
+    return [...loops].sort((a, b) => a - b);
+  }
+
+  /** Recomputes these loops and stores what moved. */
+  async project(em: EntityManager, loopIds: number[], cause: LoopEvent | null): Promise<void> {
+    for (let start = 0; start < loopIds.length; start += CHUNK) {
+      const chunk = loopIds.slice(start, start + CHUNK);
+      const records = await this.facts.load(chunk, em);
+      await this.storeAnswers(em, chunk, records);
+      for (const record of records.values()) await this.store(em, record, cause);
+    }
+  }
+
+  private async store(em: EntityManager, record: LoopRecord, cause: LoopEvent | null): Promise<void> {
+    const { item } = record;
+    const derived = deriveStage(record.facts);
+    if (derived.stage === item.stage && derived.completedInReleaseId === item.completedInReleaseId) return;
+    const from = item.stage;
+    const movedAt = cause?.occurredAt ?? this.clock.now();
+    await this.feedback.saveLoopState(em, item, {
+      stage: derived.stage,
+      stageEnteredAt: derived.stage === from ? item.stageEnteredAt : movedAt,
+      completedInReleaseId: derived.completedInReleaseId,
+    });
+    if (derived.stage === from) return;
+    const moved = {
+      recordType: 'feedback',
+      recordKey: item.key,
+      actorId: cause?.actorId ?? null,
+      data: { cause: cause ? { id: cause.id, type: cause.type, recordKey: cause.recordKey } : null },
+      touches: { feedback: [item.id] },
+      derived: true,
+    };
+    await this.history.record(em, { ...moved, type: 'loop.stage_changed', before: { stage: from }, after: { stage: derived.stage } });
+    if (derived.stage === LoopStage.RELEASED) {
+      await this.history.record(em, { ...moved, type: 'loop.released', after: { completedInReleaseId: derived.completedInReleaseId } });
+    }
+  }
+
+  /** Brings the stored answer relation (loop_blueprint) of these loops in line with their records. */
+  private async storeAnswers(em: EntityManager, loopIds: number[], records: Map<number, LoopRecord>): Promise<void> {
+    const stored = await em.findBy(LoopBlueprint, { feedbackId: In(loopIds) });
+    const key = (row: LoopBlueprint) => `${row.feedbackId}:${row.blueprintId}`;
+    const wanted = [...records.values()].flatMap((record) =>
+      record.routes.map((route) => ({ feedbackId: record.item.id, blueprintId: route.blueprint.id })),
+    );
+    const wantedKeys = new Set(wanted.map(key));
+    const storedKeys = new Set(stored.map(key));
+    for (const row of stored.filter((row) => !wantedKeys.has(key(row)))) await em.delete(LoopBlueprint, row);
+    const added = wanted.filter((row) => !storedKeys.has(key(row)));
+    for (let start = 0; start < added.length; start += CHUNK) await em.insert(LoopBlueprint, added.slice(start, start + CHUNK));
+  }
+}

@@ -1,0 +1,68 @@
+import { Args, Context, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Actor } from '../actors/actor.entity';
+import { ActorLoader } from '../actors/actor.loader';
+import { Role } from '../actors/role';
+import { Blueprint } from '../blueprints/blueprint.entity';
+import { BlueprintLoader } from '../blueprints/blueprint.loader';
+import { Allow, CurrentActor } from '../common/access';
+import { groupByKeys, requestLoader } from '../common/loaders';
+import { RecordReleaseOutcomeInput, RecordReleaseOutcomePayload } from './dto/outcome.inputs';
+import { ReleaseOutcome } from './release-outcome.entity';
+import { Release } from './release.entity';
+import { ReleaseLoader } from './release.loader';
+import { OutcomesService } from './outcomes.service';
+
+@Resolver(() => ReleaseOutcome)
+export class OutcomesResolver {
+  constructor(
+    private readonly outcomesService: OutcomesService,
+    private readonly blueprintLoader: BlueprintLoader,
+    private readonly releaseLoader: ReleaseLoader,
+    private readonly actorLoader: ActorLoader,
+  ) {}
+
+  @Mutation(() => RecordReleaseOutcomePayload, { description: 'What a release did for a blueprint; moves the loops it answers.' })
+  @Allow(Role.PRODUCT_MANAGER)
+  async recordReleaseOutcome(@CurrentActor() by: Actor, @Args('input') input: RecordReleaseOutcomeInput): Promise<RecordReleaseOutcomePayload> {
+    return { outcome: await this.outcomesService.record(by, input) };
+  }
+
+  @ResolveField(() => Blueprint)
+  blueprint(@Parent() outcome: ReleaseOutcome, @Context() context: object): Promise<Blueprint | null> {
+    return this.blueprintLoader.load(context, outcome.blueprintId);
+  }
+
+  @ResolveField(() => Release)
+  release(@Parent() outcome: ReleaseOutcome, @Context() context: object): Promise<Release | null> {
+    return this.releaseLoader.load(context, outcome.releaseId);
+  }
+
+  @ResolveField(() => Actor, { description: 'Who recorded it last.' })
+  recordedBy(@Parent() outcome: ReleaseOutcome, @Context() context: object): Promise<Actor | null> {
+    return this.actorLoader.load(context, outcome.recordedById);
+  }
+}
+
+@Resolver(() => Blueprint)
+export class BlueprintOutcomesResolver {
+  constructor(private readonly outcomesService: OutcomesService) {}
+
+  @ResolveField(() => [ReleaseOutcome], { description: 'What each release did for it.' })
+  outcomes(@Parent() blueprint: Blueprint, @Context() context: object): Promise<ReleaseOutcome[]> {
+    return requestLoader<number, ReleaseOutcome[]>(context, 'blueprint.outcomes', async (ids) =>
+      groupByKeys(ids, await this.outcomesService.ofBlueprints(ids), (outcome) => outcome.blueprintId),
+    ).load(blueprint.id);
+  }
+}
+
+@Resolver(() => Release)
+export class ReleaseOutcomesResolver {
+  constructor(private readonly outcomesService: OutcomesService) {}
+
+  @ResolveField(() => [ReleaseOutcome], { description: 'What this release did for each blueprint.' })
+  outcomes(@Parent() release: Release, @Context() context: object): Promise<ReleaseOutcome[]> {
+    return requestLoader<number, ReleaseOutcome[]>(context, 'release.outcomes', async (ids) =>
+      groupByKeys(ids, await this.outcomesService.ofReleases(ids), (outcome) => outcome.releaseId),
+    ).load(release.id);
+  }
+}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { Actor } from '../actors/actor.entity';
+import { Clock } from '../common/clock';
+import { assertExpectedVersion, ConflictError, NotFoundError } from '../common/errors';
+import { Connection, PageArgs, paginate } from '../common/pagination';
+import { TransactionRunner } from '../common/transactions';
+import { HistoryService } from '../history/history.service';
+import { diff } from '../common/diff';
+import { CreateReleaseInput, UpdateReleaseInput } from './dto/release.inputs';
+import { Release } from './release.entity';
+import { ReleaseState } from './release.enums';
+
+@Injectable()
+export class ReleasesService {
+  constructor(
+    @InjectRepository(Release) private readonly releases: Repository<Release>,
+    private readonly history: HistoryService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  byIds(ids: readonly number[], em: EntityManager = this.releases.manager): Promise<Release[]> {
+    return ids.length ? em.findBy(Release, { id: In([...ids]) }) : Promise.resolve([]);
+  }
+
+  /** Release names are matched without regard to case: "liberty" in a spec URL is Liberty. */
+  findByName(name: string, em: EntityManager = this.releases.manager): Promise<Release | null> {
+    return em.createQueryBuilder(Release, 'release').where('LOWER(release.name) = LOWER(:name)', { name: name.trim() }).getOne();
+  }
+
+  async byName(name: string, field: string, em?: EntityManager): Promise<Release> {
+    const release = await this.findByName(name, em);
+    if (!release) throw new NotFoundError('release', name, field);
+    return release;
+  }
+
+  list(page: PageArgs): Promise<Connection<Release>> {
+    return paginate(this.releases.createQueryBuilder('release'), page, [
+      { path: 'release.sequence', direction: 'ASC', value: (release) => release.sequence },
+      { path: 'release.id', direction: 'ASC', value: (release) => release.id },
+    ]);
+  }
+
+  create(by: Actor, input: CreateReleaseInput): Promise<Release> {
+    return this.tx.run(async (em) => {
+      await this.assertNameFree(em, input.name, 'input.name');
+      const now = this.clock.now();
+      const last = await em.createQueryBuilder(Release, 'release').select('MAX(release.sequence)', 'max').getRawOne<{ max: number | null }>();
+      const release = em.create(Release, {
+        name: input.name.trim(),
+        state: input.state ?? ReleaseState.PLANNED,
+        startsOn: input.startsOn ?? null,
+        releasedOn: input.releasedOn ?? null,
+        sequence: input.sequence ?? (last?.max ?? 0) + 1,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      });
+      await em.save(release);
+      await this.history.record(em, {
+        type: 'release.created',
+        recordType: 'release',
+        recordKey: release.name,
+        actorId: by.id,
+        after: { name: release.name, state: release.state, startsOn: release.startsOn, releasedOn: release.releasedOn, sequence: release.sequence },
+      });
+      return release;
+    });
+  }
+
+  update(by: Actor, input: UpdateReleaseInput): Promise<Release> {
+    return this.tx.run(async (em) => {
+      const release = await this.byName(input.name, 'input.name', em);
+      assertExpectedVersion(`Release ${release.name}`, release.version, input.expectedVersion);
+      if (input.rename && input.rename.toLowerCase() !== release.name.toLowerCase()) {
+        await this.assertNameFree(em, input.rename, 'input.rename');
+      }
+      const changes: Partial<Release> = {};
+      if (input.rename) changes.name = input.rename.trim();
+      if (input.state) changes.state = input.state;
+      if (input.startsOn !== undefined) changes.startsOn = input.startsOn;
+      if (input.releasedOn !== undefined) changes.releasedOn = input.releasedOn;
+      if (input.sequence !== undefined && input.sequence !== null) changes.sequence = input.sequence;
+      const { before, after } = diff(release, changes);
+      if (Object.keys(after).length === 0) return release;
+      Object.assign(release, changes, { updatedAt: this.clock.now(), version: release.version + 1 });
+      await em.save(release);
+      await this.history.record(em, { type: 'release.updated', recordType: 'release', recordKey: release.name, actorId: by.id, before, after });
+      return release;
+    });
+  }
+
+  private async assertNameFree(em: EntityManager, name: string, field: string): Promise<void> {
+    const clash = await this.findByName(name, em);
+    if (clash) throw new ConflictError(`A release named ${clash.name} exists already (${field}).`);
+  }
+}

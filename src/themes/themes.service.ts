@@ -1,0 +1,267 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import { Actor } from '../actors/actor.entity';
+import { ActorsService } from '../actors/actors.service';
+import { Role } from '../actors/role';
+import { Clock } from '../common/clock';
+import { diff } from '../common/diff';
+import { assertExpectedVersion, BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
+import { idFromKey } from '../common/keys';
+import { addLink, linkKey, removeLink } from '../common/links';
+import { Connection, paginate } from '../common/pagination';
+import { forUpdate, TransactionRunner } from '../common/transactions';
+import { FeedbackItem } from '../feedback/feedback-item.entity';
+import { FeedbackService } from '../feedback/feedback.service';
+import { HistoryService } from '../history/history.service';
+import { ReleasesService } from '../releases/releases.service';
+import { CreateThemeInput, FeedbackThemeLinkInput, ThemesArgs, UpdateThemeInput } from './dto/theme.inputs';
+import { FeedbackThemeLink } from './feedback-theme-link.entity';
+import { Theme, THEME_KEY_PREFIX } from './theme.entity';
+import { THEME_KIND_RANK, ThemeKind, ThemeStatus } from './theme.enums';
+
+/** The tree is at most this deep, because a parent is always of a broader kind. */
+const MAX_DEPTH = Object.keys(THEME_KIND_RANK).length;
+
+@Injectable()
+export class ThemesService {
+  constructor(
+    @InjectRepository(Theme) private readonly themes: Repository<Theme>,
+    @InjectRepository(FeedbackThemeLink) private readonly links: Repository<FeedbackThemeLink>,
+    private readonly feedback: FeedbackService,
+    private readonly releases: ReleasesService,
+    private readonly actors: ActorsService,
+    private readonly history: HistoryService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  findByKey(key: string, field = 'key', em: EntityManager = this.themes.manager): Promise<Theme | null> {
+    return em.findOne(Theme, { where: { id: idFromKey(THEME_KEY_PREFIX, key, field) }, ...forUpdate(em) });
+  }
+
+  async byKey(key: string, field: string, em?: EntityManager): Promise<Theme> {
+    const theme = await this.findByKey(key, field, em);
+    if (!theme) throw new NotFoundError('theme', key, field);
+    return theme;
+  }
+
+  byIds(ids: readonly number[], em: EntityManager = this.themes.manager): Promise<Theme[]> {
+    return ids.length ? em.findBy(Theme, { id: In([...ids]) }) : Promise.resolve([]);
+  }
+
+  childrenOf(ids: readonly number[]): Promise<Theme[]> {
+    return this.themes.find({ where: { parentId: In([...ids]) }, order: { id: 'ASC' } });
+  }
+
+  async list(args: ThemesArgs): Promise<Connection<Theme>> {
+    const filter = args.filter;
+    const query = this.themes.createQueryBuilder('theme');
+    if (filter?.kind) query.andWhere('theme.kind = :kind', { kind: filter.kind });
+    if (filter?.status) query.andWhere('theme.status = :status', { status: filter.status });
+    if (filter?.rootsOnly) query.andWhere('theme.parentId IS NULL');
+    if (filter?.parentKey) {
+      query.andWhere('theme.parentId = :parentId', { parentId: idFromKey(THEME_KEY_PREFIX, filter.parentKey, 'filter.parentKey') });
+    }
+    if (filter?.targetRelease) {
+      const release = await this.releases.byName(filter.targetRelease, 'filter.targetRelease');
+      query.andWhere('theme.targetReleaseId = :releaseId', { releaseId: release.id });
+    }
+    if (filter?.ownerEmail) {
+      const owner = await this.actors.byEmail(filter.ownerEmail, 'filter.ownerEmail');
+      query.andWhere('theme.ownerId = :ownerId', { ownerId: owner.id });
+    }
+    return paginate(query, args, [{ path: 'theme.id', direction: 'ASC', value: (theme) => theme.id }]);
+  }
+
+  create(by: Actor, input: CreateThemeInput): Promise<Theme> {
+    return this.tx.run(async (em) => {
+      const parent = input.parentKey ? await this.byKey(input.parentKey, 'input.parentKey', em) : null;
+      if (parent) this.assertParentFits(parent, input.kind, 'input.parentKey');
+      const now = this.clock.now();
+      const theme = em.create(Theme, {
+        title: input.title.trim(),
+        description: input.description?.trim() || null,
+        kind: input.kind,
+        parentId: parent?.id ?? null,
+        status: input.status ?? ThemeStatus.ACCEPTED,
+        ownerId: input.ownerEmail ? (await this.productManager(input.ownerEmail)).id : by.id,
+        targetReleaseId: input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease', em)).id : null,
+        specUrl: input.specUrl ?? null,
+        gerritTopic: input.gerritTopic?.trim() || null,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      });
+      await em.save(theme);
+      await this.history.record(em, {
+        type: 'theme.created',
+        recordType: 'theme',
+        recordKey: theme.key,
+        actorId: by.id,
+        after: { title: theme.title, kind: theme.kind, parentKey: parent?.key ?? null, status: theme.status },
+      });
+      return theme;
+    });
+  }
+
+  update(by: Actor, input: UpdateThemeInput): Promise<Theme> {
+    return this.tx.run(async (em) => {
+      const theme = await this.byKey(input.key, 'input.key', em);
+      assertExpectedVersion(theme.key, theme.version, input.expectedVersion);
+      const changes: Partial<Theme> = {};
+      if (input.title) changes.title = input.title.trim();
+      if (input.description !== undefined) changes.description = input.description?.trim() || null;
+      if (input.kind) changes.kind = input.kind;
+      if (input.status) changes.status = input.status;
+      if (input.specUrl !== undefined) changes.specUrl = input.specUrl;
+      if (input.gerritTopic !== undefined) changes.gerritTopic = input.gerritTopic?.trim() || null;
+      if (input.ownerEmail) changes.ownerId = (await this.productManager(input.ownerEmail)).id;
+      if (input.targetRelease !== undefined) {
+        changes.targetReleaseId = input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease', em)).id : null;
+      }
+      if (input.parentKey && input.detachFromParent) {
+        throw BadUserInputError.field('input.detachFromParent', 'cannot be given with parentKey');
+      }
+      if (input.detachFromParent) changes.parentId = null;
+      const kind = changes.kind ?? theme.kind;
+      const parent = input.parentKey ? await this.byKey(input.parentKey, 'input.parentKey', em) : null;
+      if (parent) {
+        this.assertParentFits(parent, kind, 'input.parentKey');
+        changes.parentId = parent.id;
+      } else if (changes.kind && theme.parentId && !changes.hasOwnProperty('parentId')) {
+        const [current] = await this.byIds([theme.parentId], em);
+        this.assertParentFits(current, kind, 'input.kind');
+      }
+      if (changes.kind) {
+        const children = await em.findBy(Theme, { parentId: theme.id });
+        const misfit = children.find((child) => THEME_KIND_RANK[child.kind] <= THEME_KIND_RANK[kind]);
+        if (misfit) throw BadUserInputError.field('input.kind', `${misfit.key} (${misfit.kind}) sits under it, so it must stay broader than ${misfit.kind}`);
+      }
+      const { before, after } = diff(theme, changes);
+      if (Object.keys(after).length === 0) return theme;
+      const oldParentId = theme.parentId;
+      Object.assign(theme, changes, { updatedAt: this.clock.now(), version: theme.version + 1 });
+      await em.save(theme);
+      const movedInTree = 'parentId' in after;
+      await this.history.record(em, {
+        type: 'theme.updated',
+        recordType: 'theme',
+        recordKey: theme.key,
+        actorId: by.id,
+        before,
+        after,
+        touches: movedInTree ? { themes: [theme.id, ...(oldParentId ? [oldParentId] : [])] } : undefined,
+      });
+      return theme;
+    });
+  }
+
+  linkFeedback(by: Actor, input: FeedbackThemeLinkInput): Promise<{ feedback: FeedbackItem; theme: Theme }> {
+    return this.tx.run(async (em) => {
+      const item = await this.feedback.byKey(input.feedbackKey, 'input.feedbackKey', em);
+      const theme = await this.byKey(input.themeKey, 'input.themeKey', em);
+      if (item.mergedIntoId) throw new ConflictError(`${item.key} was merged into FB-${item.mergedIntoId}; link that one.`);
+      const link = await addLink(em, FeedbackThemeLink, { feedbackId: item.id, themeId: theme.id }, by.id, input.rationale, this.clock.now());
+      if (!link) throw new ConflictError(`${item.key} is linked to ${theme.key} already.`);
+      await this.recordLink(em, 'link.created', by, item, theme, link.rationale);
+      return { feedback: item, theme };
+    });
+  }
+
+  unlinkFeedback(by: Actor, input: FeedbackThemeLinkInput): Promise<{ feedback: FeedbackItem; theme: Theme }> {
+    return this.tx.run(async (em) => {
+      const item = await this.feedback.byKey(input.feedbackKey, 'input.feedbackKey', em);
+      const theme = await this.byKey(input.themeKey, 'input.themeKey', em);
+      const link = await removeLink(em, FeedbackThemeLink, { feedbackId: item.id, themeId: theme.id }, by.id, input.rationale, this.clock.now());
+      if (!link) throw new NotFoundError('link between', `${item.key} and ${theme.key}`, 'input.themeKey');
+      await this.recordLink(em, 'link.removed', by, item, theme, link.removalNote);
+      return { feedback: item, theme };
+    });
+  }
+
+  /** Moves the duplicate's theme links to the survivor of a merge (the duplicate keeps them as removed links). */
+  async moveFeedbackLinks(em: EntityManager, by: Actor, duplicate: FeedbackItem, survivor: FeedbackItem): Promise<void> {
+    const now = this.clock.now();
+    const note = `merged into ${survivor.key}`;
+    const moving = await em.findBy(FeedbackThemeLink, { feedbackId: duplicate.id, removedAt: IsNull() });
+    const themes = await this.byIds(moving.map((link) => link.themeId), em);
+    for (const theme of themes) {
+      await removeLink(em, FeedbackThemeLink, { feedbackId: duplicate.id, themeId: theme.id }, by.id, note, now);
+      await this.recordLink(em, 'link.removed', by, duplicate, theme, note);
+      const added = await addLink(em, FeedbackThemeLink, { feedbackId: survivor.id, themeId: theme.id }, by.id, `from ${duplicate.key}`, now);
+      if (added) await this.recordLink(em, 'link.created', by, survivor, theme, added.rationale);
+    }
+  }
+
+  private recordLink(em: EntityManager, type: string, by: Actor, item: FeedbackItem, theme: Theme, rationale: string | null) {
+    return this.history.record(em, {
+      type,
+      recordType: 'link',
+      recordKey: linkKey(item.key, theme.key),
+      actorId: by.id,
+      data: { kind: 'feedback-theme', feedbackKey: item.key, themeKey: theme.key, rationale },
+      touches: { feedback: [item.id] },
+    });
+  }
+
+  /** Theme links in force of each feedback item. */
+  activeLinksOf(feedbackIds: readonly number[], em: EntityManager = this.themes.manager): Promise<FeedbackThemeLink[]> {
+    if (feedbackIds.length === 0) return Promise.resolve([]);
+    return em.find(FeedbackThemeLink, { where: { feedbackId: In([...feedbackIds]), removedAt: IsNull() }, order: { id: 'ASC' } });
+  }
+
+  /** Feedback items linked (in force) to any of these themes. */
+  async feedbackLinkedTo(themeIds: readonly number[], em: EntityManager = this.themes.manager): Promise<number[]> {
+    if (themeIds.length === 0) return [];
+    const links = await em.find(FeedbackThemeLink, { where: { themeId: In([...themeIds]), removedAt: IsNull() } });
+    return [...new Set(links.map((link) => link.feedbackId))];
+  }
+
+  /**
+   * Each theme with everything under it: root id → ids of the root and its
+   * descendants. One query per level of the shallow tree.
+   */
+  async subtrees(rootIds: readonly number[], em: EntityManager = this.themes.manager): Promise<Map<number, number[]>> {
+    const subtrees = new Map(rootIds.map((id) => [id, [id]]));
+    let frontier = new Map(rootIds.map((id) => [id, [id]]));
+    for (let depth = 0; depth < MAX_DEPTH && frontier.size > 0; depth++) {
+      const children = await em.find(Theme, { select: { id: true, parentId: true }, where: { parentId: In([...frontier.keys()]) } });
+      const next = new Map<number, number[]>();
+      for (const child of children) {
+        for (const root of frontier.get(child.parentId!) ?? []) {
+          subtrees.get(root)!.push(child.id);
+          next.set(child.id, [...(next.get(child.id) ?? []), root]);
+        }
+      }
+      frontier = next;
+    }
+    return subtrees;
+  }
+
+  /** The themes and every theme above them. */
+  async withAncestors(themeIds: readonly number[], em: EntityManager = this.themes.manager): Promise<number[]> {
+    const found = new Set(themeIds);
+    let frontier = [...themeIds];
+    for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
+      const rows = await em.find(Theme, { select: { id: true, parentId: true }, where: { id: In(frontier) } });
+      frontier = rows.map((row) => row.parentId).filter((id): id is number => id !== null && !found.has(id));
+      frontier.forEach((id) => found.add(id));
+    }
+    return [...found];
+  }
+
+  private assertParentFits(parent: Theme, kind: ThemeKind, field: string): void {
+    if (THEME_KIND_RANK[parent.kind] >= THEME_KIND_RANK[kind]) {
+      throw BadUserInputError.field(field, `${parent.key} is a ${parent.kind}; a ${kind} can only sit under a broader kind`);
+    }
+  }
+
+  private async productManager(email: string): Promise<Actor> {
+    const owner = await this.actors.byEmail(email, 'input.ownerEmail');
+    if (owner.role !== Role.PRODUCT_MANAGER && owner.role !== Role.ADMIN) {
+      throw BadUserInputError.field('input.ownerEmail', `${owner.email} is ${owner.role}, not a product manager`);
+    }
+    return owner;
+  }
+}
