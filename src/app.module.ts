@@ -1,8 +1,9 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { formatError } from './common/error-formatter';
+import { ErrorPassThroughFilter } from './common/exception.filter';
 import { InputValidationPipe } from './common/validation.pipe';
 import { LooptraceConfig, loadConfig } from './config/config';
 import { CoreModule } from './core.module';
@@ -28,7 +29,10 @@ export class AppModule {
           formatError,
         }),
       ],
-      providers: [{ provide: APP_PIPE, useClass: InputValidationPipe }],
+      providers: [
+        { provide: APP_PIPE, useClass: InputValidationPipe },
+        { provide: APP_FILTER, useClass: ErrorPassThroughFilter },
+      ],
     };
   }
 }

@@ -164,7 +164,7 @@ export class BlueprintsService {
         : await addLink(em, FeedbackBlueprintLink, { feedbackId: feedback!.id, blueprintId: blueprint.id }, by.id, input.rationale, now);
       if (!link) throw new ConflictError(`${blueprint.key} is linked to ${theme?.key ?? feedback!.key} already.`);
       await this.recordLink(em, 'link.created', by, blueprint, theme, feedback, link.rationale);
-      return { blueprint, theme, feedback };
+      return { blueprint, theme, feedback: feedback && (await this.feedback.reload(em, feedback)) };
     });
   }
 
@@ -177,7 +177,7 @@ export class BlueprintsService {
         : await removeLink(em, FeedbackBlueprintLink, { feedbackId: feedback!.id, blueprintId: blueprint.id }, by.id, input.rationale, now);
       if (!link) throw new NotFoundError('link between', `${blueprint.key} and ${theme?.key ?? feedback!.key}`, theme ? 'input.themeKey' : 'input.feedbackKey');
       await this.recordLink(em, 'link.removed', by, blueprint, theme, feedback, link.removalNote);
-      return { blueprint, theme, feedback };
+      return { blueprint, theme, feedback: feedback && (await this.feedback.reload(em, feedback)) };
     });
   }
 

@@ -22,7 +22,7 @@ function problemsOf(errors: ValidationError[], prefix: string): FieldProblem[] {
 export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const type = metadata.metatype;
-    if (!type || PRIMITIVES.has(type) || value === null || value === undefined || typeof value !== 'object') return value;
+    if (metadata.type === 'custom' || !type || PRIMITIVES.has(type) || value === null || value === undefined || typeof value !== 'object') return value;
     const instance = plainToInstance(type, value) as object;
     const errors = await validate(instance, { whitelist: true, forbidUnknownValues: false });
     if (errors.length > 0) throw new BadUserInputError(problemsOf(errors, metadata.data ?? ''));

@@ -146,7 +146,7 @@ export class FeedbackService {
         after: { title: item.title, origin: item.origin, projects: input.projects ?? [], tags: input.tags ?? [] },
         touches: { feedback: [item.id] },
       });
-      return item;
+      return this.reload(em, item);
     });
   }
 
@@ -188,7 +188,7 @@ export class FeedbackService {
         after,
         touches: { feedback: [item.id] },
       });
-      return item;
+      return this.reload(em, item);
     });
   }
 
@@ -213,7 +213,7 @@ export class FeedbackService {
         after: { voteCount: item.voteCount },
         touches: { feedback: [item.id] },
       });
-      return item;
+      return this.reload(em, item);
     });
   }
 
@@ -235,8 +235,13 @@ export class FeedbackService {
         data: { note: item.triageNote },
         touches: { feedback: [item.id] },
       });
-      return item;
+      return this.reload(em, item);
     });
+  }
+
+  /** The item as stored now, with whatever the stage projector wrote in this transaction. */
+  reload(em: EntityManager, item: FeedbackItem): Promise<FeedbackItem> {
+    return em.findOneByOrFail(FeedbackItem, { id: item.id });
   }
 
   /** Writes loop state columns; only the stage projector and the closure rules of loops/ call it. */

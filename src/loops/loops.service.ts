@@ -70,7 +70,7 @@ export class LoopsService {
         data: { note: item.resolutionNote, submitterId: item.submitterId },
         touches: { feedback: [item.id] },
       });
-      return item;
+      return this.feedback.reload(em, item);
     });
   }
 
@@ -98,7 +98,7 @@ export class LoopsService {
         touches: { feedback: [item.id] },
       });
       if (disputed) await this.recordReopened(em, by, item, answer.verdictNote);
-      return item;
+      return this.feedback.reload(em, item);
     });
   }
 
@@ -109,7 +109,7 @@ export class LoopsService {
       if (item.mergedIntoId) throw new ConflictError(`${item.key} was merged into FB-${item.mergedIntoId}; its loop goes on there.`);
       await this.feedback.saveLoopState(em, item, this.reopened());
       await this.recordReopened(em, by, item, note.trim());
-      return item;
+      return this.feedback.reload(em, item);
     });
   }
 
@@ -184,7 +184,7 @@ export class LoopsService {
         data: { note, survivorKey: survivor.key, submitterId: duplicate.submitterId },
         touches: { feedback: [duplicate.id] },
       });
-      return { duplicate, survivor };
+      return { duplicate: await this.feedback.reload(em, duplicate), survivor: await this.feedback.reload(em, survivor) };
     });
   }
 

@@ -165,7 +165,7 @@ export class ThemesService {
       const link = await addLink(em, FeedbackThemeLink, { feedbackId: item.id, themeId: theme.id }, by.id, input.rationale, this.clock.now());
       if (!link) throw new ConflictError(`${item.key} is linked to ${theme.key} already.`);
       await this.recordLink(em, 'link.created', by, item, theme, link.rationale);
-      return { feedback: item, theme };
+      return { feedback: await this.feedback.reload(em, item), theme };
     });
   }
 
@@ -176,7 +176,7 @@ export class ThemesService {
       const link = await removeLink(em, FeedbackThemeLink, { feedbackId: item.id, themeId: theme.id }, by.id, input.rationale, this.clock.now());
       if (!link) throw new NotFoundError('link between', `${item.key} and ${theme.key}`, 'input.themeKey');
       await this.recordLink(em, 'link.removed', by, item, theme, link.removalNote);
-      return { feedback: item, theme };
+      return { feedback: await this.feedback.reload(em, item), theme };
     });
   }
 
