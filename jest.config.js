@@ -1,7 +1,7 @@
 /** Unit tests sit beside the code (src/**\/*.spec.ts); end-to-end tests in test/ run over real HTTP against a real database file. */
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testEnvironment: 'node',
 };
 
