@@ -24,15 +24,13 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 
 const logger = new Logger('GraphQL');
 
-/** Where graphql-js names the offending input in its messages. */
-const FIELD_IN_MESSAGE = [/ at "([^"]+)"/, /Field "([^"]+)" of required type/, /Variable "\$([^"]+)"/, /Argument "([^"]+)"/];
-
+/** Where graphql-js names the offending input in its messages: the variable, the path inside it, or the field. */
 function fieldsOf(message: string): FieldProblem[] {
-  for (const pattern of FIELD_IN_MESSAGE) {
-    const match = pattern.exec(message);
-    if (match) return [{ field: match[1], message }];
-  }
-  return [{ field: 'query', message }];
+  const path = / at "([^"]+)"/.exec(message)?.[1];
+  const variable = /Variable "\$([^"]+)"/.exec(message)?.[1];
+  const field = /Field "([^"]+)" of required type/.exec(message)?.[1] ?? /Argument "([^"]+)"/.exec(message)?.[1];
+  const named = path ?? [variable, field].filter(Boolean).join('.');
+  return [{ field: named || 'query', message }];
 }
 
 function publicCode(extensions: Record<string, unknown> | undefined): ErrorCode | null {

@@ -1,0 +1,145 @@
+import { ADMIN_TOKEN, startService, TestService } from './support/service';
+
+/** Who may do what, as API.md lists it, and the tokens that carry it. */
+describe('access', () => {
+  let service: TestService;
+  const tokens: Record<string, string> = {};
+  let operatorEmail: string;
+
+  beforeAll(async () => {
+    service = await startService();
+    for (const role of ['USER', 'OPERATOR', 'TECH_LEAD', 'PRODUCT_MANAGER']) {
+      const actor = await service.actor(role, `A ${role.toLowerCase()}`);
+      tokens[role] = actor.token;
+      if (role === 'OPERATOR') operatorEmail = actor.email;
+    }
+    tokens.ADMIN = ADMIN_TOKEN;
+    const submit = (token: string, title: string) =>
+      service.ok(token, `mutation($title: String!) { submitFeedback(input: { title: $title, origin: OPERATOR }) { feedback { key } } }`, { title });
+    await submit(tokens.PRODUCT_MANAGER, 'Quota per domain (heard at the ops meetup)');
+    await submit(tokens.OPERATOR, 'Quota per domain');
+    await submit(tokens.PRODUCT_MANAGER, 'Bigger default quotas');
+    await service.ok(tokens.PRODUCT_MANAGER, `mutation { createTheme(input: { title: "Quotas", kind: THEME }) { theme { key } } }`);
+    await service.ok(tokens.PRODUCT_MANAGER, `mutation { createRelease(input: { name: "Pike" }) { release { name } } }`);
+    await service.ok(tokens.TECH_LEAD, `mutation { createBlueprint(input: { project: "keystone", name: "domain-quotas", title: "Quotas per domain" }) { blueprint { key } } }`);
+  });
+
+  afterAll(() => service.close());
+
+  it('refuses a request without a token, or with an unknown one, as UNAUTHENTICATED', async () => {
+    for (const token of [null, 'lt_not-a-real-token']) {
+      const result = await service.gql(token, `{ loops { totalCount } }`);
+      expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      expect(result.data).toBeNull();
+    }
+    const malformed = await fetch(service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic abc' },
+      body: JSON.stringify({ query: '{ viewer { name } }' }),
+    });
+    expect(((await malformed.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  const operations: Record<string, string> = {
+    submitFeedback: `mutation { submitFeedback(input: { title: "Another request", origin: USER }) { feedback { key } } }`,
+    voteFeedback: `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { key } } }`,
+    triageFeedback: `mutation { triageFeedback(input: { key: "FB-1" }) { feedback { key } } }`,
+    createTheme: `mutation { createTheme(input: { title: "Another theme", kind: THEME }) { theme { key } } }`,
+    linkFeedbackToTheme: `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-1" }) { theme { key } } }`,
+    createBlueprint: `mutation { createBlueprint(input: { project: "nova", name: "bp-ROLE", title: "A blueprint" }) { blueprint { key } } }`,
+    updateBlueprint: `mutation { updateBlueprint(input: { project: "keystone", name: "domain-quotas", priority: LOW }) { blueprint { key } } }`,
+    linkBlueprint: `mutation { linkBlueprint(input: { project: "keystone", name: "domain-quotas", themeKey: "TH-1" }) { blueprint { key } } }`,
+    createRelease: `mutation { createRelease(input: { name: "Release-ROLE" }) { release { name } } }`,
+    recordReleaseOutcome: `mutation { recordReleaseOutcome(input: { project: "keystone", name: "domain-quotas", release: "Pike", result: DEFERRED }) { outcome { result } } }`,
+    closeLoop: `mutation { closeLoop(input: { key: "FB-3", resolution: DECLINED, note: "no" }) { loop { stage } } }`,
+    createActor: `mutation { createActor(input: { name: "X", email: "x-ROLE@example.org", role: USER }) { actor { id } } }`,
+    issueToken: `mutation { issueToken(input: { actorEmail: "OPERATOR_EMAIL", label: "x" }) { token } }`,
+  };
+
+  const allowed: Record<string, string[]> = {
+    submitFeedback: ['OPERATOR', 'USER', 'PRODUCT_MANAGER'],
+    voteFeedback: ['OPERATOR', 'USER'],
+    triageFeedback: ['PRODUCT_MANAGER'],
+    createTheme: ['PRODUCT_MANAGER'],
+    linkFeedbackToTheme: ['PRODUCT_MANAGER'],
+    createBlueprint: ['TECH_LEAD'],
+    updateBlueprint: ['TECH_LEAD'],
+    linkBlueprint: ['TECH_LEAD'],
+    createRelease: ['PRODUCT_MANAGER'],
+    recordReleaseOutcome: ['PRODUCT_MANAGER'],
+    closeLoop: ['PRODUCT_MANAGER'],
+    createActor: [],
+    issueToken: [],
+  };
+
+  it.each(Object.keys(operations))('%s is refused as FORBIDDEN to every role but its own, and writes nothing', async (name) => {
+    for (const role of ['USER', 'OPERATOR', 'TECH_LEAD', 'PRODUCT_MANAGER']) {
+      if (allowed[name].includes(role)) continue;
+      const eventsBefore = await service.count('loop_event');
+      const query = operations[name].replace(/ROLE/g, role.toLowerCase()).replace('OPERATOR_EMAIL', operatorEmail);
+      const result = await service.gql(tokens[role], query);
+      expect({ role, code: result.errors?.[0].extensions?.code }).toEqual({ role, code: 'FORBIDDEN' });
+      expect(await service.count('loop_event')).toBe(eventsBefore);
+    }
+  });
+
+  it.each(Object.keys(operations))('%s is open to the roles API.md names', async (name) => {
+    for (const role of allowed[name]) {
+      const query = operations[name].replace(/ROLE/g, role.toLowerCase()).replace('OPERATOR_EMAIL', operatorEmail);
+      const result = await service.gql(tokens[role], query);
+      expect({ role, errors: result.errors }).toEqual({ role, errors: undefined });
+    }
+  });
+
+  it('lets an operator edit only their own open feedback', async () => {
+    const edit = `mutation($input: UpdateFeedbackInput!) { updateFeedback(input: $input) { feedback { title version } } }`;
+    const own = await service.ok(tokens.OPERATOR, edit, { input: { key: 'FB-2', title: 'Quotas per domain, not per project' } });
+    expect(own.updateFeedback.feedback.title).toBe('Quotas per domain, not per project');
+    const other = await service.gql(tokens.USER, edit, { input: { key: 'FB-2', title: 'Hijacked' } });
+    expect(other.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const stale = await service.gql(tokens.OPERATOR, edit, { input: { key: 'FB-2', title: 'Old copy', expectedVersion: 1 } });
+    expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');
+
+    await service.ok(tokens.PRODUCT_MANAGER, `mutation { closeLoop(input: { key: "FB-2", resolution: OUT_OF_SCOPE, note: "keystone owns it" }) { loop { stage } } }`);
+    const closed = await service.gql(tokens.OPERATOR, edit, { input: { key: 'FB-2', title: 'Too late' } });
+    expect(closed.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const byManager = await service.ok(tokens.PRODUCT_MANAGER, edit, { input: { key: 'FB-2', body: 'Tidied by the WG' } });
+    expect(byManager.updateFeedback.feedback.title).toBe('Quotas per domain, not per project');
+  });
+
+  it('issues a token shown once and stored only as a hash, and revokes it', async () => {
+    await service.ok(ADMIN_TOKEN, `mutation { createActor(input: { name: "Importer", email: "importer@example.org", role: PRODUCT_MANAGER }) { actor { id } } }`);
+    const issued = await service.ok(
+      ADMIN_TOKEN,
+      `mutation { issueToken(input: { actorEmail: "importer@example.org", label: "forum importer" }) { token apiToken { id label prefix revokedAt } } }`,
+    );
+    const { token, apiToken } = issued.issueToken;
+    expect(token).toMatch(/^lt_[\w-]{32}$/);
+    expect(apiToken).toMatchObject({ label: 'forum importer', prefix: token.slice(0, 8), revokedAt: null });
+    const stored = await service.app.get(require('typeorm').DataSource).query('SELECT token_hash FROM api_token WHERE id = ?', [apiToken.id]);
+    expect(stored[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored[0].token_hash).not.toContain(token);
+
+    expect((await service.ok(token, `{ viewer { email role } }`)).viewer).toEqual({ email: 'importer@example.org', role: 'PRODUCT_MANAGER' });
+    const mine = await service.ok(token, `{ viewer { tokens { label } } }`);
+    expect(mine.viewer.tokens).toEqual([{ label: 'forum importer' }]);
+
+    await service.ok(ADMIN_TOKEN, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { revokedAt } } }`, { id: apiToken.id });
+    expect((await service.gql(token, `{ viewer { email } }`)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const again = await service.gql(ADMIN_TOKEN, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { id } } }`, { id: apiToken.id });
+    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+  });
+
+  it('refuses a second actor with the same email as CONFLICT', async () => {
+    const result = await service.gql(ADMIN_TOKEN, `mutation { createActor(input: { name: "Dup", email: "IMPORTER@example.org", role: USER }) { actor { id } } }`);
+    expect(result.errors?.[0].extensions?.code).toBe('CONFLICT');
+  });
+
+  it('records who did what: every write is an event with its actor', async () => {
+    const rows = await service.app.get(require('typeorm').DataSource).query(
+      `SELECT type, actor_id FROM loop_event WHERE type NOT IN ('actor.created', 'token.issued')`,
+    );
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.filter((row: { actor_id: number | null }) => row.actor_id === null)).toEqual([]);
+  });
+});
