@@ -58,7 +58,7 @@ async function stagesCheck(): Promise<void> {
   const app = await NestFactory.createApplicationContext(CoreModule.forRoot(loadConfig()), { logger: ['error', 'warn'] });
   try {
     const mismatches = await app.get(LoopsService).findStageMismatches();
-    mismatches.forEach((m) => process.stdout.write(`${m.key}: stored ${m.stored}, derived ${m.derived}\n`));
+    mismatches.forEach((m) => process.stdout.write(`${m.key} ${m.field}: stored ${m.stored}, derived ${m.derived}\n`));
     process.stdout.write(mismatches.length ? `${mismatches.length} loops differ\n` : 'Every stored stage matches its facts.\n');
     if (mismatches.length) process.exitCode = 1;
   } finally {

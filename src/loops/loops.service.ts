@@ -17,15 +17,15 @@ import { ThemesService } from '../themes/themes.service';
 import { CloseLoopInput, LoopFilter, LoopsArgs, MergeFeedbackInput } from './dto/loop.inputs';
 import { LoopBlueprint } from './loop-blueprint.entity';
 import { LoopFactsService } from './loop-facts.service';
-import { StageProjector } from './stage-projector';
 import { deriveStage } from './stage';
 
 const DAY_MS = 86_400_000;
 
 export interface StageMismatch {
   key: string;
-  stored: LoopStage;
-  derived: LoopStage;
+  field: string;
+  stored: string;
+  derived: string;
 }
 
 /** The closure rules of a loop, merging, and the loop lists. */
@@ -38,7 +38,6 @@ export class LoopsService {
     private readonly blueprints: BlueprintsService,
     private readonly releases: ReleasesService,
     private readonly facts: LoopFactsService,
-    private readonly projector: StageProjector,
     private readonly history: HistoryService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
@@ -279,8 +278,9 @@ export class LoopsService {
   }
 
   /**
-   * Recomputes every loop from scratch and lists those whose stored stage
-   * differs from the derived one. Empty means the invariant holds.
+   * Recomputes every loop from scratch and lists what is stored differently
+   * from what its facts derive: the stage, the completing release, the
+   * blueprints that answer it. Empty means the invariant holds.
    */
   async findStageMismatches(): Promise<StageMismatch[]> {
     const mismatches: StageMismatch[] = [];
@@ -288,24 +288,23 @@ export class LoopsService {
       (row) => Number(row.id),
     );
     for (let start = 0; start < ids.length; start += 500) {
-      const records = await this.facts.load(ids.slice(start, start + 500));
-      for (const { item, facts } of records.values()) {
-        const derived = deriveStage(facts).stage;
-        if (derived !== item.stage) mismatches.push({ key: item.key, stored: item.stage, derived });
+      const chunk = ids.slice(start, start + 500);
+      const records = await this.facts.load(chunk);
+      const answers = await this.answers.findBy({ feedbackId: In(chunk) });
+      for (const { item, facts, routes } of records.values()) {
+        const derived = deriveStage(facts);
+        const stored = answers.filter((row) => row.feedbackId === item.id).map((row) => row.blueprintId).sort((a, b) => a - b);
+        const answering = routes.map((route) => route.blueprint.id).sort((a, b) => a - b);
+        const compare = (field: string, storedValue: unknown, derivedValue: unknown) => {
+          if (JSON.stringify(storedValue) !== JSON.stringify(derivedValue)) {
+            mismatches.push({ key: item.key, field, stored: JSON.stringify(storedValue), derived: JSON.stringify(derivedValue) });
+          }
+        };
+        compare('stage', item.stage, derived.stage);
+        compare('completedInReleaseId', item.completedInReleaseId, derived.completedInReleaseId);
+        compare('answeringBlueprints', stored, answering);
       }
     }
     return mismatches;
-  }
-
-  /** Recomputes and stores the stage of every loop (after a repair, or to check the projector). */
-  reprojectAll(): Promise<void> {
-    return this.tx.run(async (em) => {
-      const rows = await em.createQueryBuilder(FeedbackItem, 'feedback').select('feedback.id', 'id').getRawMany<{ id: number }>();
-      await this.projector.project(em, rows.map((row) => Number(row.id)), null);
-    });
-  }
-
-  answerIds(feedbackIds: readonly number[]): Promise<LoopBlueprint[]> {
-    return this.answers.findBy({ feedbackId: In([...feedbackIds]) });
   }
 }

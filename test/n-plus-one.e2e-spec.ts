@@ -1,0 +1,82 @@
+import { SqlLogger } from '../src/database/sql-logger';
+import { startService, TestService } from './support/service';
+
+/** Relations under lists come through per-request DataLoaders: the statements of a page do not grow with its size. */
+describe('statements per list query', () => {
+  let service: TestService;
+  let pm: string;
+
+  const LOOPS = `query($first: Int!) {
+    loops(first: $first, orderBy: { field: CREATED_AT, direction: ASC }) {
+      totalCount
+      nodes {
+        key stage waitingOn
+        feedback { title submitter { name } projects tags viewerHasVoted mergedInto { key } }
+        themes { theme { key parent { key } owner { name } } linkedBy { name } }
+        blueprints { blueprint { key targetRelease { name } themes { key } } viaThemes { key } outcomes { result release { name } recordedBy { name } } }
+        projects { project delivered }
+        stages { stage seconds }
+        completedIn { name }
+      }
+    }
+  }`;
+
+  beforeAll(async () => {
+    service = await startService();
+    pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
+    const operator = (await service.actor('OPERATOR', 'Olga')).token;
+    const lead = (await service.actor('TECH_LEAD', 'Tom')).token;
+    await service.ok(pm, `mutation { createRelease(input: { name: "Pike" }) { release { name } } }`);
+    for (let theme = 1; theme <= 6; theme++) {
+      await service.ok(pm, `mutation($t: String!) { createTheme(input: { title: $t, kind: USER_STORY }) { theme { key } } }`, { t: `Story ${theme}` });
+      await service.ok(pm, `mutation($t: String!, $p: String!) { createTheme(input: { title: $t, kind: GAP, parentKey: $p }) { theme { key } } }`, {
+        t: `Gap ${theme}`,
+        p: `TH-${2 * theme - 1}`,
+      });
+      await service.ok(lead, `mutation($n: String!) { createBlueprint(input: { project: "nova", name: $n, title: "Some work", targetRelease: "Pike" }) { blueprint { key } } }`, {
+        n: `work-${theme}`,
+      });
+      await service.ok(lead, `mutation($n: String!, $t: String!) { linkBlueprint(input: { project: "nova", name: $n, themeKey: $t }) { blueprint { key } } }`, {
+        n: `work-${theme}`,
+        t: `TH-${2 * theme}`,
+      });
+    }
+    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "nova", name: "work-1", release: "Pike", result: DELIVERED }) { outcome { id } } }`);
+    for (let item = 1; item <= 60; item++) {
+      await service.ok(operator, `mutation($t: String!) { submitFeedback(input: { title: $t, origin: OPERATOR, projects: ["nova"], tags: ["scale"] }) { feedback { key } } }`, {
+        t: `Request number ${item}`,
+      });
+      await service.ok(pm, `mutation($f: String!, $t: String!) { linkFeedbackToTheme(input: { feedbackKey: $f, themeKey: $t }) { theme { key } } }`, {
+        f: `FB-${item}`,
+        t: `TH-${2 * (item % 6) + 1}`,
+      });
+    }
+  });
+
+  afterAll(() => service.close());
+
+  async function statementsFor(first: number): Promise<{ statements: number; nodes: number }> {
+    const logger = service.app.get(SqlLogger);
+    const before = logger.statements;
+    const data = await service.ok<{ loops: { nodes: unknown[] } }>(pm, LOOPS, { first });
+    return { statements: logger.statements - before, nodes: data.loops.nodes.length };
+  }
+
+  it('runs as many statements for a page of 50 loops as for a page of 5', async () => {
+    await statementsFor(5);
+    const small = await statementsFor(5);
+    const large = await statementsFor(50);
+    expect(small.nodes).toBe(5);
+    expect(large.nodes).toBe(50);
+    expect(large.statements).toBe(small.statements);
+    expect(small.statements).toBeLessThan(40);
+  });
+
+  it('derives every nested field from the same loaders (the page really is nested)', async () => {
+    const data = await service.ok(pm, LOOPS, { first: 2 });
+    const [first] = data.loops.nodes;
+    expect(first.stage).toBe('PLANNED');
+    expect(first.themes[0].theme.key).toBe('TH-3');
+    expect(first.blueprints[0]).toMatchObject({ blueprint: { key: 'nova/work-2', targetRelease: { name: 'Pike' } }, viaThemes: [{ key: 'TH-4' }] });
+  });
+});

@@ -1,0 +1,192 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import fc from 'fast-check';
+import { GraphQLError } from 'graphql';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { Actor } from '../src/actors/actor.entity';
+import { ActorsService } from '../src/actors/actors.service';
+import { Role } from '../src/actors/role';
+import { DefinitionStatus, ImplementationStatus } from '../src/blueprints/blueprint.enums';
+import { BlueprintsService } from '../src/blueprints/blueprints.service';
+import { Clock } from '../src/common/clock';
+import { CoreModule } from '../src/core.module';
+import { FeedbackOrigin, LOOP_STAGES, LoopStage, Resolution, Verdict } from '../src/feedback/feedback.enums';
+import { FeedbackService } from '../src/feedback/feedback.service';
+import { LoopsService } from '../src/loops/loops.service';
+import { OutcomeResult } from '../src/releases/release.enums';
+import { OutcomesService } from '../src/releases/outcomes.service';
+import { ReleasesService } from '../src/releases/releases.service';
+import { ThemeKind } from '../src/themes/theme.enums';
+import { ThemesService } from '../src/themes/themes.service';
+import { TestClock } from './support/service';
+
+/**
+ * DOMAIN.md: the stored stage of every loop equals the stage recomputed from
+ * scratch, after any sequence of operations. Random sequences of every kind of
+ * write (links, unlinks, statuses, outcomes, closures, disputes, merges, moves
+ * in the theme tree) run against a real database file; after each, every loop
+ * is recomputed from scratch and compared with what is stored.
+ */
+describe('the stage invariant', () => {
+  let context: INestApplicationContext;
+  let directory: string;
+  let universe = 0;
+
+  const FEEDBACK = 4;
+  const THEMES = [ThemeKind.THEME, ThemeKind.USER_STORY, ThemeKind.GAP];
+  const BLUEPRINTS = [
+    ['nova', 'alpha'],
+    ['nova', 'beta'],
+    ['neutron', 'gamma'],
+  ];
+  const RELEASES = ['Pike', 'Queens'];
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    directory = mkdtempSync(join(tmpdir(), 'looptrace-invariant-'));
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        CoreModule.forRoot({
+          host: '127.0.0.1',
+          port: 0,
+          database: { engine: 'sqlite', path: join(directory, 'looptrace.sqlite') },
+          adminToken: null,
+          logSql: false,
+        }),
+      ],
+    })
+      .overrideProvider(Clock)
+      .useValue(new TestClock())
+      .compile();
+    context = await moduleRef.init();
+  });
+
+  afterAll(async () => {
+    await context.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  const index = (size: number) => fc.integer({ min: 0, max: size - 1 });
+  const often = <T>(arbitrary: fc.Arbitrary<T>) => ({ arbitrary, weight: 3 });
+  const result = fc.oneof({ arbitrary: fc.constant(OutcomeResult.DELIVERED), weight: 2 }, fc.constantFrom(...Object.values(OutcomeResult)));
+  const operation = fc.oneof(
+    fc.record({ op: fc.constant('triage' as const), fb: index(FEEDBACK) }),
+    often(fc.record({ op: fc.constant('linkTheme' as const), fb: index(FEEDBACK), th: index(THEMES.length) })),
+    fc.record({ op: fc.constant('unlinkTheme' as const), fb: index(FEEDBACK), th: index(THEMES.length) }),
+    often(fc.record({ op: fc.constant('linkBlueprintToTheme' as const), bp: index(BLUEPRINTS.length), th: index(THEMES.length) })),
+    fc.record({ op: fc.constant('unlinkBlueprintFromTheme' as const), bp: index(BLUEPRINTS.length), th: index(THEMES.length) }),
+    often(fc.record({ op: fc.constant('linkBlueprintToFeedback' as const), bp: index(BLUEPRINTS.length), fb: index(FEEDBACK) })),
+    fc.record({ op: fc.constant('unlinkBlueprintFromFeedback' as const), bp: index(BLUEPRINTS.length), fb: index(FEEDBACK) }),
+    fc.record({ op: fc.constant('implementation' as const), bp: index(BLUEPRINTS.length), status: fc.constantFrom(...Object.values(ImplementationStatus)) }),
+    fc.record({ op: fc.constant('definition' as const), bp: index(BLUEPRINTS.length), status: fc.constantFrom(...Object.values(DefinitionStatus)) }),
+    often(fc.record({ op: fc.constant('outcome' as const), bp: index(BLUEPRINTS.length), release: index(RELEASES.length), result })),
+    fc.record({ op: fc.constant('close' as const), fb: index(FEEDBACK), resolution: fc.constantFrom(Resolution.DELIVERED, Resolution.DECLINED, Resolution.OBSOLETE) }),
+    fc.record({ op: fc.constant('reopen' as const), fb: index(FEEDBACK) }),
+    fc.record({ op: fc.constant('verify' as const), fb: index(FEEDBACK), verdict: fc.constantFrom(...Object.values(Verdict)) }),
+    fc.record({ op: fc.constant('merge' as const), fb: index(FEEDBACK), into: index(FEEDBACK) }),
+    fc.record({ op: fc.constant('reparent' as const), th: fc.constantFrom(1, 2), parent: fc.option(index(2), { nil: null }) }),
+  );
+  type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
+
+  it('holds after every operation of any sequence', async () => {
+    const actors = context.get(ActorsService);
+    const feedback = context.get(FeedbackService);
+    const themes = context.get(ThemesService);
+    const blueprints = context.get(BlueprintsService);
+    const outcomes = context.get(OutcomesService);
+    const releases = context.get(ReleasesService);
+    const loops = context.get(LoopsService);
+
+    const pm = await actors.create(null, { name: 'PM', email: 'pm@example.org', role: Role.PRODUCT_MANAGER });
+    const lead = await actors.create(null, { name: 'Lead', email: 'lead@example.org', role: Role.TECH_LEAD });
+    const submitters: Actor[] = [];
+    for (let i = 0; i < FEEDBACK; i++) {
+      submitters.push(await actors.create(null, { name: `Operator ${i}`, email: `op${i}@example.org`, role: Role.OPERATOR }));
+    }
+    for (const name of RELEASES) await releases.create(pm, { name });
+
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { minLength: 5, maxLength: 30 }), async (operations) => {
+        universe += 1;
+        const feedbackKeys: string[] = [];
+        for (let i = 0; i < FEEDBACK; i++) {
+          feedbackKeys.push((await feedback.submit(submitters[i], { title: `Request ${universe}.${i}`, origin: FeedbackOrigin.OPERATOR })).key);
+        }
+        const themeKeys: string[] = [];
+        for (const [i, kind] of THEMES.entries()) {
+          const parentKey = i > 0 ? themeKeys[i - 1] : undefined;
+          themeKeys.push((await themes.create(pm, { title: `Theme ${universe}.${i}`, kind, parentKey })).key);
+        }
+        const names = BLUEPRINTS.map(([project, name]) => ({ project, name: `${name}-${universe}` }));
+        for (const ref of names) await blueprints.create(lead, { ...ref, title: 'Some work' });
+
+        const apply = async (step: Operation) => {
+          switch (step.op) {
+            case 'triage':
+              return feedback.triage(pm, feedbackKeys[step.fb], null);
+            case 'linkTheme':
+              return themes.linkFeedback(pm, { feedbackKey: feedbackKeys[step.fb], themeKey: themeKeys[step.th] });
+            case 'unlinkTheme':
+              return themes.unlinkFeedback(pm, { feedbackKey: feedbackKeys[step.fb], themeKey: themeKeys[step.th] });
+            case 'linkBlueprintToTheme':
+              return blueprints.link(lead, { ...names[step.bp], themeKey: themeKeys[step.th] });
+            case 'unlinkBlueprintFromTheme':
+              return blueprints.unlink(lead, { ...names[step.bp], themeKey: themeKeys[step.th] });
+            case 'linkBlueprintToFeedback':
+              return blueprints.link(lead, { ...names[step.bp], feedbackKey: feedbackKeys[step.fb] });
+            case 'unlinkBlueprintFromFeedback':
+              return blueprints.unlink(lead, { ...names[step.bp], feedbackKey: feedbackKeys[step.fb] });
+            case 'implementation':
+              return blueprints.update(lead, { ...names[step.bp], implementationStatus: step.status });
+            case 'definition':
+              return blueprints.update(lead, { ...names[step.bp], definitionStatus: step.status });
+            case 'outcome':
+              return outcomes.record(pm, { ...names[step.bp], release: RELEASES[step.release], result: step.result });
+            case 'close':
+              return loops.close(pm, { key: feedbackKeys[step.fb], resolution: step.resolution, note: 'closing' });
+            case 'reopen':
+              return loops.reopen(pm, feedbackKeys[step.fb], 'again');
+            case 'verify':
+              return loops.verify(submitters[step.fb], feedbackKeys[step.fb], step.verdict, null);
+            case 'merge':
+              return loops.merge(pm, { duplicateKey: feedbackKeys[step.fb], survivorKey: feedbackKeys[step.into] });
+            case 'reparent':
+              return step.parent === null
+                ? themes.update(pm, { key: themeKeys[step.th], detachFromParent: true })
+                : themes.update(pm, { key: themeKeys[step.th], parentKey: themeKeys[step.parent] });
+          }
+        };
+
+        for (const step of operations) {
+          try {
+            await apply(step);
+          } catch (error) {
+            // Refusals (conflicts, bad input) are part of the game; anything else is a failure.
+            if (!(error instanceof GraphQLError)) throw error;
+          }
+          const mismatches = await loops.findStageMismatches();
+          if (mismatches.length) throw new Error(`after ${JSON.stringify(step)}: ${JSON.stringify(mismatches)}`);
+        }
+      }),
+      { numRuns: 40, seed: 20261124 },
+    );
+  });
+
+  it('explored every stage on the way', async () => {
+    const rows: Array<{ after: string }> = await context.get(DataSource).query(`SELECT after FROM loop_event WHERE type = 'loop.stage_changed'`);
+    const seen = new Set([LoopStage.REQUESTED, ...rows.map((row) => JSON.parse(row.after).stage)]);
+    expect([...seen].sort()).toEqual([...LOOP_STAGES].sort());
+  });
+
+  it('can fail: a stage written behind the projector is found', async () => {
+    const dataSource = context.get(DataSource);
+    const [{ stage }] = await dataSource.query('SELECT stage FROM feedback_item WHERE id = 1');
+    const wrong = stage === 'PLANNED' ? 'RELEASED' : 'PLANNED';
+    await dataSource.query('UPDATE feedback_item SET stage = ? WHERE id = 1', [wrong]);
+    const mismatches = await context.get(LoopsService).findStageMismatches();
+    expect(mismatches).toContainEqual({ key: 'FB-1', field: 'stage', stored: JSON.stringify(wrong), derived: JSON.stringify(stage) });
+  });
+});
