@@ -1,0 +1,90 @@
+import { NestFactory } from '@nestjs/core';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { printSchema } from 'graphql';
+import { parseArgs } from 'node:util';
+import { ActorsService } from '../actors/actors.service';
+import { Role } from '../actors/role';
+import { AppModule } from '../app.module';
+import { LooptraceConfig } from '../config/config';
+import { CoreModule } from '../core.module';
+import { LoopsService } from '../loops/loops.service';
+
+export const USAGE = `Usage: npm run cli -- <command>
+
+  token create --email <email> --role <${Object.values(Role).join('|')}> [--name <name>] [--organization <org>] [--label <label>]
+      Creates the actor if new, issues a token and prints the secret (shown once).
+  schema print
+      Prints the GraphQL schema (SDL), as committed in schema.gql.
+  stages check
+      Recomputes every loop from scratch and reports any whose stored stage differs.
+`;
+
+/** A mistake in the command line itself: the usage is shown with it. */
+export class UsageError extends Error {}
+
+export type Output = (text: string) => void;
+
+async function withCore<T>(config: LooptraceConfig, work: (app: { get: <S>(type: new (...args: never[]) => S) => S }) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(CoreModule.forRoot(config), { logger: ['error', 'warn'] });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+export async function tokenCreate(config: LooptraceConfig, args: string[], out: Output): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      organization: { type: 'string' },
+      label: { type: 'string' },
+    },
+  });
+  const role = values.role?.toUpperCase() as Role | undefined;
+  if (!values.email || !role || !Object.values(Role).includes(role)) {
+    throw new UsageError(`token create needs --email and --role (${Object.values(Role).join(', ')})`);
+  }
+  const email = values.email;
+  return withCore(config, async (app) => {
+    const actors = app.get(ActorsService);
+    const actor = await actors.findOrCreate({ email, role, name: values.name ?? email.split('@')[0], organization: values.organization ?? null });
+    const { token } = await actors.issueToken(null, actor.email, values.label ?? 'command line');
+    out(`Token for ${actor.email} (${actor.role}); it is shown only now:\n${token}\n`);
+    return 0;
+  });
+}
+
+export async function schemaPrint(config: LooptraceConfig, out: Output): Promise<number> {
+  const app = await NestFactory.create(AppModule.forRoot({ ...config, database: { engine: 'sqlite', path: ':memory:' }, adminToken: null }), {
+    logger: ['error'],
+  });
+  try {
+    await app.init();
+    out(printSchema(app.get(GraphQLSchemaHost).schema) + '\n');
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+export function stagesCheck(config: LooptraceConfig, out: Output): Promise<number> {
+  return withCore(config, async (app) => {
+    const mismatches = await app.get(LoopsService).findStageMismatches();
+    mismatches.forEach((m) => out(`${m.key} ${m.field}: stored ${m.stored}, derived ${m.derived}\n`));
+    out(mismatches.length ? `${mismatches.length} differences\n` : 'Every stored stage matches its facts.\n');
+    return mismatches.length ? 1 : 0;
+  });
+}
+
+/** Runs one command line; resolves to the exit code. */
+export function run(config: LooptraceConfig, argv: string[], out: Output): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  if (command === 'token' && sub === 'create') return tokenCreate(config, rest, out);
+  if (command === 'schema' && sub === 'print') return schemaPrint(config, out);
+  if (command === 'stages' && sub === 'check') return stagesCheck(config, out);
+  throw new UsageError(command ? `Unknown command: ${argv.join(' ')}` : 'No command given');
+}

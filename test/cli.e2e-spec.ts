@@ -1,0 +1,53 @@
+import { LooptraceConfig } from '../src/config/config';
+import { run, UsageError } from '../src/cli/commands';
+import { startService } from './support/service';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The command line, against the same database file the service then serves. */
+describe('command line', () => {
+  let directory: string;
+  let config: LooptraceConfig;
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'looptrace-cli-'));
+    config = { host: '127.0.0.1', port: 0, database: { engine: 'sqlite', path: join(directory, 'looptrace.sqlite') }, adminToken: null, logSql: false };
+  });
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  const capture = async (argv: string[]) => {
+    let text = '';
+    const code = await run(config, argv, (chunk) => (text += chunk));
+    return { code, text };
+  };
+
+  it('mints a first admin token on a fresh database, which the service then accepts', async () => {
+    const { code, text } = await capture(['token', 'create', '--email', 'Admin@Example.org', '--role', 'admin', '--name', 'Ada Admin']);
+    expect(code).toBe(0);
+    const token = /^(lt_\S+)$/m.exec(text)?.[1];
+    expect(token).toBeDefined();
+
+    const service = await startService({ database: config.database, adminToken: null });
+    try {
+      expect(await service.ok(token!, `{ viewer { name email role } }`)).toEqual({ viewer: { name: 'Ada Admin', email: 'admin@example.org', role: 'ADMIN' } });
+    } finally {
+      await service.app.close();
+    }
+  });
+
+  it('issues another token to an existing actor, and refuses a different role for them', async () => {
+    expect((await capture(['token', 'create', '--email', 'admin@example.org', '--role', 'ADMIN', '--label', 'backup'])).code).toBe(0);
+    await expect(capture(['token', 'create', '--email', 'admin@example.org', '--role', 'USER'])).rejects.toThrow(/exists with role ADMIN/);
+  });
+
+  it('explains its usage when the command is incomplete', async () => {
+    await expect(capture(['token', 'create', '--email', 'x@example.org'])).rejects.toThrow(UsageError);
+    await expect(capture(['frobnicate'])).rejects.toThrow(UsageError);
+  });
+
+  it('checks the stored stages against their facts', async () => {
+    expect(await capture(['stages', 'check'])).toEqual({ code: 0, text: 'Every stored stage matches its facts.\n' });
+  });
+});
