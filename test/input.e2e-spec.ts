@@ -123,3 +123,18 @@ describe('bad input and unknown records', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('a body that is not GraphQL', () => {
+  it('is answered in the GraphQL error shape as BAD_USER_INPUT', async () => {
+    const service = await startService();
+    try {
+      const response = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": nope' });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { errors: Array<{ extensions: { code: string; fields: Array<{ field: string }> } }> };
+      expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(body.errors[0].extensions.fields[0].field).toBe('body');
+    } finally {
+      await service.close();
+    }
+  });
+});

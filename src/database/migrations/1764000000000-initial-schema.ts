@@ -119,6 +119,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         s.index('feedback_item', ['stage', 'id']),
         s.index('feedback_item', ['origin', 'id']),
         s.index('feedback_item', ['submitter_id']),
+        s.index('feedback_item', ['organization']),
         s.index('feedback_item', ['created_at']),
         s.index('feedback_item', ['vote_count']),
         s.index('feedback_item', ['stage_entered_at']),
