@@ -155,22 +155,3 @@ export async function paginate<T extends ObjectLiteral>(
     pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
   };
 }
-
-/** A connection over a list already in memory (short lists: a loop's themes, a blueprint's outcomes). */
-export function connectionOf<T>(all: T[], page: PageArgs, idOf: (node: T) => number): Connection<T> {
-  const limit = pageSize(page.first);
-  let start = 0;
-  if (page.after) {
-    const [afterId] = decodeCursor(page.after, 1);
-    start = all.findIndex((node) => idOf(node) === afterId) + 1;
-    if (start === 0) throw BadUserInputError.field('after', 'is not a cursor of this list; pass the endCursor of the previous page');
-  }
-  const nodes = all.slice(start, start + limit);
-  const edges = nodes.map((node) => ({ node, cursor: encodeCursor([idOf(node)]) }));
-  return {
-    edges,
-    nodes,
-    totalCount: all.length,
-    pageInfo: { hasNextPage: start + limit < all.length, endCursor: edges.at(-1)?.cursor ?? null },
-  };
-}

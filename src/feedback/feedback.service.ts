@@ -55,8 +55,6 @@ export class FeedbackService {
   constructor(
     @InjectRepository(FeedbackItem) private readonly items: Repository<FeedbackItem>,
     @InjectRepository(FeedbackVote) private readonly votes: Repository<FeedbackVote>,
-    @InjectRepository(FeedbackProject) private readonly projects: Repository<FeedbackProject>,
-    @InjectRepository(FeedbackTag) private readonly tags: Repository<FeedbackTag>,
     private readonly history: HistoryService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,

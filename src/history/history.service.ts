@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { dateFromDatabase } from '../common/columns';
 import { Connection, PageArgs, paginate } from '../common/pagination';
@@ -105,9 +105,5 @@ export class HistoryService {
       occurredAt: dateFromDatabase(row.occurredAt),
       after: JSON.parse(row.after) as JsonObject,
     }));
-  }
-
-  byIds(ids: number[]): Promise<LoopEvent[]> {
-    return this.events.findBy({ id: In(ids) });
   }
 }

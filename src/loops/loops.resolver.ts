@@ -53,7 +53,6 @@ export class LoopsResolver {
     private readonly feedbackLoader: FeedbackLoader,
     private readonly themeLoader: ThemeLoader,
     private readonly releaseLoader: ReleaseLoader,
-    private readonly actorLoader: ActorLoader,
   ) {}
 
   @Query(() => Loop, { nullable: true, description: "The trace of one feedback item's loop." })

@@ -27,7 +27,6 @@ const MAX_DEPTH = Object.keys(THEME_KIND_RANK).length;
 export class ThemesService {
   constructor(
     @InjectRepository(Theme) private readonly themes: Repository<Theme>,
-    @InjectRepository(FeedbackThemeLink) private readonly links: Repository<FeedbackThemeLink>,
     private readonly feedback: FeedbackService,
     private readonly releases: ReleasesService,
     private readonly actors: ActorsService,
