@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { FeedbackModule } from './feedback/feedback.module';
 import { HistoryModule } from './history/history.module';
 import { LoopsModule } from './loops/loops.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OutcomesModule } from './releases/outcomes.module';
 import { ReleasesModule } from './releases/releases.module';
 import { ThemesModule } from './themes/themes.module';
@@ -30,8 +31,9 @@ export class CoreModule {
         BlueprintsModule,
         OutcomesModule,
         LoopsModule,
+        NotificationsModule,
       ],
-      exports: [LoopsModule, ActorsModule, FeedbackModule, ThemesModule, BlueprintsModule, ReleasesModule, OutcomesModule],
+      exports: [NotificationsModule, LoopsModule, ActorsModule, FeedbackModule, ThemesModule, BlueprintsModule, ReleasesModule, OutcomesModule],
     };
   }
 }

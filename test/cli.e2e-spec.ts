@@ -1,6 +1,6 @@
 import { LooptraceConfig } from '../src/config/config';
 import { run, UsageError } from '../src/cli/commands';
-import { startService } from './support/service';
+import { startService, testConfig } from './support/service';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ describe('command line', () => {
 
   beforeAll(() => {
     directory = mkdtempSync(join(tmpdir(), 'looptrace-cli-'));
-    config = { host: '127.0.0.1', port: 0, database: { engine: 'sqlite', path: join(directory, 'looptrace.sqlite') }, adminToken: null, logSql: false };
+    config = testConfig(join(directory, 'looptrace.sqlite'));
   });
 
   afterAll(() => rmSync(directory, { recursive: true, force: true }));

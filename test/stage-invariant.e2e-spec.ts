@@ -21,7 +21,7 @@ import { OutcomesService } from '../src/releases/outcomes.service';
 import { ReleasesService } from '../src/releases/releases.service';
 import { ThemeKind } from '../src/themes/theme.enums';
 import { ThemesService } from '../src/themes/themes.service';
-import { TestClock } from './support/service';
+import { testConfig, TestClock } from './support/service';
 
 /**
  * DOMAIN.md: the stored stage of every loop equals the stage recomputed from
@@ -49,13 +49,7 @@ describe('the stage invariant', () => {
     directory = mkdtempSync(join(tmpdir(), 'looptrace-invariant-'));
     const moduleRef = await Test.createTestingModule({
       imports: [
-        CoreModule.forRoot({
-          host: '127.0.0.1',
-          port: 0,
-          database: { engine: 'sqlite', path: join(directory, 'looptrace.sqlite') },
-          adminToken: null,
-          logSql: false,
-        }),
+        CoreModule.forRoot(testConfig(join(directory, 'looptrace.sqlite'))),
       ],
     })
       .overrideProvider(Clock)
@@ -88,6 +82,7 @@ describe('the stage invariant', () => {
     fc.record({ op: fc.constant('verify' as const), fb: index(FEEDBACK), verdict: fc.constantFrom(...Object.values(Verdict)) }),
     fc.record({ op: fc.constant('merge' as const), fb: index(FEEDBACK), into: index(FEEDBACK) }),
     fc.record({ op: fc.constant('reparent' as const), th: fc.constantFrom(1, 2), parent: fc.option(index(2), { nil: null }) }),
+    fc.record({ op: fc.constant('resequence' as const), release: index(RELEASES.length), sequence: fc.integer({ min: 1, max: 5 }) }),
   );
   type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
 
@@ -157,6 +152,8 @@ describe('the stage invariant', () => {
               return step.parent === null
                 ? themes.update(pm, { key: themeKeys[step.th], detachFromParent: true })
                 : themes.update(pm, { key: themeKeys[step.th], parentKey: themeKeys[step.parent] });
+            case 'resequence':
+              return releases.update(pm, { name: RELEASES[step.release], sequence: step.sequence });
           }
         };
 

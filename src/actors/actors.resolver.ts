@@ -1,6 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
-import { requestLoader, groupByKeys } from '../common/loaders';
+import { groupByKeys, requestLoader } from '../common/loaders';
+import { Connection, ConnectionType, PageArgs } from '../common/pagination';
 import { Actor } from './actor.entity';
 import { ActorsService } from './actors.service';
 import { ApiToken } from './api-token.entity';
@@ -14,6 +15,8 @@ import {
 } from './dto/actor.inputs';
 import { Role } from './role';
 
+export const ActorConnection = ConnectionType(Actor);
+
 @Resolver(() => Actor)
 export class ActorsResolver {
   constructor(private readonly actorsService: ActorsService) {}
@@ -22,6 +25,12 @@ export class ActorsResolver {
   @Allow(ANY_ROLE)
   viewer(@CurrentActor() actor: Actor): Actor {
     return actor;
+  }
+
+  @Query(() => ActorConnection, { description: 'Everyone who can use the service, by email (admins only).' })
+  @Allow(Role.ADMIN)
+  actors(@Args() page: PageArgs): Promise<Connection<Actor>> {
+    return this.actorsService.list(page);
   }
 
   @Mutation(() => CreateActorPayload)

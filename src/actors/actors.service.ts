@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ConflictError, NotFoundError } from '../common/errors';
+import { Connection, PageArgs, paginate } from '../common/pagination';
 import { TransactionRunner } from '../common/transactions';
 import { HistoryService } from '../history/history.service';
 import { Actor } from './actor.entity';
@@ -28,8 +29,15 @@ export class ActorsService {
     private readonly clock: Clock,
   ) {}
 
-  byIds(ids: readonly number[]): Promise<Actor[]> {
-    return this.actors.findBy({ id: In([...ids]) });
+  byIds(ids: readonly number[], em: EntityManager = this.actors.manager): Promise<Actor[]> {
+    return ids.length ? em.findBy(Actor, { id: In([...ids]) }) : Promise.resolve([]);
+  }
+
+  list(page: PageArgs): Promise<Connection<Actor>> {
+    return paginate(this.actors.createQueryBuilder('actor'), page, [
+      { path: 'actor.email', direction: 'ASC', value: (actor) => actor.email },
+      { path: 'actor.id', direction: 'ASC', value: (actor) => actor.id },
+    ]);
   }
 
   count(): Promise<number> {
@@ -94,6 +102,7 @@ export class ActorsService {
       type: 'token.issued',
       recordType: 'token',
       recordKey: `token-${apiToken.id}`,
+      otherRecordKeys: [actor.email],
       actorId: by?.id ?? null,
       after: { actorEmail: actor.email, label, prefix: apiToken.prefix },
     });

@@ -209,6 +209,7 @@ export class BlueprintsService {
       type,
       recordType: 'link',
       recordKey: linkKey(other, blueprint.key),
+      otherRecordKeys: [other, blueprint.key],
       actorId: by.id,
       data: {
         kind: theme ? 'theme-blueprint' : 'feedback-blueprint',

@@ -16,7 +16,8 @@ export const USAGE = `Usage: npm run cli -- <command>
   schema print
       Prints the GraphQL schema (SDL), as committed in schema.gql.
   stages check
-      Recomputes every loop from scratch and reports any whose stored stage differs.
+      Recomputes every loop from scratch and reports any whose stored stage, completing
+      release or answering blueprints differ from what its links and outcomes derive.
 `;
 
 /** A mistake in the command line itself: the usage is shown with it. */
@@ -52,8 +53,8 @@ export async function tokenCreate(config: LooptraceConfig, args: string[], out: 
   return withCore(config, async (app) => {
     const actors = app.get(ActorsService);
     const actor = await actors.findOrCreate({ email, role, name: values.name ?? email.split('@')[0], organization: values.organization ?? null });
-    const { token } = await actors.issueToken(null, actor.email, values.label ?? 'command line');
-    out(`Token for ${actor.email} (${actor.role}); it is shown only now:\n${token}\n`);
+    const { token, apiToken } = await actors.issueToken(null, actor.email, values.label ?? 'command line');
+    out(`Token ${apiToken.id} for ${actor.email} (${actor.role}); the secret is shown only now:\n${token}\n`);
     return 0;
   });
 }
@@ -75,7 +76,8 @@ export function stagesCheck(config: LooptraceConfig, out: Output): Promise<numbe
   return withCore(config, async (app) => {
     const mismatches = await app.get(LoopsService).findStageMismatches();
     mismatches.forEach((m) => out(`${m.key} ${m.field}: stored ${m.stored}, derived ${m.derived}\n`));
-    out(mismatches.length ? `${mismatches.length} differences\n` : 'Every stored stage matches its facts.\n');
+    const loops = new Set(mismatches.map((m) => m.key)).size;
+    out(mismatches.length ? `${loops} loops differ from their facts\n` : 'Every stored stage matches its facts.\n');
     return mismatches.length ? 1 : 0;
   });
 }

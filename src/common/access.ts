@@ -7,8 +7,9 @@ export const ALLOWED_ROLES = 'looptrace:allowed-roles';
 export const ANY_ROLE = '*';
 
 /**
- * Declares who may call a resolver method. A method without it is refused to
- * everyone: access is granted explicitly, never by omission.
+ * Declares who may call a resolver method (ADMIN may call every one). A
+ * method without it is refused to every other role: access is granted
+ * explicitly, never by omission.
  */
 export const Allow = (...roles: string[]) => SetMetadata(ALLOWED_ROLES, roles);
 

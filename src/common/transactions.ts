@@ -40,9 +40,11 @@ export class TransactionRunner {
 }
 
 /**
- * Find options that lock the rows read until the transaction ends, where the
- * engine has row locks (PostgreSQL); SQLite's writers are serialized already.
+ * Find options that lock the rows a write reads until its transaction ends,
+ * where the engine has row locks (PostgreSQL); SQLite's writers are queued
+ * already, and reads outside a transaction take no locks.
  */
 export function forUpdate(em: EntityManager): { lock?: { mode: 'pessimistic_write' } } {
-  return em.connection.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' } } : {};
+  const inTransaction = em.queryRunner?.isTransactionActive ?? false;
+  return inTransaction && em.connection.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' } } : {};
 }

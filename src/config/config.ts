@@ -12,6 +12,26 @@ export interface LooptraceConfig {
   adminToken: string | null;
   /** Log every SQL statement (for debugging). */
   logSql: boolean;
+  webhooks: WebhookConfig;
+  stalls: StallConfig;
+}
+
+export interface WebhookConfig {
+  /** Delay before the first retry; each further retry waits twice as long. */
+  retryBaseMs: number;
+  /** Attempts in all before a delivery is marked dead. */
+  maxAttempts: number;
+  /** How long one attempt may take before it counts as failed. */
+  timeoutMs: number;
+  /** How often the worker looks for deliveries that are due; 0 turns the worker off. */
+  pollMs: number;
+}
+
+export interface StallConfig {
+  /** An open loop with no event for this many days is stalled. */
+  days: number;
+  /** How often the sweep looks for newly stalled loops; 0 turns the sweep off. */
+  sweepMs: number;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +81,16 @@ function readAdminToken(env: Env): string | null {
   return token;
 }
 
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
 function readBoolean(env: Env, name: string): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return false;
@@ -77,6 +107,16 @@ export function loadConfig(env: Env = process.env): LooptraceConfig {
     database: readDatabase(env),
     adminToken: readAdminToken(env),
     logSql: readBoolean(env, 'LOG_SQL'),
+    webhooks: {
+      retryBaseMs: readInteger(env, 'WEBHOOK_RETRY_BASE_MS', 1000, 1, 3_600_000),
+      maxAttempts: readInteger(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
+      timeoutMs: readInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
+      pollMs: readInteger(env, 'WEBHOOK_POLL_MS', 1000, 0, 3_600_000),
+    },
+    stalls: {
+      days: readInteger(env, 'STALL_DAYS', 30, 1, 3650),
+      sweepMs: readInteger(env, 'STALL_SWEEP_MS', 3_600_000, 0, 86_400_000),
+    },
   };
 }
 

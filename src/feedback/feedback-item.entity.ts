@@ -87,6 +87,10 @@ export class FeedbackItem {
   @TimestampColumn()
   lastEventAt: Date;
 
+  /** When the stall watch last reported this loop as stalled; a new stall is one that began after it. */
+  @TimestampColumn({ nullable: true })
+  stallReportedAt: Date | null;
+
   @Column({ type: 'varchar', nullable: true })
   resolution: Resolution | null;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { Role } from '../actors/role';
 import { Clock } from '../common/clock';
@@ -248,6 +248,25 @@ export class FeedbackService {
     await em.update(FeedbackItem, { id: item.id }, { ...state, updatedAt: item.updatedAt, version: item.version });
   }
 
+  /**
+   * Open loops with no event since the cutoff whose current stall has not
+   * been reported yet (never reported, or reported before their last event).
+   */
+  newlyStalled(em: EntityManager, cutoff: Date, limit: number): Promise<FeedbackItem[]> {
+    return em
+      .createQueryBuilder(FeedbackItem, 'feedback')
+      .where('feedback.stage <> :closed', { closed: LoopStage.CLOSED })
+      .andWhere('feedback.lastEventAt <= :cutoff', { cutoff })
+      .andWhere(new Brackets((q) => q.where('feedback.stallReportedAt IS NULL').orWhere('feedback.stallReportedAt < feedback.lastEventAt')))
+      .orderBy('feedback.id')
+      .limit(limit)
+      .getMany();
+  }
+
+  async markStallReported(em: EntityManager, ids: number[], at: Date): Promise<void> {
+    if (ids.length) await em.update(FeedbackItem, { id: In(ids) }, { stallReportedAt: at });
+  }
+
   /** Records that something happened to these loops, for the stall watch. */
   async touchLoops(em: EntityManager, ids: number[], at: Date): Promise<void> {
     if (ids.length) await em.update(FeedbackItem, { id: In(ids) }, { lastEventAt: at });
@@ -299,6 +318,12 @@ export class FeedbackService {
 
   facets(ids: readonly number[]) {
     return this.facetsOf(this.items.manager, ids);
+  }
+
+  /** Who voted for the item, oldest vote first. */
+  async voterIds(em: EntityManager, feedbackId: number): Promise<number[]> {
+    const votes = await em.find(FeedbackVote, { where: { feedbackId }, order: { id: 'ASC' } });
+    return votes.map((vote) => vote.actorId);
   }
 
   /** Which of these items the actor voted for. */

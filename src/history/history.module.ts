@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsResolver } from './events.resolver';
 import { HistoryService } from './history.service';
-import { LoopEvent, LoopEventLoop } from './loop-event.entity';
+import { LiveEvents } from './live-events';
+import { LoopEvent, LoopEventLoop, LoopEventRecord } from './loop-event.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([LoopEvent, LoopEventLoop])],
-  providers: [HistoryService],
-  exports: [HistoryService],
+  imports: [TypeOrmModule.forFeature([LoopEvent, LoopEventLoop, LoopEventRecord])],
+  providers: [HistoryService, LiveEvents, EventsResolver],
+  exports: [HistoryService, LiveEvents],
 })
 export class HistoryModule {}

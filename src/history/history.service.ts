@@ -1,16 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { dateFromDatabase } from '../common/columns';
+import { idFromKey } from '../common/keys';
 import { Connection, PageArgs, paginate } from '../common/pagination';
-import { JsonObject, LoopEvent, LoopEventLoop } from './loop-event.entity';
+import { TransactionRunner } from '../common/transactions';
+import { EventFilter } from './dto/event.inputs';
+import { LiveEvents } from './live-events';
+import { JsonObject, LoopEvent, LoopEventLoop, LoopEventRecord } from './loop-event.entity';
 
 /** Records whose loops an event may have moved; the stage projector finds those loops. */
 export interface Touches {
   feedback?: number[];
   themes?: number[];
   blueprints?: number[];
+  /** Releases whose place in the sequence changed: it decides which delivery completed a loop. */
+  releases?: number[];
 }
 
 export interface EventDraft {
@@ -22,9 +28,13 @@ export interface EventDraft {
   before?: JsonObject | null;
   after?: JsonObject | null;
   data?: JsonObject | null;
+  /** Other records the event concerns (the other end of a link): it is found by their keys too. */
+  otherRecordKeys?: string[];
   touches?: Touches;
   /** Set by the stage projector on the events it derives, so that it does not derive from them again. */
   derived?: boolean;
+  /** False for events that report on a loop without moving it (a stall): they do not count as activity. */
+  activity?: boolean;
 }
 
 export interface StageChange {
@@ -35,24 +45,34 @@ export interface StageChange {
 
 export type EventHandler = (em: EntityManager, event: LoopEvent, draft: EventDraft) => Promise<void>;
 
+/** When a handler runs: the stage projector first, so that later handlers see the loops an event concerns. */
+export enum HandlerOrder {
+  PROJECTION = 0,
+  DELIVERY = 10,
+}
+
 const INSERT_CHUNK = 400;
 
 /**
  * The append-only history. Every write of every feature records its event(s)
  * here, inside its transaction; the handlers registered with onRecorded (the
- * stage projector) run inside that same transaction.
+ * stage projector, the inbox, the webhook outbox) run inside that same
+ * transaction, and live subscribers hear of the event once it has committed.
  */
 @Injectable()
 export class HistoryService {
-  private readonly handlers: EventHandler[] = [];
+  private readonly handlers: Array<{ handler: EventHandler; order: HandlerOrder }> = [];
 
   constructor(
     @InjectRepository(LoopEvent) private readonly events: Repository<LoopEvent>,
     private readonly clock: Clock,
+    private readonly tx: TransactionRunner,
+    private readonly live: LiveEvents,
   ) {}
 
-  onRecorded(handler: EventHandler): void {
-    this.handlers.push(handler);
+  onRecorded(handler: EventHandler, order: HandlerOrder = HandlerOrder.DELIVERY): void {
+    this.handlers.push({ handler, order });
+    this.handlers.sort((a, b) => a.order - b.order);
   }
 
   async record(em: EntityManager, draft: EventDraft): Promise<LoopEvent> {
@@ -67,16 +87,55 @@ export class HistoryService {
       data: draft.data ?? null,
     });
     await em.save(LoopEvent, event);
-    for (const handler of this.handlers) await handler(em, event, draft);
+    event.loopIds = [];
+    const recordKeys = [...new Set([draft.recordKey, ...(draft.otherRecordKeys ?? [])])];
+    await em.insert(LoopEventRecord, recordKeys.map((recordKey) => ({ recordKey, eventId: event.id })));
+    for (const { handler } of this.handlers) await handler(em, event, draft);
+    this.tx.afterCommit(em, () => this.live.publish(event));
     return event;
   }
 
   /** Files the event in the timeline of each of these loops. */
-  async attachToLoops(em: EntityManager, eventId: number, feedbackIds: number[]): Promise<void> {
-    const rows = [...new Set(feedbackIds)].map((feedbackId) => ({ feedbackId, eventId }));
+  async attachToLoops(em: EntityManager, event: LoopEvent, feedbackIds: number[]): Promise<void> {
+    const fresh = [...new Set(feedbackIds)].filter((id) => !event.loopIds.includes(id));
+    event.loopIds.push(...fresh);
+    const rows = fresh.map((feedbackId) => ({ feedbackId, eventId: event.id }));
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
       await em.insert(LoopEventLoop, rows.slice(start, start + INSERT_CHUNK));
     }
+  }
+
+  /** The audit log: every event, newest first, narrowed by the filter. */
+  list(filter: EventFilter | null | undefined, page: PageArgs, hiddenRecordTypes: string[] = []): Promise<Connection<LoopEvent>> {
+    const query = this.events.createQueryBuilder('event');
+    if (hiddenRecordTypes.length) query.andWhere('event.recordType NOT IN (:...hidden)', { hidden: hiddenRecordTypes });
+    if (filter?.recordKey) {
+      query.andWhere('event.id IN (SELECT r.event_id FROM loop_event_record r WHERE r.record_key = :recordKey)', {
+        recordKey: filter.recordKey.trim(),
+      });
+    }
+    if (filter?.loopKey) {
+      query.andWhere('event.id IN (SELECT l.event_id FROM loop_event_loop l WHERE l.feedback_id = :feedbackId)', {
+        feedbackId: idFromKey('FB-', filter.loopKey, 'filter.loopKey'),
+      });
+    }
+    if (filter?.actorEmail) {
+      query.andWhere('event.actorId IN (SELECT a.id FROM actor a WHERE a.email = :email)', { email: filter.actorEmail.trim().toLowerCase() });
+    }
+    if (filter?.types?.length) query.andWhere('event.type IN (:...types)', { types: filter.types });
+    if (filter?.since) query.andWhere('event.occurredAt >= :since', { since: filter.since });
+    if (filter?.until) query.andWhere('event.occurredAt < :until', { until: filter.until });
+    return paginate(query, page, [{ path: 'event.id', direction: 'DESC', value: (event) => event.id }]);
+  }
+
+  /** The other records each event concerns, by event id. */
+  async recordKeysOf(eventIds: readonly number[]): Promise<LoopEventRecord[]> {
+    return eventIds.length ? this.events.manager.findBy(LoopEventRecord, { eventId: In([...eventIds]) }) : [];
+  }
+
+  /** The loops each event concerns. */
+  async loopsOf(eventIds: readonly number[]): Promise<LoopEventLoop[]> {
+    return eventIds.length ? this.events.manager.findBy(LoopEventLoop, { eventId: In([...eventIds]) }) : [];
   }
 
   /** A loop's timeline, oldest first. */

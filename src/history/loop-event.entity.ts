@@ -43,6 +43,9 @@ export class LoopEvent {
   @Field(() => JsonScalar, { nullable: true, description: 'Anything else worth knowing: note, rationale, the other end of a link.' })
   @JsonColumn({ nullable: true })
   data: JsonObject | null;
+
+  /** The loops it concerns, as far as known in the transaction that recorded it (not stored in this row). */
+  loopIds: number[];
 }
 
 /** Which loops an event concerns: the index behind a loop's timeline. */
@@ -50,6 +53,16 @@ export class LoopEvent {
 export class LoopEventLoop {
   @PrimaryColumn()
   feedbackId: number;
+
+  @PrimaryColumn()
+  eventId: number;
+}
+
+/** Every record an event concerns (both ends of a link): the index behind the audit log's record filter. */
+@Entity()
+export class LoopEventRecord {
+  @PrimaryColumn()
+  recordKey: string;
 
   @PrimaryColumn()
   eventId: number;

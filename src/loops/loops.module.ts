@@ -8,6 +8,7 @@ import { OutcomesModule } from '../releases/outcomes.module';
 import { ReleasesModule } from '../releases/releases.module';
 import { ThemesModule } from '../themes/themes.module';
 import { LoopBlueprint } from './loop-blueprint.entity';
+import { LiveLoopsResolver } from './live-loops.resolver';
 import { LoopFactsService } from './loop-facts.service';
 import {
   BlueprintRequestsResolver,
@@ -21,6 +22,7 @@ import {
 } from './loops.resolver';
 import { LoopsService } from './loops.service';
 import { StageProjector } from './stage-projector';
+import { StallWatch } from './stall-watch';
 
 /** The loop itself: the stage projector, closure and merge, the trace and the loop lists. It reads every other part. */
 @Module({
@@ -37,8 +39,10 @@ import { StageProjector } from './stage-projector';
   providers: [
     LoopFactsService,
     StageProjector,
+    StallWatch,
     LoopsService,
     LoopsResolver,
+    LiveLoopsResolver,
     LoopThemeResolver,
     LoopClosureResolver,
     LoopEventResolver,
@@ -47,6 +51,6 @@ import { StageProjector } from './stage-projector';
     BlueprintRequestsResolver,
     ReleaseLoopsResolver,
   ],
-  exports: [LoopsService],
+  exports: [LoopsService, StallWatch],
 })
 export class LoopsModule {}

@@ -4,12 +4,14 @@ import { ActorLoader } from '../actors/actor.loader';
 import { Blueprint } from '../blueprints/blueprint.entity';
 import { Role } from '../actors/role';
 import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
+import { Clock } from '../common/clock';
 import { requestLoader } from '../common/loaders';
 import { Connection, ConnectionType, PageArgs } from '../common/pagination';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { LoopStage } from '../feedback/feedback.enums';
 import { FeedbackService } from '../feedback/feedback.service';
 import { FeedbackLoader } from '../feedback/feedback.loader';
+import { EventConnection } from '../history/events.resolver';
 import { HistoryService } from '../history/history.service';
 import { LoopEvent } from '../history/loop-event.entity';
 import { Release } from '../releases/release.entity';
@@ -33,9 +35,9 @@ import {
 } from './models/loop.model';
 import { counts, deriveStage, firstDelivery } from './stage';
 import { stageSpans, timeInStages } from './stage-time';
+import { StallWatch } from './stall-watch';
 
 export const LoopConnection = ConnectionType(Loop);
-export const LoopEventConnection = ConnectionType(LoopEvent);
 
 const toLoops = (connection: Connection<FeedbackItem>): Connection<Loop> => ({
   ...connection,
@@ -53,6 +55,8 @@ export class LoopsResolver {
     private readonly feedbackLoader: FeedbackLoader,
     private readonly themeLoader: ThemeLoader,
     private readonly releaseLoader: ReleaseLoader,
+    private readonly clock: Clock,
+    private readonly stallWatch: StallWatch,
   ) {}
 
   @Query(() => Loop, { nullable: true, description: "The trace of one feedback item's loop." })
@@ -153,10 +157,10 @@ export class LoopsResolver {
       const all = await this.historyService.stageChanges([...ids]);
       return ids.map((id) => all.filter((change) => change.feedbackId === id));
     }).load(loop.item.id);
-    return stageSpans(loop.item.createdAt, changes.map((change) => ({ at: change.occurredAt, stage: change.after.stage as LoopStage })), new Date());
+    return stageSpans(loop.item.createdAt, changes.map((change) => ({ at: change.occurredAt, stage: change.after.stage as LoopStage })), this.clock.now());
   }
 
-  @ResolveField(() => LoopEventConnection, { description: 'Everything that happened to this loop, oldest first.' })
+  @ResolveField(() => EventConnection, { description: 'Everything that happened to this loop, oldest first.' })
   timeline(@Parent() loop: Loop, @Args() page: PageArgs): Promise<Connection<LoopEvent>> {
     return this.historyService.timeline(loop.item.id, page);
   }
@@ -181,6 +185,11 @@ export class LoopsResolver {
   @ResolveField(() => Release, { nullable: true, description: 'The release whose delivery completed it, once every blueprint is delivered.' })
   completedIn(@Parent() loop: Loop, @Context() context: object): Promise<Release | null> {
     return this.releaseLoader.load(context, loop.item.completedInReleaseId);
+  }
+
+  @ResolveField(() => Date, { nullable: true, description: 'When this open loop stalled: it has had no event since that many days (STALL_DAYS).' })
+  stalledSince(@Parent() loop: Loop): Date | null {
+    return this.stallWatch.stalledSince(loop.item);
   }
 
   @ResolveField(() => Boolean)

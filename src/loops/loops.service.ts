@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, In, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
+import { Blueprint } from '../blueprints/blueprint.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { Clock } from '../common/clock';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../common/errors';
@@ -106,7 +107,7 @@ export class LoopsService {
       const item = await this.feedback.byKey(key, 'input.key', em);
       if (item.stage !== LoopStage.CLOSED) throw new ConflictError(`${item.key} is open.`);
       if (item.mergedIntoId) throw new ConflictError(`${item.key} was merged into FB-${item.mergedIntoId}; its loop goes on there.`);
-      await this.feedback.saveLoopState(em, item, this.reopened());
+      await this.feedback.saveLoopState(em, item, { ...this.reopened(), verdict: null, verdictNote: null, verifiedAt: null });
       await this.recordReopened(em, by, item, note.trim());
       return this.feedback.reload(em, item);
     });
@@ -167,6 +168,7 @@ export class LoopsService {
         type: 'feedback.merged',
         recordType: 'feedback',
         recordKey: duplicate.key,
+        otherRecordKeys: [survivor.key],
         actorId: by.id,
         before: { mergedInto: null, survivorVoteCount: survivor.voteCount - movedVoters.length },
         after: { mergedInto: survivor.key, survivorVoteCount: survivor.voteCount },
@@ -275,6 +277,21 @@ export class LoopsService {
       'feedback.id IN (SELECT ftl.feedback_id FROM feedback_theme_link ftl WHERE ftl.removed_at IS NULL AND ftl.theme_id IN (:...themeIds))',
       { themeIds: ids },
     );
+  }
+
+  /** The projects these loops concern: those the requests name and those of the blueprints answering them. */
+  async projectsOf(feedbackIds: readonly number[]): Promise<string[]> {
+    const ids = [...feedbackIds];
+    const [named, answering] = await Promise.all([
+      this.feedback.facets(ids),
+      this.answers
+        .createQueryBuilder('answer')
+        .innerJoin(Blueprint, 'blueprint', 'blueprint.id = answer.blueprintId')
+        .select('DISTINCT blueprint.project', 'project')
+        .where('answer.feedbackId IN (:...ids)', { ids })
+        .getRawMany<{ project: string }>(),
+    ]);
+    return [...new Set([...named.flatMap((facet) => facet.projects), ...answering.map((row) => row.project)])];
   }
 
   /**

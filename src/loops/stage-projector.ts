@@ -4,8 +4,9 @@ import { BlueprintsService } from '../blueprints/blueprints.service';
 import { Clock } from '../common/clock';
 import { LoopStage } from '../feedback/feedback.enums';
 import { FeedbackService } from '../feedback/feedback.service';
-import { EventDraft, HistoryService, Touches } from '../history/history.service';
+import { EventDraft, HandlerOrder, HistoryService, Touches } from '../history/history.service';
 import { LoopEvent } from '../history/loop-event.entity';
+import { OutcomesService } from '../releases/outcomes.service';
 import { ThemesService } from '../themes/themes.service';
 import { LoopBlueprint } from './loop-blueprint.entity';
 import { LoopFactsService, LoopRecord } from './loop-facts.service';
@@ -29,19 +30,20 @@ export class StageProjector implements OnModuleInit {
     private readonly feedback: FeedbackService,
     private readonly themes: ThemesService,
     private readonly blueprints: BlueprintsService,
+    private readonly outcomes: OutcomesService,
     private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
-    this.history.onRecorded((em, event, draft) => this.handle(em, event, draft));
+    this.history.onRecorded((em, event, draft) => this.handle(em, event, draft), HandlerOrder.PROJECTION);
   }
 
   private async handle(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<void> {
     if (!draft.touches) return;
     const loopIds = draft.derived ? (draft.touches.feedback ?? []) : await this.affectedLoops(em, draft.touches);
     if (loopIds.length === 0) return;
-    await this.history.attachToLoops(em, event.id, loopIds);
-    await this.feedback.touchLoops(em, loopIds, event.occurredAt);
+    await this.history.attachToLoops(em, event, loopIds);
+    if (draft.activity !== false) await this.feedback.touchLoops(em, loopIds, event.occurredAt);
     if (!draft.derived) await this.project(em, loopIds, event);
   }
 
@@ -49,9 +51,10 @@ export class StageProjector implements OnModuleInit {
   async affectedLoops(em: EntityManager, touches: Touches): Promise<number[]> {
     const loops = new Set(touches.feedback ?? []);
     const themeIds = [...(touches.themes ?? [])];
-    if (touches.blueprints?.length) {
-      (await this.blueprints.feedbackLinks({ blueprintIds: touches.blueprints }, em)).forEach((link) => loops.add(link.feedbackId));
-      (await this.blueprints.themeLinksOfBlueprints(touches.blueprints, em)).forEach((link) => themeIds.push(link.themeId));
+    const blueprintIds = [...(touches.blueprints ?? []), ...(await this.outcomes.blueprintsWithOutcomesIn(touches.releases ?? [], em))];
+    if (blueprintIds.length) {
+      (await this.blueprints.feedbackLinks({ blueprintIds }, em)).forEach((link) => loops.add(link.feedbackId));
+      (await this.blueprints.themeLinksOfBlueprints(blueprintIds, em)).forEach((link) => themeIds.push(link.themeId));
     }
     if (themeIds.length) {
       const above = await this.themes.withAncestors(themeIds, em);

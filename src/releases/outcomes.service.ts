@@ -39,6 +39,7 @@ export class OutcomesService {
         type: 'outcome.recorded',
         recordType: 'outcome',
         recordKey: `${blueprint.key}@${release.name}`,
+        otherRecordKeys: [blueprint.key, release.name],
         actorId: by.id,
         before,
         after,
@@ -52,6 +53,13 @@ export class OutcomesService {
   ofBlueprints(blueprintIds: readonly number[], em: EntityManager = this.outcomes.manager): Promise<ReleaseOutcome[]> {
     if (blueprintIds.length === 0) return Promise.resolve([]);
     return em.find(ReleaseOutcome, { where: { blueprintId: In([...blueprintIds]) }, order: { id: 'ASC' } });
+  }
+
+  /** Blueprints with an outcome in any of these releases. */
+  async blueprintsWithOutcomesIn(releaseIds: readonly number[], em: EntityManager = this.outcomes.manager): Promise<number[]> {
+    if (releaseIds.length === 0) return [];
+    const rows = await em.find(ReleaseOutcome, { select: { blueprintId: true }, where: { releaseId: In([...releaseIds]) } });
+    return [...new Set(rows.map((row) => row.blueprintId))];
   }
 
   ofReleases(releaseIds: readonly number[]): Promise<ReleaseOutcome[]> {

@@ -87,7 +87,15 @@ export class ReleasesService {
       if (Object.keys(after).length === 0) return release;
       Object.assign(release, changes, { updatedAt: this.clock.now(), version: release.version + 1 });
       await em.save(release);
-      await this.history.record(em, { type: 'release.updated', recordType: 'release', recordKey: release.name, actorId: by.id, before, after });
+      await this.history.record(em, {
+        type: 'release.updated',
+        recordType: 'release',
+        recordKey: release.name,
+        actorId: by.id,
+        before,
+        after,
+        touches: 'sequence' in after ? { releases: [release.id] } : undefined,
+      });
       return release;
     });
   }

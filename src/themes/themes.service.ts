@@ -198,6 +198,7 @@ export class ThemesService {
       type,
       recordType: 'link',
       recordKey: linkKey(item.key, theme.key),
+      otherRecordKeys: [item.key, theme.key],
       actorId: by.id,
       data: { kind: 'feedback-theme', feedbackKey: item.key, themeKey: theme.key, rationale },
       touches: { feedback: [item.id] },

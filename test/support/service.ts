@@ -6,13 +6,26 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
-import { LooptraceConfig } from '../../src/config/config';
+import { loadConfig, LooptraceConfig } from '../../src/config/config';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T | null;
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+}
+
+/** The defaults of a fresh machine, on this database file, with a quick webhook worker. */
+export function testConfig(databasePath: string): LooptraceConfig {
+  const defaults = loadConfig({});
+  return {
+    ...defaults,
+    host: '127.0.0.1',
+    port: 0,
+    database: { engine: 'sqlite', path: databasePath },
+    webhooks: { ...defaults.webhooks, pollMs: 50, retryBaseMs: 50, timeoutMs: 1000 },
+    stalls: { ...defaults.stalls, sweepMs: 0 },
+  };
 }
 
 /** A clock the tests move by hand. */
@@ -54,14 +67,7 @@ export async function startService(overrides: Partial<LooptraceConfig> = {}): Pr
   if (quiet) Logger.overrideLogger(false);
   const directory = mkdtempSync(join(tmpdir(), 'looptrace-test-'));
   const databasePath = join(directory, 'looptrace.sqlite');
-  const config: LooptraceConfig = {
-    host: '127.0.0.1',
-    port: 0,
-    database: { engine: 'sqlite', path: databasePath },
-    adminToken: ADMIN_TOKEN,
-    logSql: false,
-    ...overrides,
-  };
+  const config: LooptraceConfig = { ...testConfig(databasePath), adminToken: ADMIN_TOKEN, ...overrides };
   const clock = new TestClock();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(Clock)

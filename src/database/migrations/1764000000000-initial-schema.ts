@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex, TableIndexOptions } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableIndexOptions } from 'typeorm';
 import { SchemaHelpers } from './schema-helpers';
 
 /** Every record of the loop: actors and tokens, releases, feedback, themes, blueprints, outcomes, links, history. */
@@ -7,10 +7,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = new SchemaHelpers(queryRunner);
-    const create = async (table: Table, indices: TableIndexOptions[] = []) => {
-      indices.forEach((index) => table.addIndex(new TableIndex(index)));
-      await queryRunner.createTable(table, false, true, true);
-    };
+    const create = (table: Table, indices: TableIndexOptions[] = []) => s.createTable(table, indices);
     const linkColumns = [
       s.text('rationale', { isNullable: true }),
       s.integer('linked_by_id'),

@@ -1,10 +1,10 @@
-import { QueryRunner, TableColumnOptions, TableForeignKeyOptions, TableIndexOptions } from 'typeorm';
+import { QueryRunner, Table, TableColumnOptions, TableForeignKeyOptions, TableIndex, TableIndexOptions } from 'typeorm';
 
 /** Column builders for migrations, so that one migration runs on SQLite and PostgreSQL alike. */
 export class SchemaHelpers {
   constructor(private readonly queryRunner: QueryRunner) {}
 
-  private get isPostgres(): boolean {
+  get isPostgres(): boolean {
     return this.queryRunner.connection.driver.options.type === 'postgres';
   }
 
@@ -24,6 +24,10 @@ export class SchemaHelpers {
     return { name, type: 'text', ...options };
   }
 
+  boolean(name: string, options: Partial<TableColumnOptions> = {}): TableColumnOptions {
+    return { name, type: 'boolean', ...options };
+  }
+
   timestamp(name: string, options: Partial<TableColumnOptions> = {}): TableColumnOptions {
     return { name, type: this.isPostgres ? 'timestamptz' : 'datetime', ...options };
   }
@@ -35,6 +39,12 @@ export class SchemaHelpers {
   index(table: string, columns: string[], options: Partial<TableIndexOptions> = {}): TableIndexOptions {
     const suffix = options.isUnique ? 'uq' : 'idx';
     return { name: `${table}_${columns.join('_')}_${suffix}`, columnNames: columns, ...options };
+  }
+
+  /** Creates the table with its indices. */
+  async createTable(table: Table, indices: TableIndexOptions[] = []): Promise<void> {
+    indices.forEach((index) => table.addIndex(new TableIndex(index)));
+    await this.queryRunner.createTable(table, false, true, true);
   }
 
   /** Unique among the rows still in force (not removed): two live links between the same records cannot exist. */

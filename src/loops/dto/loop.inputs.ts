@@ -1,6 +1,6 @@
 import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsEmail, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsEmail, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { SLUG_PATTERN } from '../../common/keys';
 import { PageArgs } from '../../common/pagination';
 import { FEEDBACK_KEY, FEEDBACK_KEY_MESSAGE, FeedbackOrder } from '../../feedback/dto/feedback.inputs';
@@ -133,4 +133,28 @@ export class LoopsArgs extends PageArgs {
   @ValidateNested()
   @Type(() => LoopOrder)
   orderBy?: LoopOrder | null;
+}
+
+@InputType({ description: 'Which live events to receive; every given condition must hold.' })
+export class LoopEventFilter {
+  @Field(() => String, { nullable: true, description: 'Events in the timeline of this loop.' })
+  @IsOptional()
+  @Matches(FEEDBACK_KEY, { message: FEEDBACK_KEY_MESSAGE })
+  loopKey?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Events about this theme (or a sub-theme) or about loops linked to it.' })
+  @IsOptional()
+  @Matches(THEME_KEY, { message: THEME_KEY_MESSAGE })
+  themeKey?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Events about this project's blueprints or about loops that concern the project." })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: 'must be a project name such as nova' })
+  project?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Event types such as loop.closed; a type ending in .* takes the whole family (loop.*).' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @Matches(/^[a-z]+(\.([a-z_]+|\*))+$/, { each: true, message: 'each must be an event type such as loop.closed or loop.*' })
+  types?: string[] | null;
 }

@@ -8,16 +8,11 @@ export const RELEASE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,49}$/;
 const RELEASE_NAME_MESSAGE = 'must be a release name such as Liberty or 2024.1 (letters, digits, space, dot, dash; at most 50)';
 const DATE_MESSAGE = 'must be a date as YYYY-MM-DD';
 
-@InputType()
-export class CreateReleaseInput {
-  @Field()
+@InputType({ isAbstract: true })
+abstract class ReleaseFields {
+  @Field({ description: 'The release, such as Liberty or 2024.1.' })
   @Matches(RELEASE_NAME, { message: RELEASE_NAME_MESSAGE })
   name: string;
-
-  @Field(() => ReleaseState, { nullable: true, defaultValue: ReleaseState.PLANNED })
-  @IsOptional()
-  @IsEnum(ReleaseState)
-  state?: ReleaseState | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
@@ -31,6 +26,15 @@ export class CreateReleaseInput {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_MESSAGE })
   releasedOn?: string | null;
 
+}
+
+@InputType()
+export class CreateReleaseInput extends ReleaseFields {
+  @Field(() => ReleaseState, { nullable: true, defaultValue: ReleaseState.PLANNED })
+  @IsOptional()
+  @IsEnum(ReleaseState)
+  state?: ReleaseState | null;
+
   @Field(() => Int, { nullable: true, description: 'Position among releases; by default after every release so far.' })
   @IsOptional()
   @IsInt()
@@ -39,7 +43,18 @@ export class CreateReleaseInput {
 }
 
 @InputType()
-export class UpdateReleaseInput extends CreateReleaseInput {
+export class UpdateReleaseInput extends ReleaseFields {
+  @Field(() => ReleaseState, { nullable: true })
+  @IsOptional()
+  @IsEnum(ReleaseState)
+  state?: ReleaseState | null;
+
+  @Field(() => Int, { nullable: true, description: 'A new position among releases: later releases have larger numbers.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  sequence?: number | null;
+
   @Field(() => String, { nullable: true, description: 'A new name for the release named by name.' })
   @IsOptional()
   @Matches(RELEASE_NAME, { message: RELEASE_NAME_MESSAGE })

@@ -38,7 +38,7 @@ abstract class ThemeFields {
   @IsEnum(ThemeStatus)
   status?: ThemeStatus | null;
 
-  @Field(() => String, { nullable: true, description: 'The owning product manager; by default whoever creates it.' })
+  @Field(() => String, { nullable: true, description: 'The owning product manager; a new theme is owned by whoever creates it unless this says otherwise.' })
   @IsOptional()
   @IsEmail({}, { message: 'must be an email address' })
   ownerEmail?: string | null;

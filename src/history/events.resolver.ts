@@ -1,0 +1,39 @@
+import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Allow, CurrentActor } from '../common/access';
+import { groupByKeys, requestLoader } from '../common/loaders';
+import { Connection, ConnectionType } from '../common/pagination';
+import { EventsArgs } from './dto/event.inputs';
+import { HistoryService } from './history.service';
+import { LoopEvent } from './loop-event.entity';
+
+export const EventConnection = ConnectionType(LoopEvent, 'Event');
+
+/** Events about who may use the service: for admins' eyes only. */
+const ADMIN_RECORD_TYPES = ['actor', 'token', 'webhook'];
+
+@Resolver(() => LoopEvent)
+export class EventsResolver {
+  constructor(private readonly historyService: HistoryService) {}
+
+  @Query(() => EventConnection, { description: 'The audit log, newest first. Events about actors, tokens and webhooks are shown to admins only.' })
+  @Allow('PRODUCT_MANAGER', 'TECH_LEAD')
+  events(@Args() args: EventsArgs, @CurrentActor() viewer: { role: string }): Promise<Connection<LoopEvent>> {
+    return this.historyService.list(args.filter, args, viewer.role === 'ADMIN' ? [] : ADMIN_RECORD_TYPES);
+  }
+
+  @ResolveField(() => [String], { description: 'Every record it concerns: its own and, for a link, both ends.' })
+  recordKeys(@Parent() event: LoopEvent, @Context() context: object): Promise<string[]> {
+    return requestLoader<number, string[]>(context, 'event.recordKeys', async (ids) =>
+      groupByKeys(ids, await this.historyService.recordKeysOf(ids), (row) => row.eventId).map((rows) => rows.map((row) => row.recordKey).sort()),
+    ).load(event.id);
+  }
+
+  @ResolveField(() => [String], { description: 'The loops it concerns, such as FB-42: those it moved or that it tells about.' })
+  loopKeys(@Parent() event: LoopEvent, @Context() context: object): Promise<string[]> {
+    return requestLoader<number, string[]>(context, 'event.loopKeys', async (ids) =>
+      groupByKeys(ids, await this.historyService.loopsOf(ids), (row) => row.eventId).map((rows) =>
+        rows.map((row) => row.feedbackId).sort((a, b) => a - b).map((id) => `FB-${id}`),
+      ),
+    ).load(event.id);
+  }
+}

@@ -1,0 +1,132 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import { Actor } from '../actors/actor.entity';
+import { ActorsService } from '../actors/actors.service';
+import { Clock } from '../common/clock';
+import { ForbiddenError } from '../common/errors';
+import { Connection, PageArgs, paginate } from '../common/pagination';
+import { TransactionRunner } from '../common/transactions';
+import { FeedbackItem } from '../feedback/feedback-item.entity';
+import { Resolution } from '../feedback/feedback.enums';
+import { FeedbackService } from '../feedback/feedback.service';
+import { EventDraft, HistoryService } from '../history/history.service';
+import { LoopEvent } from '../history/loop-event.entity';
+import { ReleasesService } from '../releases/releases.service';
+import { Notification, NotificationKind } from './notification.entity';
+
+/** Someone to tell about a loop: who asked for it, or who voted for it. */
+export interface Recipient {
+  actorId: number;
+  name: string;
+  email: string;
+  relation: 'submitter' | 'voter';
+}
+
+const KINDS: Record<string, NotificationKind> = {
+  'loop.released': NotificationKind.RELEASED,
+  'loop.closed': NotificationKind.CLOSED,
+  'loop.reopened': NotificationKind.REOPENED,
+  'feedback.merged': NotificationKind.MERGED,
+};
+
+/**
+ * The requesters' inbox. When a loop is released, closed, reopened or merged,
+ * its submitter and everyone who voted for it hear of it, in the same
+ * transaction as the event that told.
+ */
+@Injectable()
+export class NotificationsService implements OnModuleInit {
+  constructor(
+    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
+    private readonly history: HistoryService,
+    private readonly feedback: FeedbackService,
+    private readonly actors: ActorsService,
+    private readonly releases: ReleasesService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.history.onRecorded((em, event, draft) => this.notify(em, event, draft));
+  }
+
+  /** The submitter and the voters of each loop, submitter first. */
+  async recipients(em: EntityManager, feedbackId: number): Promise<Recipient[]> {
+    const [item] = await this.feedback.byIds([feedbackId], em);
+    if (!item) return [];
+    const voterIds = await this.feedback.voterIds(em, feedbackId);
+    const people = new Map((await this.actors.byIds([item.submitterId, ...voterIds], em)).map((actor) => [actor.id, actor]));
+    const recipient = (actorId: number, relation: Recipient['relation']) => {
+      const actor = people.get(actorId)!;
+      return { actorId, name: actor.name, email: actor.email, relation };
+    };
+    return [recipient(item.submitterId, 'submitter'), ...voterIds.filter((id) => id !== item.submitterId).map((id) => recipient(id, 'voter'))];
+  }
+
+  private async notify(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<void> {
+    const kind = KINDS[event.type];
+    if (!kind) return;
+    const feedbackId = kind === NotificationKind.MERGED ? draft.touches?.feedback?.[0] : event.loopIds[0];
+    if (feedbackId === undefined) return;
+    const [item] = await this.feedback.byIds([feedbackId], em);
+    const message = await this.messageFor(em, kind, item, event);
+    const rows = (await this.recipients(em, feedbackId))
+      .filter((recipient) => recipient.actorId !== event.actorId)
+      .map((recipient) => ({
+        actorId: recipient.actorId,
+        feedbackId,
+        eventId: event.id,
+        kind,
+        message,
+        asksVerification: kind === NotificationKind.CLOSED && item.resolution === Resolution.DELIVERED && recipient.relation === 'submitter',
+        createdAt: event.occurredAt,
+        readAt: null,
+      }));
+    if (rows.length) await em.insert(Notification, rows);
+  }
+
+  private async messageFor(em: EntityManager, kind: NotificationKind, item: FeedbackItem, event: LoopEvent): Promise<string> {
+    const subject = `${item.key} "${item.title}"`;
+    const note = typeof event.data?.note === 'string' && event.data.note ? `: ${event.data.note}` : '';
+    switch (kind) {
+      case NotificationKind.RELEASED: {
+        const [release] = item.completedInReleaseId ? await this.releases.byIds([item.completedInReleaseId], em) : [];
+        return `${subject} is released: every blueprint answering it is delivered${release ? `, the last in ${release.name}` : ''}.`;
+      }
+      case NotificationKind.CLOSED:
+        return item.resolution === Resolution.DELIVERED
+          ? `${subject} was closed as delivered${note}. Does it do what you asked? Confirm or dispute the closure.`
+          : `${subject} was closed as ${String(item.resolution).toLowerCase().replace(/_/g, ' ')}${note}.`;
+      case NotificationKind.REOPENED:
+        return `${subject} was reopened${note}.`;
+      case NotificationKind.MERGED:
+        return `${subject} was merged into ${event.data?.survivorKey}, where its loop goes on; your vote went with it.`;
+    }
+  }
+
+  /** The actor's inbox, newest first. */
+  inbox(actorId: number, unreadOnly: boolean, page: PageArgs): Promise<Connection<Notification>> {
+    const query = this.notifications.createQueryBuilder('notification').where('notification.actorId = :actorId', { actorId });
+    if (unreadOnly) query.andWhere('notification.readAt IS NULL');
+    return paginate(query, page, [{ path: 'notification.id', direction: 'DESC', value: (notification) => notification.id }]);
+  }
+
+  unreadCount(actorId: number): Promise<number> {
+    return this.notifications.countBy({ actorId, readAt: IsNull() });
+  }
+
+  /** Marks the viewer's own notifications read; naming someone else's is refused. */
+  markRead(by: Actor, ids: number[]): Promise<Notification[]> {
+    return this.tx.run(async (em) => {
+      const found = await em.findBy(Notification, { id: In(ids) });
+      const foreign = found.find((notification) => notification.actorId !== by.id);
+      if (foreign || found.length !== new Set(ids).size) throw new ForbiddenError('You can only mark your own notifications read.');
+      const unread = found.filter((notification) => notification.readAt === null);
+      const now = this.clock.now();
+      if (unread.length) await em.update(Notification, { id: In(unread.map((notification) => notification.id)) }, { readAt: now });
+      unread.forEach((notification) => (notification.readAt = now));
+      return found.sort((a, b) => b.id - a.id);
+    });
+  }
+}
