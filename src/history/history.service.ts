@@ -90,8 +90,9 @@ export class HistoryService {
     event.loopIds = [];
     const recordKeys = [...new Set([draft.recordKey, ...(draft.otherRecordKeys ?? [])])];
     await em.insert(LoopEventRecord, recordKeys.map((recordKey) => ({ recordKey, eventId: event.id })));
-    for (const { handler } of this.handlers) await handler(em, event, draft);
+    // Published in the order recorded: a cause before the events derived from it.
     this.tx.afterCommit(em, () => this.live.publish(event));
+    for (const { handler } of this.handlers) await handler(em, event, draft);
     return event;
   }
 

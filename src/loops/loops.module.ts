@@ -8,6 +8,7 @@ import { OutcomesModule } from '../releases/outcomes.module';
 import { ReleasesModule } from '../releases/releases.module';
 import { ThemesModule } from '../themes/themes.module';
 import { LoopBlueprint } from './loop-blueprint.entity';
+import { EventScopes } from './event-scope';
 import { LiveLoopsResolver } from './live-loops.resolver';
 import { LoopFactsService } from './loop-facts.service';
 import {
@@ -40,6 +41,7 @@ import { StallWatch } from './stall-watch';
     LoopFactsService,
     StageProjector,
     StallWatch,
+    EventScopes,
     LoopsService,
     LoopsResolver,
     LiveLoopsResolver,

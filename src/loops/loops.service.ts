@@ -280,12 +280,12 @@ export class LoopsService {
   }
 
   /** The projects these loops concern: those the requests name and those of the blueprints answering them. */
-  async projectsOf(feedbackIds: readonly number[]): Promise<string[]> {
+  async projectsOf(feedbackIds: readonly number[], em: EntityManager): Promise<string[]> {
     const ids = [...feedbackIds];
     const [named, answering] = await Promise.all([
-      this.feedback.facets(ids),
-      this.answers
-        .createQueryBuilder('answer')
+      this.feedback.facetsOf(em, ids),
+      em
+        .createQueryBuilder(LoopBlueprint, 'answer')
         .innerJoin(Blueprint, 'blueprint', 'blueprint.id = answer.blueprintId')
         .select('DISTINCT blueprint.project', 'project')
         .where('answer.feedbackId IN (:...ids)', { ids })

@@ -42,7 +42,7 @@ export class ActorInboxResolver {
   constructor(private readonly notificationsService: NotificationsService) {}
 
   private assertOwn(actor: Actor, viewer: Actor): void {
-    if (actor.id !== viewer.id) throw new ForbiddenError("An inbox is read only by its owner.");
+    if (actor.id !== viewer.id) throw new ForbiddenError('An inbox is read only by its owner.');
   }
 
   @ResolveField(() => NotificationConnection, { description: "The viewer's inbox, newest first." })

@@ -66,10 +66,11 @@ export class NotificationsService implements OnModuleInit {
 
   private async notify(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<void> {
     const kind = KINDS[event.type];
-    if (!kind) return;
+    if (!kind || this.isEcho(kind, event)) return;
     const feedbackId = kind === NotificationKind.MERGED ? draft.touches?.feedback?.[0] : event.loopIds[0];
     if (feedbackId === undefined) return;
     const [item] = await this.feedback.byIds([feedbackId], em);
+    if (kind === NotificationKind.CLOSED && item.resolution === Resolution.DUPLICATE) return;
     const message = await this.messageFor(em, kind, item, event);
     const rows = (await this.recipients(em, feedbackId))
       .filter((recipient) => recipient.actorId !== event.actorId)
@@ -84,6 +85,15 @@ export class NotificationsService implements OnModuleInit {
         readAt: null,
       }));
     if (rows.length) await em.insert(Notification, rows);
+  }
+
+  /**
+   * A loop that returns to RELEASED because its closure was lifted (reopened
+   * or disputed) was not released anew: its people heard of it the first time.
+   */
+  private isEcho(kind: NotificationKind, event: LoopEvent): boolean {
+    const cause = (event.data?.cause as { type?: string } | null | undefined)?.type;
+    return kind === NotificationKind.RELEASED && (cause === 'loop.reopened' || cause === 'loop.disputed');
   }
 
   private async messageFor(em: EntityManager, kind: NotificationKind, item: FeedbackItem, event: LoopEvent): Promise<string> {

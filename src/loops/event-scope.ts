@@ -1,0 +1,60 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EventDraft, HistoryService } from '../history/history.service';
+import { LiveEvents } from '../history/live-events';
+import { LoopEvent } from '../history/loop-event.entity';
+import { THEME_KEY_PREFIX } from '../themes/theme.entity';
+import { ThemesService } from '../themes/themes.service';
+import { LoopsService } from './loops.service';
+
+/** What an event is about, for matching live filters by theme and project. */
+export interface EventScope {
+  themeIds: Set<number>;
+  projects: Set<string>;
+}
+
+const EMPTY: EventScope = { themeIds: new Set(), projects: new Set() };
+
+/**
+ * Works out, inside the transaction that records an event, which themes and
+ * projects it concerns, so that live filters see the loop as it was when the
+ * event happened. Only done while someone is watching.
+ */
+@Injectable()
+export class EventScopes implements OnModuleInit {
+  private readonly scopes = new WeakMap<LoopEvent, EventScope>();
+
+  constructor(
+    private readonly history: HistoryService,
+    private readonly live: LiveEvents,
+    private readonly themes: ThemesService,
+    private readonly loops: LoopsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.history.onRecorded(async (em, event, draft) => {
+      if (this.live.subscribers > 0) this.scopes.set(event, await this.compute(em, event, draft));
+    });
+  }
+
+  of(event: LoopEvent): EventScope {
+    return this.scopes.get(event) ?? EMPTY;
+  }
+
+  /**
+   * Its own records and the loops it concerns give the themes and projects. A
+   * theme concerns it also when it sits above one of those, so that watching
+   * a theme covers its sub-themes.
+   */
+  private async compute(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<EventScope> {
+    const recordKeys = [draft.recordKey, ...(draft.otherRecordKeys ?? [])];
+    const themeIds = recordKeys.filter((key) => /^TH-\d+$/.test(key)).map((key) => Number(key.slice(THEME_KEY_PREFIX.length)));
+    const projects = new Set(recordKeys.filter((key) => /^[^/@~]+\/[^/@~]+$/.test(key)).map((key) => key.split('/')[0]));
+    if (event.loopIds.length) {
+      (await this.themes.activeLinksOf(event.loopIds, em)).forEach((link) => themeIds.push(link.themeId));
+      (await this.loops.projectsOf(event.loopIds, em)).forEach((project) => projects.add(project));
+    }
+    return { themeIds: new Set(await this.themes.withAncestors(themeIds, em)), projects };
+  }
+}
+

@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ADMIN_TOKEN, startService, TestService } from './support/service';
+
+/** The audit log: every change an event with its actor, queryable, and never rewritten. */
+describe('history you can audit', () => {
+  let service: TestService;
+  let operator: { token: string; email: string };
+  let pm: string;
+  let lead: { token: string; email: string };
+
+  beforeAll(async () => {
+    service = await startService();
+    operator = await service.actor('OPERATOR', 'Olga');
+    pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
+    lead = await service.actor('TECH_LEAD', 'Tom');
+    await service.ok(operator.token, `mutation { submitFeedback(input: { title: "Bulk-delete servers", origin: OPERATOR }) { feedback { key } } }`);
+    service.clock.advanceDays(1);
+    await service.ok(pm, `mutation { triageFeedback(input: { key: "FB-1", note: "ops want it" }) { feedback { key } } }`);
+    await service.ok(pm, `mutation { createTheme(input: { title: "Day-two operations", kind: THEME }) { theme { key } } }`);
+    await service.ok(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-1", rationale: "ops" }) { theme { key } } }`);
+    service.clock.advanceDays(1);
+    await service.ok(lead.token, `mutation { createBlueprint(input: { project: "nova", name: "bulk-delete", title: "Bulk delete" }) { blueprint { key } } }`);
+    await service.ok(lead.token, `mutation { linkBlueprint(input: { project: "nova", name: "bulk-delete", themeKey: "TH-1" }) { blueprint { key } } }`);
+    await service.ok(lead.token, `mutation { updateBlueprint(input: { project: "nova", name: "bulk-delete", implementationStatus: GOOD_PROGRESS }) { blueprint { key } } }`);
+  });
+
+  afterAll(() => service.close());
+
+  const EVENTS = `query($filter: EventFilter, $first: Int, $after: String) {
+    events(filter: $filter, first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor }
+      nodes { type recordType recordKey recordKeys loopKeys occurredAt actor { email } before after data }
+    }
+  }`;
+  const events = async (filter: Record<string, unknown>, token = pm) => (await service.ok(token, EVENTS, { filter })).events;
+
+  it('lists events newest first, each with its actor, time, record and before/after', async () => {
+    const all = await events({});
+    expect(all.nodes[0]).toMatchObject({
+      type: 'loop.stage_changed',
+      recordKey: 'FB-1',
+      loopKeys: ['FB-1'],
+      actor: { email: lead.email },
+      before: { stage: 'PLANNED' },
+      after: { stage: 'IN_DEVELOPMENT' },
+    });
+    expect(all.nodes[1]).toMatchObject({
+      type: 'blueprint.updated',
+      recordKey: 'nova/bulk-delete',
+      loopKeys: ['FB-1'],
+      before: { implementationStatus: 'UNKNOWN' },
+      after: { implementationStatus: 'GOOD_PROGRESS' },
+    });
+  });
+
+  it('filters by record key, reaching both ends of a link', async () => {
+    const theme = await events({ recordKey: 'TH-1' });
+    expect(theme.nodes.map((event: { type: string }) => event.type)).toEqual(['link.created', 'link.created', 'theme.created']);
+    const link = theme.nodes[1];
+    expect(link).toMatchObject({ recordKey: 'FB-1~TH-1', recordKeys: ['FB-1', 'FB-1~TH-1', 'TH-1'], data: { kind: 'feedback-theme', rationale: 'ops' } });
+  });
+
+  it('filters by actor, type and time range, and pages with cursors', async () => {
+    const byLead = await events({ actorEmail: lead.email, types: ['blueprint.created', 'blueprint.updated'] });
+    expect(byLead.nodes.map((event: { type: string }) => event.type)).toEqual(['blueprint.updated', 'blueprint.created']);
+    const firstDay = await events({ since: '2026-01-05T00:00:00Z', until: '2026-01-06T00:00:00Z', types: ['feedback.submitted', 'loop.triaged'] });
+    expect(firstDay.nodes.map((event: { type: string }) => event.type)).toEqual(['feedback.submitted']);
+
+    const loop = await events({ loopKey: 'FB-1' });
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = (await service.ok(pm, EVENTS, { filter: { loopKey: 'FB-1' }, first: 3, after })).events;
+      seen.push(...page.nodes.map((event: { type: string; occurredAt: string }) => `${event.type}@${event.occurredAt}`));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toEqual(loop.nodes.map((event: { type: string; occurredAt: string }) => `${event.type}@${event.occurredAt}`));
+    expect(seen.length).toBe(loop.totalCount);
+  });
+
+  it('shows events about actors and tokens to admins only', async () => {
+    const asManager = await events({ types: ['actor.created', 'token.issued'] });
+    expect(asManager.totalCount).toBe(0);
+    const asAdmin = await events({ types: ['actor.created', 'token.issued'] }, ADMIN_TOKEN);
+    expect(asAdmin.totalCount).toBeGreaterThanOrEqual(6);
+    expect(JSON.stringify(asAdmin)).not.toMatch(/lt_[\w-]{20,}/);
+    expect((await service.gql(operator.token, EVENTS, { filter: {} })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses any UPDATE or DELETE of the history in the database itself', async () => {
+    const dataSource = service.app.get(DataSource);
+    for (const statement of [
+      'UPDATE loop_event SET type = type',
+      'DELETE FROM loop_event',
+      'UPDATE loop_event_loop SET feedback_id = feedback_id',
+      'DELETE FROM loop_event_loop',
+      'DELETE FROM loop_event_record',
+    ]) {
+      await expect(dataSource.query(statement)).rejects.toThrow(/append-only/);
+    }
+  });
+
+  it('has no code path that updates or deletes events', () => {
+    const sources: string[] = [];
+    const walk = (directory: string) => {
+      for (const name of readdirSync(directory)) {
+        const path = join(directory, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (path.endsWith('.ts') && !path.endsWith('.spec.ts')) sources.push(path);
+      }
+    };
+    walk(join(__dirname, '..', 'src'));
+    const offending = sources.filter((path) => {
+      const text = readFileSync(path, 'utf8');
+      return (
+        /\.(update|delete|remove|softDelete|softRemove|upsert)\(\s*(LoopEvent|LoopEventLoop|LoopEventRecord)\b/.test(text) ||
+        /(UPDATE|DELETE FROM)\s+"?loop_event/i.test(text)
+      );
+    });
+    expect(offending).toEqual([]);
+  });
+});

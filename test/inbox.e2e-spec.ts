@@ -1,0 +1,148 @@
+import { StallWatch } from '../src/loops/stall-watch';
+import { ADMIN_TOKEN, startService, TestService } from './support/service';
+
+/** Closing the loop with the people who asked: their inbox, and the liaison's view of stalled loops. */
+describe('the requester inbox', () => {
+  let service: TestService;
+  let submitter: string;
+  let voter: string;
+  let bystander: string;
+  let pm: string;
+  let lead: string;
+
+  const INBOX = `query($unreadOnly: Boolean) {
+    viewer { unreadNotificationCount notifications(unreadOnly: $unreadOnly) { totalCount nodes { id kind message asksVerification read loop { key stage } } } }
+  }`;
+  const inbox = async (token: string, unreadOnly = false) => (await service.ok(token, INBOX, { unreadOnly })).viewer;
+
+  beforeAll(async () => {
+    service = await startService();
+    submitter = (await service.actor('OPERATOR', 'Olga')).token;
+    voter = (await service.actor('USER', 'Uma')).token;
+    bystander = (await service.actor('USER', 'Ben')).token;
+    pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
+    lead = (await service.actor('TECH_LEAD', 'Tom')).token;
+  });
+
+  afterAll(() => service.close());
+
+  it('tells the submitter and the voters when their loop is released, closed and reopened', async () => {
+    await service.ok(submitter, `mutation { submitFeedback(input: { title: "Quota usage per project", origin: OPERATOR }) { feedback { key } } }`);
+    await service.ok(voter, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
+    await service.ok(pm, `mutation { createRelease(input: { name: "Queens" }) { release { name } } }`);
+    await service.ok(lead, `mutation { createBlueprint(input: { project: "nova", name: "quota-usage", title: "Quota usage" }) { blueprint { key } } }`);
+    await service.ok(lead, `mutation { linkBlueprint(input: { project: "nova", name: "quota-usage", feedbackKey: "FB-1" }) { blueprint { key } } }`);
+    expect((await inbox(submitter)).notifications.totalCount).toBe(0);
+
+    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "nova", name: "quota-usage", release: "Queens", result: DELIVERED }) { outcome { id } } }`);
+    const released = await inbox(voter);
+    expect(released.notifications.nodes).toEqual([
+      {
+        id: expect.any(String),
+        kind: 'RELEASED',
+        message: 'FB-1 "Quota usage per project" is released: every blueprint answering it is delivered, the last in Queens.',
+        asksVerification: false,
+        read: false,
+        loop: { key: 'FB-1', stage: 'RELEASED' },
+      },
+    ]);
+
+    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "see the Queens notes" }) { loop { stage } } }`);
+    const forSubmitter = await inbox(submitter);
+    expect(forSubmitter.notifications.nodes[0]).toMatchObject({
+      kind: 'CLOSED',
+      asksVerification: true,
+      message: 'FB-1 "Quota usage per project" was closed as delivered: see the Queens notes. Does it do what you asked? Confirm or dispute the closure.',
+    });
+    expect((await inbox(voter)).notifications.nodes[0]).toMatchObject({ kind: 'CLOSED', asksVerification: false });
+
+    await service.ok(submitter, `mutation { verifyClosure(input: { key: "FB-1", verdict: DISPUTED, note: "only for admins" }) { loop { stage } } }`);
+    const afterDispute = await inbox(voter);
+    expect(afterDispute.notifications.nodes.map((n: { kind: string }) => n.kind)).toEqual(['REOPENED', 'CLOSED', 'RELEASED']);
+    expect(afterDispute.notifications.nodes[0].message).toBe('FB-1 "Quota usage per project" was reopened: only for admins.');
+    // The submitter disputed it themselves: nobody tells them what they just did.
+    expect((await inbox(submitter)).notifications.nodes.map((n: { kind: string }) => n.kind)).toEqual(['CLOSED', 'RELEASED']);
+    expect((await inbox(bystander)).notifications.totalCount).toBe(0);
+  });
+
+  it('marks notifications read, only the viewer\'s own', async () => {
+    const before = await inbox(voter, true);
+    expect(before.unreadNotificationCount).toBe(3);
+    const [first] = before.notifications.nodes;
+    const marked = await service.ok(voter, `mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { unreadCount notifications { id read } } }`, {
+      ids: [first.id],
+    });
+    expect(marked.markNotificationsRead).toEqual({ unreadCount: 2, notifications: [{ id: first.id, read: true }] });
+    expect((await inbox(voter, true)).notifications.totalCount).toBe(2);
+    const theirs = await service.gql(bystander, `mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { unreadCount } }`, { ids: [first.id] });
+    expect(theirs.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('tells the voters of a merged duplicate where its loop goes on', async () => {
+    await service.ok(bystander, `mutation { submitFeedback(input: { title: "Show quota usage", origin: USER }) { feedback { key } } }`);
+    await service.ok(voter, `mutation { voteFeedback(input: { key: "FB-2" }) { feedback { key } } }`);
+    await service.ok(submitter, `mutation { submitFeedback(input: { title: "Quota dashboard", origin: OPERATOR }) { feedback { key } } }`);
+    await service.ok(pm, `mutation { mergeFeedback(input: { duplicateKey: "FB-2", survivorKey: "FB-3" }) { survivor { key } } }`);
+    const [merged] = (await inbox(bystander)).notifications.nodes;
+    expect(merged).toMatchObject({ kind: 'MERGED', message: 'FB-2 "Show quota usage" was merged into FB-3, where its loop goes on; your vote went with it.' });
+    expect((await inbox(voter)).notifications.nodes[0].kind).toBe('MERGED');
+  });
+
+  it('keeps each inbox to its owner, even from admins', async () => {
+    const result = await service.gql(ADMIN_TOKEN, `{ actors { nodes { email notifications { totalCount } } } }`);
+    expect(result.errors?.[0]).toMatchObject({ message: 'An inbox is read only by its owner.', extensions: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('stalled loops', () => {
+  let service: TestService;
+  let pm: string;
+
+  beforeAll(async () => {
+    service = await startService();
+    pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
+    const operator = (await service.actor('OPERATOR', 'Olga')).token;
+    for (const title of ['Stalls early', 'Keeps moving', 'Gets closed']) {
+      await service.ok(operator, `mutation($t: String!) { submitFeedback(input: { title: $t, origin: OPERATOR }) { feedback { key } } }`, { t: title });
+    }
+  });
+
+  afterAll(() => service.close());
+
+  const stalled = async () =>
+    (await service.ok(pm, `{ loops(filter: { stalledForDays: 30 }, orderBy: { field: CREATED_AT, direction: ASC }) { nodes { key stalledSince } } }`)).loops.nodes;
+  const stallEvents = async () =>
+    (await service.ok(pm, `{ events(filter: { types: ["loop.stalled"] }) { nodes { recordKey actor { name } data } } }`)).events.nodes;
+
+  it('reports a loop with no event for the configured days once per stall, and anew after it moved', async () => {
+    const watch = service.app.get(StallWatch);
+    service.clock.advanceDays(20);
+    await service.ok(pm, `mutation { triageFeedback(input: { key: "FB-2" }) { feedback { key } } }`);
+    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-3", resolution: DECLINED, note: "not ours" }) { loop { stage } } }`);
+    expect(await watch.sweep()).toBe(0);
+
+    service.clock.advanceDays(11);
+    expect(await stalled()).toEqual([{ key: 'FB-1', stalledSince: '2026-02-04T09:00:00.000Z' }]);
+    expect(await watch.sweep()).toBe(1);
+    expect(await watch.sweep()).toBe(0);
+    const [event] = await stallEvents();
+    expect(event).toEqual({
+      recordKey: 'FB-1',
+      actor: null,
+      data: { stage: 'REQUESTED', lastEventAt: '2026-01-05T09:00:00.000Z', days: 30, waitingOn: ['a product manager to triage it'] },
+    });
+
+    service.clock.advanceDays(30);
+    expect(await watch.sweep()).toBe(1);
+    expect((await stallEvents()).map((e: { recordKey: string }) => e.recordKey)).toEqual(['FB-2', 'FB-1']);
+    expect(await watch.sweep()).toBe(0);
+
+    await service.ok(pm, `mutation { triageFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
+    expect((await stalled()).map((loop: { key: string }) => loop.key)).toEqual(['FB-2']);
+    service.clock.advanceDays(31);
+    expect(await watch.sweep()).toBe(1);
+    expect((await stallEvents()).map((e: { recordKey: string }) => e.recordKey)).toEqual(['FB-1', 'FB-2', 'FB-1']);
+    const timeline = await service.ok(pm, `{ loop(key: "FB-1") { timeline(first: 50) { nodes { type } } } }`);
+    expect(timeline.loop.timeline.nodes.filter((e: { type: string }) => e.type === 'loop.stalled')).toHaveLength(2);
+  });
+});
