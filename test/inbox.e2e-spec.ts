@@ -1,3 +1,4 @@
+import { loadConfig } from '../src/config/config';
 import { StallWatch } from '../src/loops/stall-watch';
 import { ADMIN_TOKEN, startService, TestService } from './support/service';
 
@@ -144,5 +145,26 @@ describe('stalled loops', () => {
     expect((await stallEvents()).map((e: { recordKey: string }) => e.recordKey)).toEqual(['FB-1', 'FB-2', 'FB-1']);
     const timeline = await service.ok(pm, `{ loop(key: "FB-1") { timeline(first: 50) { nodes { type } } } }`);
     expect(timeline.loop.timeline.nodes.filter((e: { type: string }) => e.type === 'loop.stalled')).toHaveLength(2);
+  });
+});
+
+describe('the periodic stall sweep', () => {
+  it('runs by itself at the configured interval', async () => {
+    const defaults = loadConfig({});
+    const service = await startService({ stalls: { ...defaults.stalls, sweepMs: 20 } });
+    try {
+      const operator = (await service.actor('OPERATOR', 'Olga')).token;
+      const pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
+      await service.ok(operator, `mutation { submitFeedback(input: { title: "Forgotten request", origin: OPERATOR }) { feedback { key } } }`);
+      service.clock.advanceDays(45);
+      let stalls = 0;
+      for (let tries = 0; tries < 200 && stalls === 0; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        stalls = (await service.ok(pm, `{ events(filter: { types: ["loop.stalled"] }) { totalCount } }`)).events.totalCount;
+      }
+      expect(stalls).toBe(1);
+    } finally {
+      await service.close();
+    }
   });
 });
