@@ -1,41 +1,67 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
+
+/** One transaction, or one savepoint inside it, with what to do once the whole has committed. */
+interface Frame {
+  em: EntityManager;
+  afterCommit: Array<() => void>;
+}
 
 /**
  * Runs each write as one transaction. SQLite has a single connection in this
  * process, so write transactions queue behind one another instead of nesting
  * into each other's; PostgreSQL takes one pooled connection per transaction.
+ *
+ * A write started inside another (an import applying many records through
+ * the services, each of which is a write of its own) runs in a savepoint of
+ * the outer transaction: if it fails, it alone is rolled back, and nothing is
+ * published before the outer transaction commits.
  */
 @Injectable()
 export class TransactionRunner {
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly committed = new WeakMap<EntityManager, Array<() => void>>();
+  private readonly frames = new AsyncLocalStorage<Frame>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const outer = this.frames.getStore();
+    if (outer) return this.savepoint(outer, work);
     if (this.dataSource.options.type !== 'better-sqlite3') return this.execute(work);
     const result = this.queue.then(() => this.execute(work));
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  /** Runs the callback once the transaction of this manager has committed; never if it rolls back. */
+  /** Runs the callback once the outermost transaction has committed; never if what registered it rolls back. */
   afterCommit(em: EntityManager, callback: () => void): void {
-    const callbacks = this.committed.get(em);
-    if (!callbacks) throw new Error('afterCommit called outside a transaction of the TransactionRunner');
-    callbacks.push(callback);
+    const frame = this.frames.getStore();
+    if (!frame || frame.em !== em) throw new Error('afterCommit called outside a transaction of the TransactionRunner');
+    frame.afterCommit.push(callback);
   }
 
   private async execute<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const callbacks: Array<() => void> = [];
-    const result = await this.dataSource.transaction((em) => {
-      this.committed.set(em, callbacks);
-      return work(em);
-    });
+    const result = await this.dataSource.transaction((em) => this.frames.run({ em, afterCommit: callbacks }, () => work(em)));
     callbacks.forEach((callback) => callback());
     return result;
+  }
+
+  private async savepoint<T>(outer: Frame, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const runner = outer.em.queryRunner!;
+    const frame: Frame = { em: outer.em, afterCommit: [] };
+    await runner.startTransaction();
+    try {
+      const result = await this.frames.run(frame, () => work(outer.em));
+      await runner.commitTransaction();
+      outer.afterCommit.push(...frame.afterCommit);
+      return result;
+    } catch (error) {
+      await runner.rollbackTransaction();
+      throw error;
+    }
   }
 }
 

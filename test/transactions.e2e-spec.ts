@@ -1,0 +1,69 @@
+import { DataSource } from 'typeorm';
+import { Actor } from '../src/actors/actor.entity';
+import { TransactionRunner } from '../src/common/transactions';
+import { startService, TestService } from './support/service';
+
+/** One transaction per write; a write inside a write is a savepoint that fails alone. */
+describe('transactions', () => {
+  let service: TestService;
+  let tx: TransactionRunner;
+
+  beforeAll(async () => {
+    service = await startService();
+    tx = service.app.get(TransactionRunner);
+  });
+
+  afterAll(() => service.close());
+
+  const actor = (email: string) => ({ name: email, email, role: 'USER', organization: null, createdAt: new Date(), updatedAt: new Date() });
+  const emails = async () => (await service.app.get(DataSource).getRepository(Actor).find({ order: { id: 'ASC' } })).map((a) => a.email);
+
+  it('rolls back a failed inner write alone, and publishes only what committed, after the whole', async () => {
+    const published: string[] = [];
+    await tx.run(async (em) => {
+      await em.insert(Actor, actor('outer@example.org'));
+      tx.afterCommit(em, () => published.push('outer'));
+      await expect(
+        tx.run(async (inner) => {
+          await inner.insert(Actor, actor('failed@example.org'));
+          tx.afterCommit(inner, () => published.push('failed'));
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      await tx.run(async (inner) => {
+        await inner.insert(Actor, actor('inner@example.org'));
+        tx.afterCommit(inner, () => published.push('inner'));
+      });
+      expect(published).toEqual([]);
+    });
+    expect(published).toEqual(['outer', 'inner']);
+    expect(await emails()).toEqual(expect.arrayContaining(['outer@example.org', 'inner@example.org']));
+    expect(await emails()).not.toContain('failed@example.org');
+  });
+
+  it('rolls back everything, inner writes included, when the outer write fails', async () => {
+    await expect(
+      tx.run(async (em) => {
+        await em.insert(Actor, actor('gone@example.org'));
+        await tx.run((inner) => inner.insert(Actor, actor('gone-too@example.org')));
+        throw new Error('abandon');
+      }),
+    ).rejects.toThrow('abandon');
+    expect(await emails()).not.toEqual(expect.arrayContaining(['gone@example.org']));
+    expect(await emails()).not.toContain('gone-too@example.org');
+  });
+
+  it('queues concurrent writes instead of mixing them', async () => {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        tx.run(async (em) => {
+          await em.insert(Actor, actor(`concurrent-${index}@example.org`));
+          await new Promise((resolve) => setImmediate(resolve));
+          if (index % 2) throw new Error('odd ones fail');
+        }).catch(() => undefined),
+      ),
+    );
+    const concurrent = (await emails()).filter((email) => email.startsWith('concurrent-'));
+    expect(concurrent.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `concurrent-${i * 2}@example.org`).sort());
+  });
+});
