@@ -12,6 +12,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OutcomesModule } from './releases/outcomes.module';
 import { ReleasesModule } from './releases/releases.module';
 import { ThemesModule } from './themes/themes.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The domain on its database, without a server: what the service and the command line share. */
 @Module({})
@@ -32,6 +33,7 @@ export class CoreModule {
         OutcomesModule,
         LoopsModule,
         NotificationsModule,
+        WebhooksModule,
       ],
       exports: [NotificationsModule, LoopsModule, ActorsModule, FeedbackModule, ThemesModule, BlueprintsModule, ReleasesModule, OutcomesModule],
     };

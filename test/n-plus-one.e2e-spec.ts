@@ -1,5 +1,5 @@
 import { SqlLogger } from '../src/database/sql-logger';
-import { startService, TestService } from './support/service';
+import { startService, testConfig, TestService } from './support/service';
 
 /** Relations under lists come through per-request DataLoaders: the statements of a page do not grow with its size. */
 describe('statements per list query', () => {
@@ -22,7 +22,8 @@ describe('statements per list query', () => {
   }`;
 
   beforeAll(async () => {
-    service = await startService();
+    // The statements are counted process-wide, so the webhook worker's polling must not run alongside.
+    service = await startService({ webhooks: { ...testConfig('unused').webhooks, pollMs: 0 } });
     pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
     const operator = (await service.actor('OPERATOR', 'Olga')).token;
     const lead = (await service.actor('TECH_LEAD', 'Tom')).token;

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Actor } from '../src/actors/actor.entity';
+import { Role } from '../src/actors/role';
 import { TransactionRunner } from '../src/common/transactions';
 import { startService, TestService } from './support/service';
 
@@ -15,7 +16,7 @@ describe('transactions', () => {
 
   afterAll(() => service.close());
 
-  const actor = (email: string) => ({ name: email, email, role: 'USER', organization: null, createdAt: new Date(), updatedAt: new Date() });
+  const actor = (email: string) => ({ name: email, email, role: Role.USER, organization: null, createdAt: new Date(), updatedAt: new Date() });
   const emails = async () => (await service.app.get(DataSource).getRepository(Actor).find({ order: { id: 'ASC' } })).map((a) => a.email);
 
   it('rolls back a failed inner write alone, and publishes only what committed, after the whole', async () => {

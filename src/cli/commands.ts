@@ -25,8 +25,10 @@ export class UsageError extends Error {}
 
 export type Output = (text: string) => void;
 
+/** The domain without the service's background work: the running service delivers webhooks and watches stalls. */
 async function withCore<T>(config: LooptraceConfig, work: (app: { get: <S>(type: new (...args: never[]) => S) => S }) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(CoreModule.forRoot(config), { logger: ['error', 'warn'] });
+  const quiet = { ...config, webhooks: { ...config.webhooks, pollMs: 0 }, stalls: { ...config.stalls, sweepMs: 0 } };
+  const app = await NestFactory.createApplicationContext(CoreModule.forRoot(quiet), { logger: ['error', 'warn'] });
   try {
     return await work(app);
   } finally {

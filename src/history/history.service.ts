@@ -129,6 +129,10 @@ export class HistoryService {
     return paginate(query, page, [{ path: 'event.id', direction: 'DESC', value: (event) => event.id }]);
   }
 
+  byIds(eventIds: readonly number[]): Promise<LoopEvent[]> {
+    return eventIds.length ? this.events.findBy({ id: In([...eventIds]) }) : Promise.resolve([]);
+  }
+
   /** The other records each event concerns, by event id. */
   async recordKeysOf(eventIds: readonly number[]): Promise<LoopEventRecord[]> {
     return eventIds.length ? this.events.manager.findBy(LoopEventRecord, { eventId: In([...eventIds]) }) : [];

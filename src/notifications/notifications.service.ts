@@ -23,6 +23,12 @@ export interface Recipient {
   relation: 'submitter' | 'voter';
 }
 
+export interface Audience {
+  kind: NotificationKind;
+  item: FeedbackItem;
+  recipients: Recipient[];
+}
+
 const KINDS: Record<string, NotificationKind> = {
   'loop.released': NotificationKind.RELEASED,
   'loop.closed': NotificationKind.CLOSED,
@@ -51,8 +57,8 @@ export class NotificationsService implements OnModuleInit {
     this.history.onRecorded((em, event, draft) => this.notify(em, event, draft));
   }
 
-  /** The submitter and the voters of each loop, submitter first. */
-  async recipients(em: EntityManager, feedbackId: number): Promise<Recipient[]> {
+  /** The submitter and the voters of a loop, submitter first. */
+  private async recipients(em: EntityManager, feedbackId: number): Promise<Recipient[]> {
     const [item] = await this.feedback.byIds([feedbackId], em);
     if (!item) return [];
     const voterIds = await this.feedback.voterIds(em, feedbackId);
@@ -64,19 +70,30 @@ export class NotificationsService implements OnModuleInit {
     return [recipient(item.submitterId, 'submitter'), ...voterIds.filter((id) => id !== item.submitterId).map((id) => recipient(id, 'voter'))];
   }
 
-  private async notify(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<void> {
+  /**
+   * Who is to be told of this event, and about which loop: the submitter and
+   * voters of the loop, but not whoever caused it. Null when the event tells
+   * nobody anything new. The inbox and the webhook payloads share this rule.
+   */
+  async audience(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<Audience | null> {
     const kind = KINDS[event.type];
-    if (!kind || this.isEcho(kind, event)) return;
+    if (!kind || this.isEcho(kind, event)) return null;
     const feedbackId = kind === NotificationKind.MERGED ? draft.touches?.feedback?.[0] : event.loopIds[0];
-    if (feedbackId === undefined) return;
+    if (feedbackId === undefined) return null;
     const [item] = await this.feedback.byIds([feedbackId], em);
-    if (kind === NotificationKind.CLOSED && item.resolution === Resolution.DUPLICATE) return;
+    if (kind === NotificationKind.CLOSED && item.resolution === Resolution.DUPLICATE) return null;
+    const recipients = (await this.recipients(em, feedbackId)).filter((recipient) => recipient.actorId !== event.actorId);
+    return { kind, item, recipients };
+  }
+
+  private async notify(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<void> {
+    const audience = await this.audience(em, event, draft);
+    if (!audience) return;
+    const { kind, item, recipients } = audience;
     const message = await this.messageFor(em, kind, item, event);
-    const rows = (await this.recipients(em, feedbackId))
-      .filter((recipient) => recipient.actorId !== event.actorId)
-      .map((recipient) => ({
+    const rows = recipients.map((recipient) => ({
         actorId: recipient.actorId,
-        feedbackId,
+        feedbackId: item.id,
         eventId: event.id,
         kind,
         message,

@@ -52,6 +52,7 @@ export class DeliveryAndInbox1764100000000 implements MigrationInterface {
           s.string('id', { isPrimary: true, length: '36' }),
           s.integer('webhook_id'),
           s.integer('event_id'),
+          s.text('payload'),
           s.string('status'),
           s.integer('attempts', { default: 0 }),
           s.timestamp('next_attempt_at'),

@@ -1,0 +1,139 @@
+import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsBoolean,
+  IsEnum,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { PageArgs } from '../../common/pagination';
+import { WebhookDelivery, WebhookDeliveryStatus } from '../webhook-delivery.entity';
+import { Webhook } from '../webhook.entity';
+
+const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+const URL_MESSAGE = 'must be an http:// or https:// URL';
+const EVENT_PATTERN = /^(\*|[a-z]+(\.([a-z_]+|\*))+)$/;
+const EVENT_PATTERN_MESSAGE = 'each must be an event type such as loop.closed, a family such as loop.*, or *';
+const SECRET_MESSAGE = 'must be 16 to 200 characters';
+const ID_PATTERN = /^\d{1,15}$/;
+
+@InputType()
+export class RegisterWebhookInput {
+  @Field({ description: 'Where to POST: an http:// or https:// URL.' })
+  @IsUrl(URL_OPTIONS, { message: URL_MESSAGE })
+  @MaxLength(2000)
+  url: string;
+
+  @Field(() => [String], { description: 'The event types to send: loop.closed, a family such as loop.*, or * for every event.' })
+  @ArrayNotEmpty()
+  @ArrayMaxSize(50)
+  @Matches(EVENT_PATTERN, { each: true, message: EVENT_PATTERN_MESSAGE })
+  events: string[];
+
+  @Field({ description: 'Keys the X-Looptrace-Signature of every delivery. It is never shown again.' })
+  @IsString()
+  @Length(16, 200, { message: SECRET_MESSAGE })
+  secret: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+}
+
+@InputType()
+export class UpdateWebhookInput {
+  @Field(() => ID)
+  @Matches(ID_PATTERN, { message: 'must be the id of a webhook' })
+  id: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: URL_MESSAGE })
+  @MaxLength(2000)
+  url?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(50)
+  @Matches(EVENT_PATTERN, { each: true, message: EVENT_PATTERN_MESSAGE })
+  events?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'A new secret; deliveries are signed with it from their next attempt.' })
+  @IsOptional()
+  @IsString()
+  @Length(16, 200, { message: SECRET_MESSAGE })
+  secret?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A new description; an empty one removes it.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'False pauses the webhook, true resumes it.' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean | null;
+}
+
+@InputType()
+export class RetryWebhookDeliveryInput {
+  @Field(() => ID)
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'must be the id of a delivery' })
+  id: string;
+}
+
+@InputType()
+export class WebhookDeliveryFilter {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: 'must be the id of a webhook' })
+  webhookId?: string | null;
+
+  @Field(() => WebhookDeliveryStatus, { nullable: true })
+  @IsOptional()
+  @IsEnum(WebhookDeliveryStatus)
+  status?: WebhookDeliveryStatus | null;
+
+  @Field(() => String, { nullable: true, description: 'Deliveries of events of this type, such as loop.closed.' })
+  @IsOptional()
+  @Matches(/^[a-z]+(\.[a-z_]+)+$/, { message: 'must be an event type such as loop.closed' })
+  eventType?: string | null;
+}
+
+@ArgsType()
+export class WebhookDeliveriesArgs extends PageArgs {
+  @Field(() => WebhookDeliveryFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WebhookDeliveryFilter)
+  filter?: WebhookDeliveryFilter | null;
+}
+
+@ObjectType()
+export class RegisterWebhookPayload {
+  @Field(() => Webhook)
+  webhook: Webhook;
+}
+
+@ObjectType()
+export class UpdateWebhookPayload {
+  @Field(() => Webhook)
+  webhook: Webhook;
+}
+
+@ObjectType()
+export class RetryWebhookDeliveryPayload {
+  @Field(() => WebhookDelivery)
+  delivery: WebhookDelivery;
+}

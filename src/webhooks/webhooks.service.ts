@@ -1,0 +1,305 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, In, Repository } from 'typeorm';
+import { Actor } from '../actors/actor.entity';
+import { ActorsService } from '../actors/actors.service';
+import { Clock } from '../common/clock';
+import { diff } from '../common/diff';
+import { ConflictError, NotFoundError } from '../common/errors';
+import { Connection, PageArgs, paginate } from '../common/pagination';
+import { forUpdate, TransactionRunner } from '../common/transactions';
+import { CONFIG, LooptraceConfig } from '../config/config';
+import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
+import { EventDraft, HandlerOrder, HistoryService } from '../history/history.service';
+import { JsonObject, LoopEvent } from '../history/loop-event.entity';
+import { NotificationsService } from '../notifications/notifications.service';
+import { RegisterWebhookInput, UpdateWebhookInput, WebhookDeliveryFilter } from './dto/webhook.inputs';
+import { WebhookAttempt } from './webhook-attempt.entity';
+import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
+import { Webhook } from './webhook.entity';
+
+/** Events whose body names the people to tell: a receiver can pass the news on without asking back. */
+const NOTIFYING_EVENTS = new Set(['loop.released', 'loop.closed']);
+
+/** However the configuration multiplies out, a dead receiver is tried at least once a day. */
+const MAX_RETRY_DELAY_MS = 86_400_000;
+
+/** A delivery a worker has leased, with the webhook to send it to. */
+export interface ClaimedDelivery {
+  delivery: WebhookDelivery;
+  webhook: Webhook;
+}
+
+/** What came of one POST. */
+export interface AttemptOutcome {
+  attemptedAt: Date;
+  statusCode: number | null;
+  /** Null when the receiver answered 2xx. */
+  error: string | null;
+  durationMs: number;
+}
+
+/** Exact types, `*` for every event, or a trailing `.*` for a family: the same patterns as the loopEvents subscription. */
+export function matchesEventType(pattern: string, type: string): boolean {
+  if (pattern === '*' || pattern === type) return true;
+  return pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1));
+}
+
+/** How long to wait before the next attempt once `attempts` have failed: retryBaseMs, twice as long after each further failure. */
+export function retryDelayMs(retryBaseMs: number, attempts: number): number {
+  return Math.min(retryBaseMs * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
+}
+
+const webhookKey = (webhookId: number) => `webhook-${webhookId}`;
+const loopKey = (feedbackId: number) => `${FEEDBACK_KEY_PREFIX}${feedbackId}`;
+
+/** What the history keeps of a webhook: everything but the secret. */
+const described = (webhook: Webhook) => ({ url: webhook.url, events: webhook.events, description: webhook.description, active: webhook.active });
+
+/**
+ * Webhooks and their outbox. Every event that a webhook asks for becomes a
+ * delivery row in the event's own transaction; the worker sends the rows
+ * that are due and records each attempt here.
+ */
+@Injectable()
+export class WebhooksService implements OnModuleInit {
+  constructor(
+    @InjectRepository(Webhook) private readonly webhooks: Repository<Webhook>,
+    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
+    @Inject(CONFIG) private readonly config: LooptraceConfig,
+    private readonly history: HistoryService,
+    private readonly actors: ActorsService,
+    private readonly notifications: NotificationsService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.history.onRecorded((em, event, draft) => this.enqueue(em, event, draft), HandlerOrder.DELIVERY);
+  }
+
+  byIds(ids: readonly number[]): Promise<Webhook[]> {
+    return ids.length ? this.webhooks.findBy({ id: In([...ids]) }) : Promise.resolve([]);
+  }
+
+  list(page: PageArgs): Promise<Connection<Webhook>> {
+    return paginate(this.webhooks.createQueryBuilder('webhook'), page, [{ path: 'webhook.id', direction: 'ASC', value: (webhook) => webhook.id }]);
+  }
+
+  /** Deliveries, newest event first. */
+  listDeliveries(filter: WebhookDeliveryFilter | null | undefined, page: PageArgs): Promise<Connection<WebhookDelivery>> {
+    const query = this.deliveries.createQueryBuilder('delivery');
+    if (filter?.webhookId) query.andWhere('delivery.webhookId = :webhookId', { webhookId: Number(filter.webhookId) });
+    if (filter?.status) query.andWhere('delivery.status = :status', { status: filter.status });
+    if (filter?.eventType) {
+      query.andWhere('delivery.eventId IN (SELECT e.id FROM loop_event e WHERE e.type = :eventType)', { eventType: filter.eventType });
+    }
+    return paginate(query, page, [
+      { path: 'delivery.eventId', direction: 'DESC', value: (delivery) => delivery.eventId },
+      { path: 'delivery.id', direction: 'DESC', value: (delivery) => delivery.id },
+    ]);
+  }
+
+  /** The attempts of these deliveries, oldest first. */
+  attemptsOf(deliveryIds: readonly string[]): Promise<WebhookAttempt[]> {
+    if (deliveryIds.length === 0) return Promise.resolve([]);
+    return this.deliveries.manager.find(WebhookAttempt, { where: { deliveryId: In([...deliveryIds]) }, order: { id: 'ASC' } });
+  }
+
+  eventsOf(eventIds: readonly number[]): Promise<LoopEvent[]> {
+    return this.history.byIds(eventIds);
+  }
+
+  register(by: Actor, input: RegisterWebhookInput): Promise<Webhook> {
+    return this.tx.run(async (em) => {
+      const now = this.clock.now();
+      const webhook = em.create(Webhook, {
+        url: input.url,
+        events: [...new Set(input.events)],
+        secret: input.secret,
+        description: input.description?.trim() || null,
+        active: true,
+        createdById: by.id,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await em.save(webhook);
+      await this.history.record(em, {
+        type: 'webhook.registered',
+        recordType: 'webhook',
+        recordKey: webhookKey(webhook.id),
+        actorId: by.id,
+        after: described(webhook),
+      });
+      return webhook;
+    });
+  }
+
+  /** Changes a webhook, pauses or resumes it. A new secret shows in the history only as the fact that it changed. */
+  update(by: Actor, input: UpdateWebhookInput): Promise<Webhook> {
+    return this.tx.run(async (em) => {
+      const webhook = await em.findOne(Webhook, { where: { id: Number(input.id) }, ...forUpdate(em) });
+      if (!webhook) throw new NotFoundError('webhook', input.id, 'input.id');
+      const changes: Partial<Webhook> = {};
+      if (input.url) changes.url = input.url;
+      if (input.events) changes.events = [...new Set(input.events)];
+      if (input.description !== undefined) changes.description = input.description?.trim() || null;
+      if (typeof input.active === 'boolean') changes.active = input.active;
+      const { before, after } = diff(webhook, changes);
+      const secretChanged = !!input.secret && input.secret !== webhook.secret;
+      if (Object.keys(after).length === 0 && !secretChanged) return webhook;
+      Object.assign(webhook, changes, secretChanged ? { secret: input.secret } : {}, { updatedAt: this.clock.now() });
+      await em.save(webhook);
+      await this.history.record(em, {
+        type: 'webhook.updated',
+        recordType: 'webhook',
+        recordKey: webhookKey(webhook.id),
+        actorId: by.id,
+        before,
+        after,
+        data: secretChanged ? { secretChanged: true } : null,
+      });
+      return webhook;
+    });
+  }
+
+  /** Sends a dead delivery again, from a fresh backoff schedule; its earlier attempts stay in its log. */
+  retry(by: Actor, deliveryId: string): Promise<WebhookDelivery> {
+    return this.tx.run(async (em) => {
+      const delivery = await em.findOne(WebhookDelivery, { where: { id: deliveryId.toLowerCase() }, ...forUpdate(em) });
+      if (!delivery) throw new NotFoundError('webhook delivery', deliveryId, 'input.id');
+      if (delivery.status !== WebhookDeliveryStatus.DEAD) {
+        throw new ConflictError(`Delivery ${delivery.id} is ${delivery.status}; only a DEAD delivery can be retried.`);
+      }
+      const before = { status: delivery.status, attempts: delivery.attempts };
+      const now = this.clock.now();
+      Object.assign(delivery, { status: WebhookDeliveryStatus.PENDING, attempts: 0, nextAttemptAt: now, lockedUntil: null, updatedAt: now });
+      await em.save(delivery);
+      await this.history.record(em, {
+        type: 'webhook.delivery_retried',
+        recordType: 'webhook',
+        recordKey: webhookKey(delivery.webhookId),
+        actorId: by.id,
+        before,
+        after: { status: delivery.status, attempts: delivery.attempts },
+        data: { deliveryId: delivery.id, eventId: delivery.eventId },
+      });
+      return delivery;
+    });
+  }
+
+  /**
+   * Leases up to `limit` deliveries that are due, for `leaseMs`. A worker
+   * that dies mid-send never records its attempt; the lease runs out and the
+   * delivery is claimed again, so each is sent at least once.
+   */
+  claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    return this.tx.run(async (em) => {
+      const now = this.clock.now();
+      const query = em
+        .createQueryBuilder(WebhookDelivery, 'delivery')
+        .where('delivery.status = :pending', { pending: WebhookDeliveryStatus.PENDING })
+        .andWhere('delivery.nextAttemptAt <= :now', { now })
+        .andWhere('(delivery.lockedUntil IS NULL OR delivery.lockedUntil < :now)')
+        .andWhere('delivery.webhookId IN (SELECT w.id FROM webhook w WHERE w.active = :active)', { active: true })
+        .orderBy('delivery.nextAttemptAt', 'ASC')
+        .limit(limit);
+      // Several service instances on one PostgreSQL database each take rows the others have not locked.
+      if (em.connection.options.type === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const due = await query.getMany();
+      if (due.length === 0) return [];
+      const lockedUntil = new Date(now.getTime() + leaseMs);
+      await em.update(WebhookDelivery, { id: In(due.map((delivery) => delivery.id)) }, { lockedUntil, updatedAt: now });
+      const webhooks = new Map(
+        (await em.findBy(Webhook, { id: In([...new Set(due.map((delivery) => delivery.webhookId))]) })).map((webhook) => [webhook.id, webhook]),
+      );
+      return due.map((delivery) => ({ delivery, webhook: webhooks.get(delivery.webhookId)! }));
+    });
+  }
+
+  /** Logs the attempt and moves the delivery on: delivered on 2xx, else due again after the backoff, or dead after the last attempt. */
+  async recordAttempt(deliveryId: string, outcome: AttemptOutcome): Promise<void> {
+    await this.tx.run(async (em) => {
+      const delivery = await em.findOneOrFail(WebhookDelivery, { where: { id: deliveryId }, ...forUpdate(em) });
+      const logged = await em
+        .createQueryBuilder(WebhookAttempt, 'attempt')
+        .select('MAX(attempt.attempt)', 'last')
+        .where('attempt.deliveryId = :deliveryId', { deliveryId })
+        .getRawOne<{ last: number | null }>();
+      await em.insert(WebhookAttempt, { deliveryId, attempt: Number(logged?.last ?? 0) + 1, ...outcome });
+      // Another worker may have sent it too after this one's lease ran out, and settled it first.
+      if (delivery.status !== WebhookDeliveryStatus.PENDING) return;
+      const now = this.clock.now();
+      const attempts = delivery.attempts + 1;
+      const settled = { attempts, lastStatusCode: outcome.statusCode, lastError: outcome.error, lockedUntil: null, updatedAt: now };
+      if (outcome.error === null) {
+        await em.update(WebhookDelivery, { id: deliveryId }, { ...settled, status: WebhookDeliveryStatus.DELIVERED, deliveredAt: now });
+      } else if (attempts >= this.config.webhooks.maxAttempts) {
+        await em.update(WebhookDelivery, { id: deliveryId }, { ...settled, status: WebhookDeliveryStatus.DEAD });
+      } else {
+        const nextAttemptAt = new Date(now.getTime() + retryDelayMs(this.config.webhooks.retryBaseMs, attempts));
+        await em.update(WebhookDelivery, { id: deliveryId }, { ...settled, nextAttemptAt });
+      }
+    });
+  }
+
+  /** The outbox: one delivery per active webhook that asks for the event, written in the event's transaction. */
+  private async enqueue(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<void> {
+    // What happens to webhooks is not sent to them, so that a delivery can never cause another.
+    if (event.type.startsWith('webhook.')) return;
+    const webhooks = (await em.findBy(Webhook, { active: true })).filter((webhook) =>
+      webhook.events.some((pattern) => matchesEventType(pattern, event.type)),
+    );
+    if (webhooks.length === 0) return;
+    const body = await this.bodyOf(em, event, draft);
+    const now = this.clock.now();
+    await em.insert(
+      WebhookDelivery,
+      webhooks.map((webhook) => {
+        const id = randomUUID();
+        return {
+          id,
+          webhookId: webhook.id,
+          eventId: event.id,
+          payload: JSON.stringify({ id, ...body }),
+          status: WebhookDeliveryStatus.PENDING,
+          attempts: 0,
+          nextAttemptAt: now,
+          lockedUntil: null,
+          lastStatusCode: null,
+          lastError: null,
+          deliveredAt: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+      }),
+    );
+  }
+
+  /** The body of a delivery but its id, as of the moment of the event: later changes to the loop or the people do not rewrite it. */
+  private async bodyOf(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<JsonObject> {
+    const [actor] = event.actorId === null ? [] : await this.actors.byIds([event.actorId], em);
+    const loopIds = [...event.loopIds].sort((a, b) => a - b);
+    const data: JsonObject = {
+      recordType: event.recordType,
+      recordKey: event.recordKey,
+      before: event.before,
+      after: event.after,
+      ...event.data,
+      loopKeys: loopIds.map(loopKey),
+    };
+    if (NOTIFYING_EVENTS.has(event.type)) {
+      // The same people the inbox tells, by the same rule.
+      const audience = await this.notifications.audience(em, event, draft);
+      data.notify = (audience?.recipients ?? []).map(({ name, email, relation }) => ({ name, email, relation }));
+    }
+    return {
+      type: event.type,
+      occurredAt: event.occurredAt.toISOString(),
+      actor: actor ? { name: actor.name, email: actor.email, role: actor.role } : null,
+      loopKey: loopIds.length === 1 ? loopKey(loopIds[0]) : null,
+      data,
+    };
+  }
+}

@@ -1,0 +1,417 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { WebhookConfig } from '../src/config/config';
+import { SqlLogger } from '../src/database/sql-logger';
+import { WebhookWorker } from '../src/webhooks/webhook-worker';
+import { ADMIN_TOKEN, GraphQLResponse, startService, testConfig, TestService } from './support/service';
+
+const SECRET = 'whsec-looptrace-test-0123456789';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** What the receiver does with a request: answer with this status, or hold it open and never answer. */
+type Answer = number | 'hang';
+
+/** A webhook endpoint on the loopback interface that keeps every request it gets. */
+class Receiver {
+  readonly requests: Received[] = [];
+  answer: (index: number) => Answer = () => 200;
+  private readonly server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      this.requests.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const answer = this.answer(this.requests.length);
+      if (answer !== 'hang') response.writeHead(answer).end();
+    });
+  });
+  url = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/looptrace`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+/** Resolves to the first truthy value of check, trying again until the time is up. */
+async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function expectSigned(request: Received, secret: string): void {
+  const timestamp = String(request.headers['x-looptrace-timestamp']);
+  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${request.body}`).digest('hex')}`);
+  const given = Buffer.from(String(request.headers['x-looptrace-signature']));
+  expect(given.length === expected.length && timingSafeEqual(given, expected)).toBe(true);
+}
+
+const webhookConfig = (changes: Partial<WebhookConfig>) => ({ webhooks: { ...testConfig('unused').webhooks, ...changes } });
+
+const REGISTER = `mutation($input: RegisterWebhookInput!) {
+  registerWebhook(input: $input) { webhook { id url events description active createdBy { email } } }
+}`;
+const SUBMIT = `mutation($title: String!) { submitFeedback(input: { title: $title, origin: OPERATOR, projects: ["nova"] }) { feedback { key } } }`;
+const DELIVERIES = `query($filter: WebhookDeliveryFilter) {
+  webhookDeliveries(filter: $filter) {
+    totalCount
+    nodes {
+      id status attempts nextAttemptAt lastStatusCode lastError deliveredAt createdAt
+      event { type recordKey actor { email } }
+      webhook { id url }
+      attemptLog { attempt attemptedAt statusCode error durationMs }
+    }
+  }
+}`;
+const RETRY = `mutation($id: ID!) { retryWebhookDelivery(input: { id: $id }) { delivery { id status attempts nextAttemptAt } } }`;
+
+describe('webhooks', () => {
+  let receiver: Receiver;
+  const services: TestService[] = [];
+
+  const start = async (overrides: Parameters<typeof startService>[0] = {}) => {
+    const service = await startService(overrides);
+    services.push(service);
+    return service;
+  };
+
+  const register = async (service: TestService, events: string[]) =>
+    (await service.ok(ADMIN_TOKEN, REGISTER, { input: { url: receiver.url, events, secret: SECRET } })).registerWebhook.webhook;
+
+  const onlyDelivery = async (service: TestService) => {
+    const { webhookDeliveries } = await service.ok(ADMIN_TOKEN, DELIVERIES);
+    expect(webhookDeliveries.totalCount).toBe(1);
+    return webhookDeliveries.nodes[0];
+  };
+
+  /** Waits for the only delivery to reach the status, moving the service's clock on so that each retry falls due. */
+  const settled = (service: TestService, status: string) =>
+    waitFor(`a ${status} delivery`, async () => {
+      service.clock.advanceSeconds(1);
+      const delivery = await onlyDelivery(service);
+      return delivery.status === status && delivery;
+    });
+
+  beforeEach(async () => {
+    receiver = await new Receiver().start();
+  });
+
+  afterEach(async () => {
+    for (const service of services.splice(0)) await service.close().catch(() => undefined);
+    await receiver.stop();
+  });
+
+  it('POSTs each event a webhook asks for, signed, to admins only, and never shows the secret', async () => {
+    const service = await start();
+    const responses: GraphQLResponse[] = [];
+    const call = async (token: string, query: string, variables?: Record<string, unknown>) => {
+      const response = await service.gql(token, query, variables);
+      responses.push(response);
+      return response;
+    };
+    const pm = (await service.actor('PRODUCT_MANAGER', 'Pat Manager')).token;
+    const operator = await service.actor('OPERATOR', 'Olga Operator');
+
+    const invalid = await call(ADMIN_TOKEN, REGISTER, { input: { url: 'ftp://example.org/hook', events: ['Loop.Closed'], secret: 'too short' } });
+    expect(invalid.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(invalid.errors?.[0].extensions?.fields.map((problem: { field: string }) => problem.field).sort()).toEqual([
+      'input.events',
+      'input.secret',
+      'input.url',
+    ]);
+    const empty = await call(ADMIN_TOKEN, REGISTER, { input: { url: receiver.url, events: [], secret: SECRET } });
+    expect(empty.errors?.[0].extensions?.fields.map((problem: { field: string }) => problem.field)).toEqual(['input.events']);
+
+    for (const [query, variables] of [
+      [REGISTER, { input: { url: receiver.url, events: ['*'], secret: SECRET } }],
+      [`{ webhooks { totalCount } }`, {}],
+      [DELIVERIES, {}],
+      [RETRY, { id: '00000000-0000-4000-8000-000000000000' }],
+    ] as const) {
+      expect((await call(pm, query, variables)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    }
+    expect(await service.count('webhook')).toBe(0);
+
+    const registered = await call(ADMIN_TOKEN, REGISTER, {
+      input: { url: receiver.url, events: ['feedback.*'], secret: SECRET, description: 'Triage bot' },
+    });
+    expect(registered.data?.registerWebhook.webhook).toEqual({
+      id: '1',
+      url: receiver.url,
+      events: ['feedback.*'],
+      description: 'Triage bot',
+      active: true,
+      createdBy: { email: 'admin@looptrace.invalid' },
+    });
+
+    await service.ok(operator.token, SUBMIT, { title: 'Live migration without shared storage' });
+    const [request] = await waitFor('the POST', async () => receiver.requests.length > 0 && receiver.requests);
+    expect(request.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': 'Looptrace-Webhooks',
+      'x-looptrace-event': 'feedback.submitted',
+      'x-looptrace-delivery': expect.stringMatching(UUID),
+      'x-looptrace-timestamp': String(Math.floor(service.clock.now().getTime() / 1000)),
+    });
+    expectSigned(request, SECRET);
+    expect(JSON.parse(request.body)).toEqual({
+      id: request.headers['x-looptrace-delivery'],
+      type: 'feedback.submitted',
+      occurredAt: service.clock.now().toISOString(),
+      actor: { name: 'Olga Operator', email: operator.email, role: 'OPERATOR' },
+      loopKey: 'FB-1',
+      data: {
+        recordType: 'feedback',
+        recordKey: 'FB-1',
+        before: null,
+        after: { title: 'Live migration without shared storage', origin: 'OPERATOR', projects: ['nova'], tags: [] },
+        loopKeys: ['FB-1'],
+      },
+    });
+
+    const delivered = await waitFor('the delivery to settle', async () => {
+      const delivery = (await call(ADMIN_TOKEN, DELIVERIES)).data?.webhookDeliveries.nodes[0];
+      return delivery?.status === 'DELIVERED' && delivery;
+    });
+    expect(delivered).toMatchObject({
+      id: request.headers['x-looptrace-delivery'],
+      attempts: 1,
+      nextAttemptAt: null,
+      lastStatusCode: 200,
+      lastError: null,
+      deliveredAt: expect.any(String),
+      event: { type: 'feedback.submitted', recordKey: 'FB-1', actor: { email: operator.email } },
+      webhook: { id: '1', url: receiver.url },
+      attemptLog: [{ attempt: 1, attemptedAt: expect.any(String), statusCode: 200, error: null, durationMs: expect.any(Number) }],
+    });
+    await service.app.get(WebhookWorker).deliverDue();
+    expect(receiver.requests).toHaveLength(1);
+
+    const paused = await call(
+      ADMIN_TOKEN,
+      `mutation { updateWebhook(input: { id: "1", active: false, secret: "whsec-rotated-0123456789" }) { webhook { active } } }`,
+    );
+    expect(paused.data?.updateWebhook.webhook).toEqual({ active: false });
+    await service.ok(operator.token, SUBMIT, { title: 'Cells v2 quotas' });
+    await service.app.get(WebhookWorker).deliverDue();
+    expect(await service.count('webhook_delivery')).toBe(1);
+    expect(receiver.requests).toHaveLength(1);
+
+    const history = await call(
+      ADMIN_TOKEN,
+      `{ events(filter: { recordKey: "webhook-1" }) { nodes { type before after data } } webhooks { totalCount nodes { id events active } } }`,
+    );
+    expect(history.data?.events.nodes).toEqual([
+      { type: 'webhook.updated', before: { active: true }, after: { active: false }, data: { secretChanged: true } },
+      {
+        type: 'webhook.registered',
+        before: null,
+        after: { url: receiver.url, events: ['feedback.*'], description: 'Triage bot', active: true },
+        data: null,
+      },
+    ]);
+    expect(history.data?.webhooks).toEqual({ totalCount: 1, nodes: [{ id: '1', events: ['feedback.*'], active: false }] });
+
+    const asked = await call(ADMIN_TOKEN, `{ webhooks { nodes { secret } } }`);
+    expect(asked.errors?.[0].message).toMatch(/Cannot query field "secret"/);
+    for (const response of responses) {
+      expect(JSON.stringify(response)).not.toContain(SECRET);
+      expect(JSON.stringify(response)).not.toContain('whsec-rotated-0123456789');
+    }
+  });
+
+  it('retries a failing receiver under the same delivery id until it answers 2xx', async () => {
+    const service = await start();
+    const operator = (await service.actor('OPERATOR', 'Olga Operator')).token;
+    receiver.answer = (index) => (index <= 2 ? 500 : 200);
+    await register(service, ['feedback.submitted']);
+
+    await service.ok(operator, SUBMIT, { title: 'Rolling upgrades of the agents' });
+    const delivery = await settled(service, 'DELIVERED');
+
+    expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 200, lastError: null, nextAttemptAt: null });
+    expect(delivery.attemptLog.map(({ attempt, statusCode, error }: Record<string, unknown>) => ({ attempt, statusCode, error }))).toEqual([
+      { attempt: 1, statusCode: 500, error: 'HTTP 500 Internal Server Error' },
+      { attempt: 2, statusCode: 500, error: 'HTTP 500 Internal Server Error' },
+      { attempt: 3, statusCode: 200, error: null },
+    ]);
+    expect(receiver.requests).toHaveLength(3);
+    expect(new Set(receiver.requests.map((request) => request.headers['x-looptrace-delivery']))).toEqual(new Set([delivery.id]));
+    expect(new Set(receiver.requests.map((request) => request.body)).size).toBe(1);
+    receiver.requests.forEach((request) => expectSigned(request, SECRET));
+
+    const again = await service.gql(ADMIN_TOKEN, RETRY, { id: delivery.id });
+    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+  });
+
+  it('gives up on a receiver that never answers, and delivers once an admin retries', async () => {
+    const service = await start(webhookConfig({ pollMs: 50, timeoutMs: 200, maxAttempts: 3, retryBaseMs: 20 }));
+    const operator = (await service.actor('OPERATOR', 'Olga Operator')).token;
+    const pm = (await service.actor('PRODUCT_MANAGER', 'Pat Manager')).token;
+    receiver.answer = () => 'hang';
+    await register(service, ['feedback.submitted']);
+
+    await service.ok(operator, SUBMIT, { title: 'Maintenance mode for compute hosts' });
+    const dead = await settled(service, 'DEAD');
+    expect(dead).toMatchObject({ attempts: 3, lastStatusCode: null, lastError: 'no answer within 200 ms', nextAttemptAt: null, deliveredAt: null });
+    expect(dead.attemptLog.map(({ attempt, statusCode, error }: Record<string, unknown>) => ({ attempt, statusCode, error }))).toEqual([
+      { attempt: 1, statusCode: null, error: 'no answer within 200 ms' },
+      { attempt: 2, statusCode: null, error: 'no answer within 200 ms' },
+      { attempt: 3, statusCode: null, error: 'no answer within 200 ms' },
+    ]);
+
+    expect((await service.gql(pm, RETRY, { id: dead.id })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    receiver.answer = () => 204;
+    const retried = await service.ok(ADMIN_TOKEN, RETRY, { id: dead.id });
+    expect(retried.retryWebhookDelivery.delivery).toEqual({ id: dead.id, status: 'PENDING', attempts: 0, nextAttemptAt: expect.any(String) });
+
+    const delivered = await settled(service, 'DELIVERED');
+    expect(delivered).toMatchObject({ attempts: 1, lastStatusCode: 204, lastError: null });
+    expect(delivered.attemptLog.map(({ attempt, statusCode }: Record<string, unknown>) => ({ attempt, statusCode }))).toEqual([
+      { attempt: 1, statusCode: null },
+      { attempt: 2, statusCode: null },
+      { attempt: 3, statusCode: null },
+      { attempt: 4, statusCode: 204 },
+    ]);
+    expect(receiver.requests).toHaveLength(4);
+    expect(new Set(receiver.requests.map((request) => request.headers['x-looptrace-delivery']))).toEqual(new Set([dead.id]));
+
+    const history = await service.ok(ADMIN_TOKEN, `{ events(filter: { types: ["webhook.delivery_retried"] }) { nodes { recordKey before after data } } }`);
+    expect(history.events.nodes).toEqual([
+      {
+        recordKey: 'webhook-1',
+        before: { status: 'DEAD', attempts: 3 },
+        after: { status: 'PENDING', attempts: 0 },
+        data: { deliveryId: dead.id, eventId: expect.any(Number) },
+      },
+    ]);
+  });
+
+  it('sends an event recorded before a restart exactly once after it', async () => {
+    const before = await start(webhookConfig({ pollMs: 0 }));
+    const operator = (await before.actor('OPERATOR', 'Olga Operator')).token;
+    await register(before, ['feedback.submitted']);
+    await before.ok(operator, SUBMIT, { title: 'Shelve instances without losing their IPs' });
+    expect(await before.count('webhook_delivery')).toBe(1);
+    expect(receiver.requests).toHaveLength(0);
+    await before.app.close();
+
+    const after = await start({ database: { engine: 'sqlite', path: before.databasePath } });
+    await waitFor('the POST', async () => receiver.requests.length > 0);
+    const delivery = await waitFor('the delivery to settle', async () => {
+      const only = await onlyDelivery(after);
+      return only.status === 'DELIVERED' && only;
+    });
+    const worker = after.app.get(WebhookWorker);
+    await worker.deliverDue();
+    after.clock.advanceSeconds(3600);
+    await worker.deliverDue();
+    await worker.deliverDue();
+
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0].headers['x-looptrace-delivery']).toBe(delivery.id);
+    expect(delivery.attemptLog).toHaveLength(1);
+  });
+
+  it('names the submitter and the voters to notify when a loop is closed', async () => {
+    const service = await start();
+    const operator = await service.actor('OPERATOR', 'Olga Operator');
+    const user = await service.actor('USER', 'Uma User');
+    const otherOperator = await service.actor('OPERATOR', 'Otto Operator');
+    const pm = await service.actor('PRODUCT_MANAGER', 'Pat Manager');
+    await register(service, ['loop.closed']);
+
+    await service.ok(operator.token, SUBMIT, { title: 'Quotas per domain' });
+    await service.ok(user.token, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { voteCount } } }`);
+    await service.ok(otherOperator.token, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { voteCount } } }`);
+    await service.ok(pm.token, `mutation { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "Keystone does it since Pike" }) { loop { stage } } }`);
+
+    const [request] = await waitFor('the POST', async () => receiver.requests.length > 0 && receiver.requests);
+    expect(request.headers['x-looptrace-event']).toBe('loop.closed');
+    expectSigned(request, SECRET);
+    expect(JSON.parse(request.body)).toEqual({
+      id: request.headers['x-looptrace-delivery'],
+      type: 'loop.closed',
+      occurredAt: expect.any(String),
+      actor: { name: 'Pat Manager', email: pm.email, role: 'PRODUCT_MANAGER' },
+      loopKey: 'FB-1',
+      data: {
+        recordType: 'feedback',
+        recordKey: 'FB-1',
+        before: { resolution: null },
+        after: { resolution: 'DELIVERED' },
+        note: 'Keystone does it since Pike',
+        submitterId: expect.any(Number),
+        loopKeys: ['FB-1'],
+        notify: [
+          { name: 'Olga Operator', email: operator.email, relation: 'submitter' },
+          { name: 'Uma User', email: user.email, relation: 'voter' },
+          { name: 'Otto Operator', email: otherOperator.email, relation: 'voter' },
+        ],
+      },
+    });
+    await service.app.get(WebhookWorker).deliverDue();
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('finishes the send in flight, and records it, before it shuts down', async () => {
+    const service = await start(webhookConfig({ pollMs: 50, timeoutMs: 300 }));
+    const operator = (await service.actor('OPERATOR', 'Olga Operator')).token;
+    receiver.answer = () => 'hang';
+    await register(service, ['feedback.submitted']);
+    await service.ok(operator, SUBMIT, { title: 'Graceful shutdown of the conductor' });
+    await waitFor('the POST', async () => receiver.requests.length > 0);
+    await service.app.close();
+
+    const reopened = await start({ ...webhookConfig({ pollMs: 0 }), database: { engine: 'sqlite', path: service.databasePath } });
+    expect(await onlyDelivery(reopened)).toMatchObject({
+      status: 'PENDING',
+      attempts: 1,
+      lastError: 'no answer within 300 ms',
+      attemptLog: [{ attempt: 1, statusCode: null, error: 'no answer within 300 ms' }],
+    });
+  });
+
+  it('lists a page of deliveries with as many statements as a smaller page', async () => {
+    const service = await start(webhookConfig({ pollMs: 0 }));
+    const operator = (await service.actor('OPERATOR', 'Olga Operator')).token;
+    await register(service, ['feedback.submitted']);
+    await register(service, ['*']);
+    for (let item = 1; item <= 12; item++) await service.ok(operator, SUBMIT, { title: `Request number ${item}` });
+    const worker = service.app.get(WebhookWorker);
+    while ((await worker.deliverDue()) > 0);
+
+    const logger = service.app.get(SqlLogger);
+    const statementsFor = async (first: number) => {
+      const before = logger.statements;
+      const data = await service.ok(
+        ADMIN_TOKEN,
+        `query($first: Int) {
+          webhookDeliveries(first: $first) { nodes { id event { type actor { name } loopKeys } webhook { url createdBy { email } } attemptLog { attempt } } }
+        }`,
+        { first },
+      );
+      expect(data.webhookDeliveries.nodes).toHaveLength(first);
+      expect(data.webhookDeliveries.nodes.every((node: { attemptLog: unknown[] }) => node.attemptLog.length === 1)).toBe(true);
+      return logger.statements - before;
+    };
+    await statementsFor(2);
+    expect(await statementsFor(20)).toBe(await statementsFor(2));
+  });
+});
