@@ -20,7 +20,6 @@ describe('access', () => {
     await submit(tokens.OPERATOR, 'Quota per domain');
     await submit(tokens.PRODUCT_MANAGER, 'Bigger default quotas');
     await service.ok(tokens.PRODUCT_MANAGER, `mutation { createTheme(input: { title: "Quotas", kind: THEME }) { theme { key } } }`);
-    await service.ok(tokens.PRODUCT_MANAGER, `mutation { createRelease(input: { name: "Pike" }) { release { name } } }`);
     await service.ok(tokens.TECH_LEAD, `mutation { createBlueprint(input: { project: "keystone", name: "domain-quotas", title: "Quotas per domain" }) { blueprint { key } } }`);
   });
 

@@ -30,7 +30,6 @@ describe('the requester inbox', () => {
   it('tells the submitter and the voters when their loop is released, closed and reopened', async () => {
     await service.ok(submitter, `mutation { submitFeedback(input: { title: "Quota usage per project", origin: OPERATOR }) { feedback { key } } }`);
     await service.ok(voter, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
-    await service.ok(pm, `mutation { createRelease(input: { name: "Queens" }) { release { name } } }`);
     await service.ok(lead, `mutation { createBlueprint(input: { project: "nova", name: "quota-usage", title: "Quota usage" }) { blueprint { key } } }`);
     await service.ok(lead, `mutation { linkBlueprint(input: { project: "nova", name: "quota-usage", feedbackKey: "FB-1" }) { blueprint { key } } }`);
     expect((await inbox(submitter)).notifications.totalCount).toBe(0);

@@ -67,7 +67,6 @@ describe('live events', () => {
     await service.ok(pm, `mutation { triageFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
     await service.ok(pm, `mutation { createTheme(input: { title: "Maintenance", kind: USER_STORY }) { theme { key } } }`);
     await service.ok(pm, `mutation { createTheme(input: { title: "Host evacuation", kind: GAP, parentKey: "TH-1" }) { theme { key } } }`);
-    await service.ok(pm, `mutation { createRelease(input: { name: "Pike" }) { release { name } } }`);
     await service.ok(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-2" }) { theme { key } } }`);
     await service.ok(lead, `mutation { createBlueprint(input: { project: "nova", name: "evacuate", title: "Evacuate" }) { blueprint { key } } }`);
     await service.ok(lead, `mutation { linkBlueprint(input: { project: "nova", name: "evacuate", feedbackKey: "FB-1" }) { blueprint { key } } }`);

@@ -27,7 +27,6 @@ describe('statements per list query', () => {
     pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
     const operator = (await service.actor('OPERATOR', 'Olga')).token;
     const lead = (await service.actor('TECH_LEAD', 'Tom')).token;
-    await service.ok(pm, `mutation { createRelease(input: { name: "Pike" }) { release { name } } }`);
     for (let theme = 1; theme <= 6; theme++) {
       await service.ok(pm, `mutation($t: String!) { createTheme(input: { title: $t, kind: USER_STORY }) { theme { key } } }`, { t: `Story ${theme}` });
       await service.ok(pm, `mutation($t: String!, $p: String!) { createTheme(input: { title: $t, kind: GAP, parentKey: $p }) { theme { key } } }`, {

@@ -13,22 +13,32 @@ describe('releases', () => {
 
   afterAll(() => service.close());
 
-  it('lists releases in their order and edits only what an update names', async () => {
-    await service.ok(pm, `mutation { createRelease(input: { name: "Ocata", state: RELEASED, startsOn: "2016-10-06", releasedOn: "2017-02-22" }) { release { sequence } } }`);
-    await service.ok(pm, `mutation { createRelease(input: { name: "Pike", state: IN_DEVELOPMENT }) { release { sequence } } }`);
-    await service.ok(pm, `mutation { createRelease(input: { name: "Newton", state: RELEASED, sequence: 0 }) { release { sequence } } }`);
-    const list = await service.ok(pm, `{ releases { nodes { name sequence state } } }`);
-    expect(list.releases.nodes).toEqual([
-      { name: 'Newton', sequence: 0, state: 'RELEASED' },
-      { name: 'Ocata', sequence: 1, state: 'RELEASED' },
-      { name: 'Pike', sequence: 2, state: 'IN_DEVELOPMENT' },
-    ]);
+  it('ships OpenStack\'s release series, in order, with their dates', async () => {
+    const list = await service.ok(pm, `{ releases(first: 100) { totalCount nodes { name sequence state releasedOn } } }`);
+    const names = list.releases.nodes.map((release: { name: string }) => release.name);
+    expect(names.slice(0, 4)).toEqual(['Austin', 'Bexar', 'Cactus', 'Diablo']);
+    expect(names).toEqual(expect.arrayContaining(['Liberty', 'Mitaka', 'Zed', '2023.1', '2025.2']));
+    expect(list.releases.nodes.find((release: { name: string }) => release.name === 'Liberty')).toEqual({
+      name: 'Liberty',
+      sequence: 12,
+      state: 'RELEASED',
+      releasedOn: '2015-10-15',
+    });
+  });
 
-    const updated = await service.ok(pm, `mutation { updateRelease(input: { name: "pike", releasedOn: "2017-08-30" }) { release { name state releasedOn version } } }`);
-    expect(updated.updateRelease.release).toEqual({ name: 'Pike', state: 'IN_DEVELOPMENT', releasedOn: '2017-08-30', version: 2 });
-    const stale = await service.gql(pm, `mutation { updateRelease(input: { name: "Pike", state: RELEASED, expectedVersion: 1 }) { release { name } } }`);
+  it('adds releases after the series, or where their sequence says, and edits only what an update names', async () => {
+    await service.ok(pm, `mutation { createRelease(input: { name: "2027.1", state: PLANNED, startsOn: "2026-10-05" }) { release { sequence } } }`);
+    await service.ok(pm, `mutation { createRelease(input: { name: "Prehistory", state: RELEASED, sequence: 0 }) { release { sequence } } }`);
+    const list = await service.ok(pm, `{ releases(first: 100) { nodes { name state } } }`);
+    const nodes = list.releases.nodes;
+    expect(nodes[0]).toEqual({ name: 'Prehistory', state: 'RELEASED' });
+    expect(nodes.at(-1)).toEqual({ name: '2027.1', state: 'PLANNED' });
+
+    const updated = await service.ok(pm, `mutation { updateRelease(input: { name: "2027.1", releasedOn: "2027-04-07" }) { release { name state releasedOn version } } }`);
+    expect(updated.updateRelease.release).toEqual({ name: '2027.1', state: 'PLANNED', releasedOn: '2027-04-07', version: 2 });
+    const stale = await service.gql(pm, `mutation { updateRelease(input: { name: "2027.1", state: RELEASED, expectedVersion: 1 }) { release { name } } }`);
     expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');
-    const renamed = await service.ok(pm, `mutation { updateRelease(input: { name: "Pike", rename: "Pike-2017", state: RELEASED }) { release { name state } } }`);
+    const renamed = await service.ok(pm, `mutation { updateRelease(input: { name: "Pike", rename: "Pike-2017" }) { release { name state } } }`);
     expect(renamed.updateRelease.release).toEqual({ name: 'Pike-2017', state: 'RELEASED' });
   });
 
@@ -49,7 +59,7 @@ describe('releases', () => {
     const completed = async () => (await service.ok(pm, `{ loop(key: "FB-1") { stage completedIn { name } } }`)).loop;
     expect(await completed()).toEqual({ stage: 'RELEASED', completedIn: { name: 'Ocata' } });
 
-    await service.ok(pm, `mutation { updateRelease(input: { name: "Newton", sequence: 5 }) { release { sequence } } }`);
+    await service.ok(pm, `mutation { updateRelease(input: { name: "Newton", sequence: 100 }) { release { sequence } } }`);
     expect(await completed()).toEqual({ stage: 'RELEASED', completedIn: { name: 'Newton' } });
     const newton = await service.ok(pm, `{ release(name: "Newton") { closedLoops { nodes { key } } } ocata: release(name: "Ocata") { closedLoops { totalCount } } }`);
     expect(newton).toEqual({ release: { closedLoops: { nodes: [{ key: 'FB-1' }] } }, ocata: { closedLoops: { totalCount: 0 } } });

@@ -21,6 +21,8 @@ class SqlLoggerModule {}
         ...dataSourceOptions(config.database, logger),
         autoLoadEntities: true,
         migrationsRun: true,
+        // A database that cannot be opened or migrated stops start-up at once, with the reason.
+        retryAttempts: 0,
       }),
     }),
   ],

@@ -41,6 +41,16 @@ export class SchemaHelpers {
     return { name: `${table}_${columns.join('_')}_${suffix}`, columnNames: columns, ...options };
   }
 
+  /** Inserts a row by column names, with the engine's own placeholders and time format. */
+  async insert(table: string, row: Record<string, string | number | boolean | Date | null>): Promise<void> {
+    const columns = Object.keys(row);
+    const values = Object.values(row).map((value) =>
+      value instanceof Date && !this.isPostgres ? value.toISOString().replace('T', ' ').replace('Z', '') : value,
+    );
+    const placeholders = columns.map((_column, index) => (this.isPostgres ? `$${index + 1}` : '?'));
+    await this.queryRunner.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`, values);
+  }
+
   /** Creates the table with its indices. */
   async createTable(table: Table, indices: TableIndexOptions[] = []): Promise<void> {
     indices.forEach((index) => table.addIndex(new TableIndex(index)));
