@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { FeedbackModule } from './feedback/feedback.module';
 import { HistoryModule } from './history/history.module';
+import { ImportersModule } from './importers/importers.module';
 import { LoopsModule } from './loops/loops.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OutcomesModule } from './releases/outcomes.module';
@@ -33,9 +34,10 @@ export class CoreModule {
         OutcomesModule,
         LoopsModule,
         NotificationsModule,
+        ImportersModule,
         WebhooksModule,
       ],
-      exports: [NotificationsModule, LoopsModule, ActorsModule, FeedbackModule, ThemesModule, BlueprintsModule, ReleasesModule, OutcomesModule],
+      exports: [ImportersModule, NotificationsModule, LoopsModule, ActorsModule, FeedbackModule, ThemesModule, BlueprintsModule, ReleasesModule, OutcomesModule],
     };
   }
 }

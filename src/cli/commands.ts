@@ -1,4 +1,6 @@
 import { NestFactory } from '@nestjs/core';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { printSchema } from 'graphql';
 import { parseArgs } from 'node:util';
@@ -7,7 +9,11 @@ import { Role } from '../actors/role';
 import { AppModule } from '../app.module';
 import { LooptraceConfig } from '../config/config';
 import { CoreModule } from '../core.module';
+import { ImportService } from '../importers/import.service';
+import { ImportFile } from '../importers/importer';
+import { reportText } from '../importers/report-text';
 import { LoopsService } from '../loops/loops.service';
+
 
 export const USAGE = `Usage: npm run cli -- <command>
 
@@ -15,6 +21,10 @@ export const USAGE = `Usage: npm run cli -- <command>
       Creates the actor if new, issues a token and prints the secret (shown once).
   schema print
       Prints the GraphQL schema (SDL), as committed in schema.gql.
+  import <format> <file-or-folder>... [--dry-run] [--as <email>]
+      Imports records (formats: pwg-tracker, forum-tags, pwg-proposal, csv); a folder is read
+      for the files of that format. --dry-run reports without writing; --as names the importing
+      actor (by default importer@looptrace.invalid, created as a product manager).
   stages check
       Recomputes every loop from scratch and reports any whose stored stage, completing
       release or answering blueprints differ from what its links and outcomes derive.
@@ -84,11 +94,41 @@ export function stagesCheck(config: LooptraceConfig, out: Output): Promise<numbe
   });
 }
 
+/** The files named on the command line; a folder stands for its files of the format, found at any depth. */
+function filesOf(paths: string[], accepts: (name: string) => boolean): ImportFile[] {
+  return paths.flatMap((path) => {
+    if (!statSync(path).isDirectory()) return [{ name: path, content: readFileSync(path) }];
+    return readdirSync(path, { recursive: true, encoding: 'utf8' })
+      .map((entry) => join(path, entry))
+      .filter((entry) => statSync(entry).isFile() && accepts(basename(entry)))
+      .sort()
+      .map((entry) => ({ name: entry, content: readFileSync(entry) }));
+  });
+}
+
+export async function importFiles(config: LooptraceConfig, args: string[], out: Output): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, as: { type: 'string' } } });
+  const [format, ...paths] = positionals;
+  if (!format || paths.length === 0) throw new UsageError('import needs a format and at least one file or folder');
+  return withCore(config, async (app) => {
+    const imports = app.get(ImportService);
+    const importer = imports.importerOf(format);
+    const actors = app.get(ActorsService);
+    const by = values.as
+      ? await actors.byEmail(values.as, '--as')
+      : await actors.findOrCreate({ email: 'importer@looptrace.invalid', name: 'Importer', role: Role.PRODUCT_MANAGER });
+    const report = await imports.run(by, format, filesOf(paths, (name) => importer.accepts(name)), { dryRun: values['dry-run'] });
+    out(reportText(report));
+    return report.files.some((file) => file.error) ? 1 : 0;
+  });
+}
+
 /** Runs one command line; resolves to the exit code. */
 export function run(config: LooptraceConfig, argv: string[], out: Output): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === 'token' && sub === 'create') return tokenCreate(config, rest, out);
   if (command === 'schema' && sub === 'print') return schemaPrint(config, out);
   if (command === 'stages' && sub === 'check') return stagesCheck(config, out);
+  if (command === 'import') return importFiles(config, argv.slice(1), out);
   throw new UsageError(command ? `Unknown command: ${argv.join(' ')}` : 'No command given');
 }

@@ -53,9 +53,13 @@ export class FeedbackItem {
   @Column({ type: 'integer', nullable: true })
   sourceLine: number | null;
 
-  @Field(() => Int, { description: '+1 votes, one per person.' })
+  @Field(() => Int, { description: '+1 votes: one per person, and the +1 marks of an imported source.' })
   @Column({ type: 'integer', default: 0 })
   voteCount: number;
+
+  @Field(() => Int, { description: 'The +1 marks counted in an imported source (an etherpad line, say), which have no voter.' })
+  @Column({ type: 'integer', default: 0 })
+  importedVotes: number;
 
   @Field(() => Date, { nullable: true })
   @TimestampColumn({ nullable: true })

@@ -120,8 +120,9 @@ export class FeedbackService {
         organization: input.organization?.trim() || by.organization,
         releaseInUse: input.releaseInUse?.trim() || null,
         sourceUrl: input.sourceUrl ?? null,
-        sourceLine: null,
+        sourceLine: input.sourceUrl ? (input.sourceLine ?? null) : null,
         voteCount: 0,
+        importedVotes: 0,
         triagedAt: null,
         triagedById: null,
         triageNote: null,
@@ -274,8 +275,9 @@ export class FeedbackService {
 
   /**
    * Gives the survivor of a merge the duplicate's voices: its voters and its
-   * submitter, each once, and never the survivor's own submitter. The
-   * duplicate's votes stay where they were, as history.
+   * submitter, each once, and never the survivor's own submitter, and the
+   * +1s of its imported source. The duplicate's votes stay where they were,
+   * as history.
    */
   async moveVotes(em: EntityManager, duplicate: FeedbackItem, survivor: FeedbackItem): Promise<number[]> {
     const voters = await em.findBy(FeedbackVote, { feedbackId: duplicate.id });
@@ -286,12 +288,38 @@ export class FeedbackService {
     for (const actorId of moving) {
       await em.insert(FeedbackVote, { feedbackId: survivor.id, actorId, createdAt: now, mergedFromId: duplicate.id });
     }
+    if (duplicate.importedVotes) {
+      survivor.importedVotes += duplicate.importedVotes;
+      await em.update(FeedbackItem, { id: survivor.id }, { importedVotes: survivor.importedVotes });
+    }
     await this.recountVotes(em, survivor);
     return moving;
   }
 
+  /** Sets the +1s counted in an imported source (they have no voter); the vote count follows. */
+  setImportedVotes(by: Actor, key: string, importedVotes: number): Promise<FeedbackItem> {
+    return this.tx.run(async (em) => {
+      const item = await this.byKey(key, 'key', em);
+      if (item.importedVotes === importedVotes) return item;
+      const before = { importedVotes: item.importedVotes, voteCount: item.voteCount };
+      item.importedVotes = importedVotes;
+      await em.update(FeedbackItem, { id: item.id }, { importedVotes });
+      await this.recountVotes(em, item);
+      await this.history.record(em, {
+        type: 'feedback.votes_imported',
+        recordType: 'feedback',
+        recordKey: item.key,
+        actorId: by.id,
+        before,
+        after: { importedVotes, voteCount: item.voteCount },
+        touches: { feedback: [item.id] },
+      });
+      return this.reload(em, item);
+    });
+  }
+
   private async recountVotes(em: EntityManager, item: FeedbackItem): Promise<void> {
-    item.voteCount = await em.countBy(FeedbackVote, { feedbackId: item.id });
+    item.voteCount = (await em.countBy(FeedbackVote, { feedbackId: item.id })) + item.importedVotes;
     await em.update(FeedbackItem, { id: item.id }, { voteCount: item.voteCount });
   }
 

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { TimestampColumn } from '../common/columns';
+import { JsonColumn, TimestampColumn } from '../common/columns';
 import { ThemeKind, ThemeStatus } from './theme.enums';
 
 export const THEME_KEY_PREFIX = 'TH-';
@@ -49,6 +49,10 @@ export class Theme {
   @Field(() => String, { nullable: true })
   @Column({ type: 'varchar', nullable: true })
   gerritTopic: string | null;
+
+  @Field(() => [String], { description: 'Other links worth keeping: the tracker, related bug reports.' })
+  @JsonColumn({ nullable: true, transformer: { to: (links: string[]) => (links?.length ? links : null), from: (links: string[] | null) => links ?? [] } })
+  links: string[];
 
   @Field()
   @TimestampColumn()

@@ -88,6 +88,7 @@ export class ThemesService {
         targetReleaseId: input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease', em)).id : null,
         specUrl: input.specUrl ?? null,
         gerritTopic: input.gerritTopic?.trim() || null,
+        links: [...new Set(input.links ?? [])],
         createdAt: now,
         updatedAt: now,
         version: 1,
@@ -115,6 +116,7 @@ export class ThemesService {
       if (input.status) changes.status = input.status;
       if (input.specUrl !== undefined) changes.specUrl = input.specUrl;
       if (input.gerritTopic !== undefined) changes.gerritTopic = input.gerritTopic?.trim() || null;
+      if (input.links) changes.links = [...new Set(input.links)];
       if (input.ownerEmail) changes.ownerId = (await this.productManager(input.ownerEmail)).id;
       if (input.targetRelease !== undefined) {
         changes.targetReleaseId = input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease', em)).id : null;

@@ -10,6 +10,7 @@ import {
   IsString,
   IsUrl,
   Matches,
+  Min,
   MaxLength,
   MinLength,
   ValidateNested,
@@ -78,6 +79,12 @@ export class SubmitFeedbackInput {
   @IsUrl(URL_OPTIONS, { message: URL_MESSAGE })
   @MaxLength(2000)
   sourceUrl?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'The line of sourceUrl, such as an etherpad line.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  sourceLine?: number | null;
 }
 
 @InputType()

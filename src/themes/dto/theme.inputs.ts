@@ -1,6 +1,6 @@
 import { ArgsType, Field, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsEnum, IsInt, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsEmail, IsEnum, IsInt, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { keyPattern } from '../../common/keys';
 import { RationaleInput } from '../../common/link.inputs';
 import { PageArgs } from '../../common/pagination';
@@ -54,6 +54,12 @@ abstract class ThemeFields {
   @IsString()
   @MaxLength(200)
   gerritTopic?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Other links worth keeping (replaces the list).' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsUrl(URL_OPTIONS, { each: true, message: 'each must be an http(s) URL' })
+  links?: string[] | null;
 }
 
 @InputType()

@@ -1,0 +1,4 @@
+import { Importer } from '../importer';
+
+/** Every import format, one importer each. */
+export const ALL_IMPORTERS: Importer[] = [];

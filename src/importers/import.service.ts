@@ -1,0 +1,345 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
+import { createHash } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../actors/actor.entity';
+import { BlueprintsService } from '../blueprints/blueprints.service';
+import { Clock } from '../common/clock';
+import { BadUserInputError, ConflictError } from '../common/errors';
+import { TransactionRunner } from '../common/transactions';
+import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
+import { FeedbackService } from '../feedback/feedback.service';
+import { OutcomeResult } from '../releases/release.enums';
+import { OutcomesService } from '../releases/outcomes.service';
+import { ReleasesService } from '../releases/releases.service';
+import { THEME_KEY_PREFIX } from '../themes/theme.entity';
+import { ThemesService } from '../themes/themes.service';
+import { ImportCount, ImportProblem, ImportReport } from './dto/import.models';
+import { ImportRecordRow } from './import-record.entity';
+import {
+  BlueprintRecord,
+  FeedbackRecord,
+  Importer,
+  IMPORTERS,
+  ImportFile,
+  ImportRecord,
+  RecordKind,
+  SourceRef,
+  ThemeRecord,
+  UnreadableFileError,
+} from './importer';
+
+type Outcome = 'created' | 'updated' | 'unchanged';
+
+/** Thrown at the end of a dry run, so that its transaction rolls back. */
+class DryRunRollback extends Error {}
+
+const KIND_ORDER: Record<RecordKind, number> = { theme: 0, blueprint: 1, feedback: 2 };
+
+/** What a source said about a record, without where it said it: equal fingerprints, nothing new. */
+function fingerprint(record: ImportRecord): string {
+  const { at: _at, ...said } = record;
+  return createHash('sha256').update(JSON.stringify(said)).digest('hex');
+}
+
+/** Themes before the blueprints that answer them, parents before children, requests last. */
+function applicationOrder(records: ImportRecord[]): ImportRecord[] {
+  const depth = (record: ImportRecord, seen = new Set<string>()): number => {
+    if (record.kind !== 'theme' || !record.parentSourceKey || seen.has(record.sourceKey)) return 0;
+    const parent = records.find((other) => other.kind === 'theme' && other.sourceKey === record.parentSourceKey);
+    return parent ? 1 + depth(parent, seen.add(record.sourceKey)) : 0;
+  };
+  return [...records].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || depth(a) - depth(b));
+}
+
+const problem = (kind: string, at: SourceRef, reason: string): ImportProblem => ({
+  kind,
+  file: at.file,
+  line: at.line ?? null,
+  path: at.path ?? null,
+  reason,
+});
+
+/** Why a record was refused, in the words of the error a client of the API would have seen. */
+function reasonOf(error: GraphQLError): string {
+  const fields = (error.extensions?.fields as Array<{ field: string; message: string }> | undefined) ?? [];
+  return fields.length ? fields.map((field) => `${field.field.replace(/^input\./, '')} ${field.message}`).join('; ') : error.message;
+}
+
+/**
+ * Imports records from files through the same services as the API, so that
+ * stages move and every change is an event with the importing actor. Each
+ * file is one transaction and each record a savepoint in it: a bad record is
+ * skipped with its reason, a file that cannot be read writes nothing. Every
+ * imported record remembers its source, so a second import of the same files
+ * changes nothing.
+ */
+@Injectable()
+export class ImportService {
+  constructor(
+    @Inject(IMPORTERS) private readonly importers: Importer[],
+    private readonly themes: ThemesService,
+    private readonly blueprints: BlueprintsService,
+    private readonly outcomes: OutcomesService,
+    private readonly feedback: FeedbackService,
+    private readonly releases: ReleasesService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  get formats(): Importer[] {
+    return this.importers;
+  }
+
+  importerOf(format: string, field = 'format'): Importer {
+    const importer = this.importers.find((candidate) => candidate.format === format);
+    if (!importer) {
+      throw BadUserInputError.field(field, `must be one of ${this.importers.map((candidate) => candidate.format).join(', ')}`);
+    }
+    return importer;
+  }
+
+  async run(by: Actor, format: string, files: ImportFile[], options: { dryRun?: boolean } = {}): Promise<ImportReport> {
+    const importer = this.importerOf(format);
+    const report = new ReportBuilder(format, options.dryRun ?? false);
+    const work = async () => {
+      for (const file of files) await this.importFile(by, importer, file, report);
+    };
+    if (!options.dryRun) {
+      await work();
+      return report.build();
+    }
+    try {
+      await this.tx.run(async () => {
+        await work();
+        throw new DryRunRollback();
+      });
+    } catch (error) {
+      if (!(error instanceof DryRunRollback)) throw error;
+    }
+    return report.build();
+  }
+
+  private async importFile(by: Actor, importer: Importer, file: ImportFile, report: ReportBuilder): Promise<void> {
+    let parsed;
+    try {
+      parsed = importer.parse(file);
+    } catch (error) {
+      if (!(error instanceof UnreadableFileError)) throw error;
+      report.file(file.name, 0, error.message);
+      return;
+    }
+    report.file(file.name, parsed.records.length, null);
+    parsed.skips.forEach((skip) => report.skip(skip.kind, skip.at, skip.reason));
+    await this.tx.run(async () => {
+      for (const record of applicationOrder(parsed.records)) {
+        try {
+          report.count(record.kind, await this.tx.run((em) => this.apply(em, by, importer.format, record, report)));
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) throw error;
+          report.skip(record.kind, record.at, reasonOf(error));
+        }
+      }
+    });
+  }
+
+  private apply(em: EntityManager, by: Actor, format: string, record: ImportRecord, report: ReportBuilder): Promise<Outcome> {
+    switch (record.kind) {
+      case 'theme':
+        return this.applyTheme(em, by, format, record);
+      case 'blueprint':
+        return this.applyBlueprint(em, by, format, record, report);
+      case 'feedback':
+        return this.applyFeedback(em, by, format, record);
+    }
+  }
+
+  /** The record this source key made before, in this format or another (a proposal and its tracker share a theme). */
+  private async previous(em: EntityManager, format: string, record: ImportRecord): Promise<{ own: ImportRecordRow | null; recordId: number | null }> {
+    const rows = await em.findBy(ImportRecordRow, { sourceKey: record.sourceKey, recordType: record.kind });
+    const own = rows.find((row) => row.format === format) ?? null;
+    return { own, recordId: (own ?? rows[0])?.recordId ?? null };
+  }
+
+  private async remember(em: EntityManager, by: Actor, format: string, record: ImportRecord, recordId: number, own: ImportRecordRow | null): Promise<void> {
+    const now = this.clock.now();
+    const print = fingerprint(record);
+    if (own) {
+      await em.update(ImportRecordRow, { id: own.id }, { recordId, fingerprint: print, lastImportedAt: now });
+    } else {
+      await em.insert(ImportRecordRow, {
+        format,
+        sourceKey: record.sourceKey,
+        recordType: record.kind,
+        recordId,
+        fingerprint: print,
+        importedById: by.id,
+        firstImportedAt: now,
+        lastImportedAt: now,
+      });
+    }
+  }
+
+  private async themeKeyOf(em: EntityManager, sourceKey: string): Promise<string | null> {
+    const row = await em.findOneBy(ImportRecordRow, { sourceKey, recordType: 'theme' });
+    return row ? `${THEME_KEY_PREFIX}${row.recordId}` : null;
+  }
+
+  private async applyTheme(em: EntityManager, by: Actor, format: string, record: ThemeRecord): Promise<Outcome> {
+    const { own, recordId } = await this.previous(em, format, record);
+    const existing = recordId === null ? null : await this.themes.findByKey(`${THEME_KEY_PREFIX}${recordId}`, 'key', em);
+    if (existing && own?.fingerprint === fingerprint(record)) return 'unchanged';
+    const parentKey = record.parentSourceKey ? await this.themeKeyOf(em, record.parentSourceKey) : null;
+    if (record.parentSourceKey && !parentKey) {
+      throw BadUserInputError.field('parent', `the theme it sits under (${record.parentSourceKey}) was not imported`);
+    }
+    const fields = {
+      description: record.description,
+      status: record.status,
+      specUrl: record.specUrl,
+      gerritTopic: record.gerritTopic,
+      parentKey: parentKey ?? undefined,
+    };
+    if (!existing) {
+      const theme = await this.themes.create(by, { title: record.title, kind: record.themeKind, ...fields, links: record.links });
+      await this.remember(em, by, format, record, theme.id, own);
+      return 'created';
+    }
+    const links = record.links ? [...new Set([...existing.links, ...record.links])] : undefined;
+    const updated = await this.themes.update(by, { key: existing.key, title: record.title, kind: record.themeKind, ...fields, links });
+    await this.remember(em, by, format, record, existing.id, own);
+    return updated.version !== existing.version ? 'updated' : 'unchanged';
+  }
+
+  private async applyBlueprint(em: EntityManager, by: Actor, format: string, record: BlueprintRecord, report: ReportBuilder): Promise<Outcome> {
+    const { own } = await this.previous(em, format, record);
+    const existing = await this.blueprints.findByName(record.project, record.name, em);
+    if (existing && own?.fingerprint === fingerprint(record)) return 'unchanged';
+    const known = async (release: string | null | undefined, what: string) => {
+      if (!release) return release;
+      if (await this.releases.findByName(release, em)) return release;
+      report.note('blueprint', record.at, `${what} "${release}" is not a known release; left out`);
+      return undefined;
+    };
+    const fields = {
+      project: record.project,
+      name: record.name,
+      url: record.url,
+      specUrl: record.specUrl,
+      gerritTopic: record.gerritTopic,
+      definitionStatus: record.definitionStatus,
+      implementationStatus: record.implementationStatus,
+      targetRelease: await known(record.targetRelease, 'target release'),
+    };
+    let outcome: Outcome;
+    let blueprint;
+    if (existing) {
+      blueprint = await this.blueprints.update(by, fields);
+      outcome = blueprint.version !== existing.version ? 'updated' : 'unchanged';
+    } else {
+      blueprint = await this.blueprints.create(by, { ...fields, title: record.title });
+      outcome = 'created';
+    }
+    if (record.themeSourceKey) {
+      const themeKey = await this.themeKeyOf(em, record.themeSourceKey);
+      if (!themeKey) {
+        report.note('blueprint', record.at, `the theme it answers (${record.themeSourceKey}) was not imported; not linked`);
+      } else if (await this.linkOnce(by, blueprint.project, blueprint.name, themeKey)) {
+        outcome = outcome === 'unchanged' ? 'updated' : outcome;
+      }
+    }
+    const deliveredIn = await known(record.deliveredIn, 'delivering release');
+    if (deliveredIn) {
+      const before = await this.outcomes.ofBlueprints([blueprint.id], em);
+      const recorded = await this.outcomes.record(by, {
+        project: blueprint.project,
+        name: blueprint.name,
+        release: deliveredIn,
+        result: OutcomeResult.DELIVERED,
+        notes: record.specUrl ? `implemented according to ${record.specUrl}` : null,
+      });
+      if (!before.some((known) => known.id === recorded.id && known.result === OutcomeResult.DELIVERED)) {
+        outcome = outcome === 'unchanged' ? 'updated' : outcome;
+      }
+    }
+    await this.remember(em, by, format, record, blueprint.id, own);
+    return outcome;
+  }
+
+  /** Links a blueprint to a theme unless it is linked already; true when it made the link. */
+  private async linkOnce(by: Actor, project: string, name: string, themeKey: string): Promise<boolean> {
+    try {
+      await this.tx.run(() => this.blueprints.link(by, { project, name, themeKey }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
+  }
+
+  private async applyFeedback(em: EntityManager, by: Actor, format: string, record: FeedbackRecord): Promise<Outcome> {
+    const { own, recordId } = await this.previous(em, format, record);
+    const existing = recordId === null ? null : await this.feedback.findByKey(`${FEEDBACK_KEY_PREFIX}${recordId}`, 'key', em);
+    if (existing && own?.fingerprint === fingerprint(record)) return 'unchanged';
+    const fields = {
+      title: record.title,
+      body: record.body,
+      origin: record.origin,
+      projects: record.projects,
+      tags: record.tags,
+      organization: record.organization,
+      releaseInUse: record.releaseInUse,
+      sourceUrl: record.sourceUrl,
+    };
+    if (!existing) {
+      const item = await this.feedback.submit(by, { ...fields, sourceLine: record.sourceLine });
+      if (record.importedVotes) await this.feedback.setImportedVotes(by, item.key, record.importedVotes);
+      await this.remember(em, by, format, record, item.id, own);
+      return 'created';
+    }
+    const updated = await this.feedback.update(by, { key: existing.key, ...fields });
+    const voted = await this.feedback.setImportedVotes(by, existing.key, record.importedVotes);
+    await this.remember(em, by, format, record, existing.id, own);
+    return updated.version !== existing.version || voted.importedVotes !== existing.importedVotes ? 'updated' : 'unchanged';
+  }
+}
+
+/** Gathers what an import did, per kind of record. */
+class ReportBuilder {
+  private readonly report: ImportReport;
+
+  constructor(format: string, dryRun: boolean) {
+    this.report = { format, dryRun, files: [], counts: [], skipped: [], notes: [] };
+  }
+
+  private counter(kind: string): ImportCount {
+    let count = this.report.counts.find((candidate) => candidate.kind === kind);
+    if (!count) {
+      count = { kind, created: 0, updated: 0, unchanged: 0, skipped: 0 };
+      this.report.counts.push(count);
+    }
+    return count;
+  }
+
+  file(name: string, records: number, error: string | null): void {
+    this.report.files.push({ name, records, error });
+  }
+
+  count(kind: RecordKind, outcome: Outcome): void {
+    this.counter(kind)[outcome] += 1;
+  }
+
+  skip(kind: RecordKind, at: SourceRef, reason: string): void {
+    this.counter(kind).skipped += 1;
+    this.report.skipped.push(problem(kind, at, reason));
+  }
+
+  note(kind: RecordKind, at: SourceRef, reason: string): void {
+    this.report.notes.push(problem(kind, at, reason));
+  }
+
+  build(): ImportReport {
+    this.report.counts.sort((a, b) => KIND_ORDER[a.kind as RecordKind] - KIND_ORDER[b.kind as RecordKind]);
+    return this.report;
+  }
+}
