@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { printSchema } from 'graphql';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ActorsService } from '../actors/actors.service';
 import { Role } from '../actors/role';
@@ -13,7 +13,6 @@ import { ImportService } from '../importers/import.service';
 import { ImportFile } from '../importers/importer';
 import { reportText } from '../importers/report-text';
 import { LoopsService } from '../loops/loops.service';
-
 
 export const USAGE = `Usage: npm run cli -- <command>
 
