@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
 import { createHash } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { Clock } from '../common/clock';
@@ -78,6 +79,7 @@ function reasonOf(error: GraphQLError): string {
 export class ImportService {
   constructor(
     @Inject(IMPORTERS) private readonly importers: Importer[],
+    @InjectRepository(ImportRecordRow) private readonly rows: Repository<ImportRecordRow>,
     private readonly themes: ThemesService,
     private readonly blueprints: BlueprintsService,
     private readonly outcomes: OutcomesService,
@@ -97,6 +99,12 @@ export class ImportService {
       throw BadUserInputError.field(field, `must be one of ${this.importers.map((candidate) => candidate.format).join(', ')}`);
     }
     return importer;
+  }
+
+  /** The id of the record an import made of this source record, if any. */
+  async recordOf(kind: RecordKind, sourceKey: string): Promise<number | null> {
+    const row = await this.rows.findOneBy({ recordType: kind, sourceKey });
+    return row?.recordId ?? null;
   }
 
   async run(by: Actor, format: string, files: ImportFile[], options: { dryRun?: boolean } = {}): Promise<ImportReport> {

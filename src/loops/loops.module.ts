@@ -8,7 +8,10 @@ import { OutcomesModule } from '../releases/outcomes.module';
 import { ReleasesModule } from '../releases/releases.module';
 import { ThemesModule } from '../themes/themes.module';
 import { LoopBlueprint } from './loop-blueprint.entity';
+import { LoopStageVisit } from './loop-stage-visit.entity';
 import { EventScopes } from './event-scope';
+import { LoopHealthResolver } from './health/loop-health.resolver';
+import { LoopHealthService } from './health/loop-health.service';
 import { LiveLoopsResolver } from './live-loops.resolver';
 import { LoopFactsService } from './loop-facts.service';
 import {
@@ -28,7 +31,7 @@ import { StallWatch } from './stall-watch';
 /** The loop itself: the stage projector, closure and merge, the trace and the loop lists. It reads every other part. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([LoopBlueprint]),
+    TypeOrmModule.forFeature([LoopBlueprint, LoopStageVisit]),
     ActorsModule,
     FeedbackModule,
     ThemesModule,
@@ -42,6 +45,8 @@ import { StallWatch } from './stall-watch';
     StageProjector,
     StallWatch,
     EventScopes,
+    LoopHealthService,
+    LoopHealthResolver,
     LoopsService,
     LoopsResolver,
     LiveLoopsResolver,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, In, Repository } from 'typeorm';
+import { Brackets, EntityManager, In, IsNull, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { Blueprint } from '../blueprints/blueprint.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
@@ -17,6 +17,7 @@ import { ReleasesService } from '../releases/releases.service';
 import { ThemesService } from '../themes/themes.service';
 import { CloseLoopInput, LoopFilter, LoopsArgs, MergeFeedbackInput } from './dto/loop.inputs';
 import { LoopBlueprint } from './loop-blueprint.entity';
+import { LoopStageVisit } from './loop-stage-visit.entity';
 import { LoopFactsService } from './loop-facts.service';
 import { deriveStage } from './stage';
 
@@ -223,7 +224,8 @@ export class LoopsService {
     return this.feedback.page(query, page);
   }
 
-  private async filtered(filter: LoopFilter | null | undefined) {
+  /** The loops the filter selects, as a query over feedback items (lists, exports and health share it). */
+  async filtered(filter: LoopFilter | null | undefined): Promise<SelectQueryBuilder<FeedbackItem>> {
     const query = this.feedback.filtered({
       origin: filter?.origin,
       stage: filter?.stage,
@@ -308,6 +310,7 @@ export class LoopsService {
       const chunk = ids.slice(start, start + 500);
       const records = await this.facts.load(chunk);
       const answers = await this.answers.findBy({ feedbackId: In(chunk) });
+      const openVisits = await this.answers.manager.findBy(LoopStageVisit, { feedbackId: In(chunk), leftAt: IsNull() });
       for (const { item, facts, routes } of records.values()) {
         const derived = deriveStage(facts);
         const stored = answers.filter((row) => row.feedbackId === item.id).map((row) => row.blueprintId).sort((a, b) => a - b);
@@ -320,6 +323,7 @@ export class LoopsService {
         compare('stage', item.stage, derived.stage);
         compare('completedInReleaseId', item.completedInReleaseId, derived.completedInReleaseId);
         compare('answeringBlueprints', stored, answering);
+        compare('currentStay', openVisits.filter((visit) => visit.feedbackId === item.id).map((visit) => visit.stage), [derived.stage]);
       }
     }
     return mismatches;

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, In, IsNull } from 'typeorm';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { Clock } from '../common/clock';
 import { LoopStage } from '../feedback/feedback.enums';
@@ -9,6 +9,7 @@ import { LoopEvent } from '../history/loop-event.entity';
 import { OutcomesService } from '../releases/outcomes.service';
 import { ThemesService } from '../themes/themes.service';
 import { LoopBlueprint } from './loop-blueprint.entity';
+import { LoopStageVisit } from './loop-stage-visit.entity';
 import { LoopFactsService, LoopRecord } from './loop-facts.service';
 import { deriveStage } from './stage';
 
@@ -69,11 +70,24 @@ export class StageProjector implements OnModuleInit {
       const chunk = loopIds.slice(start, start + CHUNK);
       const records = await this.facts.load(chunk, em);
       await this.storeAnswers(em, chunk, records);
-      for (const record of records.values()) await this.store(em, record, cause);
+      const visits = await this.openVisits(em, records);
+      for (const record of records.values()) await this.store(em, record, visits.get(record.item.id)!, cause);
     }
   }
 
-  private async store(em: EntityManager, record: LoopRecord, cause: LoopEvent | null): Promise<void> {
+  /** The current stay of each loop; a loop seen for the first time starts its first stay, in the stage it was stored with. */
+  private async openVisits(em: EntityManager, records: Map<number, LoopRecord>): Promise<Map<number, LoopStageVisit>> {
+    const ids = [...records.keys()];
+    const open = new Map((await em.findBy(LoopStageVisit, { feedbackId: In(ids), leftAt: IsNull() })).map((visit) => [visit.feedbackId, visit]));
+    for (const { item } of records.values()) {
+      if (open.has(item.id)) continue;
+      const first = em.create(LoopStageVisit, { feedbackId: item.id, stage: item.stage, enteredAt: item.stageEnteredAt, leftAt: null, seconds: null });
+      open.set(item.id, await em.save(LoopStageVisit, first));
+    }
+    return open;
+  }
+
+  private async store(em: EntityManager, record: LoopRecord, visit: LoopStageVisit, cause: LoopEvent | null): Promise<void> {
     const { item } = record;
     const derived = deriveStage(record.facts);
     if (derived.stage === item.stage && derived.completedInReleaseId === item.completedInReleaseId) return;
@@ -85,6 +99,8 @@ export class StageProjector implements OnModuleInit {
       completedInReleaseId: derived.completedInReleaseId,
     });
     if (derived.stage === from) return;
+    await em.update(LoopStageVisit, { id: visit.id }, { leftAt: movedAt, seconds: Math.max(0, Math.round((movedAt.getTime() - visit.enteredAt.getTime()) / 1000)) });
+    await em.insert(LoopStageVisit, { feedbackId: item.id, stage: derived.stage, enteredAt: movedAt, leftAt: null, seconds: null });
     const moved = {
       recordType: 'feedback',
       recordKey: item.key,

@@ -1,0 +1,250 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { ThemeBlueprintLink } from '../../blueprints/blueprint-links.entity';
+import { Blueprint } from '../../blueprints/blueprint.entity';
+import { DefinitionStatus } from '../../blueprints/blueprint.enums';
+import { Clock } from '../../common/clock';
+import { idFromKey } from '../../common/keys';
+import { CONFIG, LooptraceConfig } from '../../config/config';
+import { FeedbackItem } from '../../feedback/feedback-item.entity';
+import { LOOP_STAGES, LoopStage, Resolution } from '../../feedback/feedback.enums';
+import { Release } from '../../releases/release.entity';
+import { ReleasesService } from '../../releases/releases.service';
+import { Theme, THEME_KEY_PREFIX } from '../../themes/theme.entity';
+import { ThemeStatus } from '../../themes/theme.enums';
+import { ThemesService } from '../../themes/themes.service';
+import { LoopFilter } from '../dto/loop.inputs';
+import { LoopStageVisit } from '../loop-stage-visit.entity';
+import { LoopsService } from '../loops.service';
+import { AgeBucket, DurationSummary, LoopHealth, ReleaseClosure, StageDuration } from './loop-health.model';
+
+const DAY_MS = 86_400_000;
+const SAMPLE_SIZE = 20;
+
+const AGE_BUCKETS: Array<{ label: string; minDays: number; maxDays: number | null }> = [
+  { label: 'under 7 days', minDays: 0, maxDays: 7 },
+  { label: '7–30 days', minDays: 7, maxDays: 30 },
+  { label: '30–90 days', minDays: 30, maxDays: 90 },
+  { label: '90 days or more', minDays: 90, maxDays: null },
+];
+
+/** The slice a filter selects, as a subquery of loop ids to embed in other queries. */
+interface Slice {
+  sql: string;
+  parameters: Record<string, unknown>;
+}
+
+/**
+ * The health figures of DOMAIN.md, computed with aggregate queries over the
+ * loops a filter selects (the same filter as the loop lists): counting,
+ * grouping and ordering happen in the database, whatever the number of loops.
+ */
+@Injectable()
+export class LoopHealthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CONFIG) private readonly config: LooptraceConfig,
+    private readonly loops: LoopsService,
+    private readonly themes: ThemesService,
+    private readonly releases: ReleasesService,
+    private readonly clock: Clock,
+  ) {}
+
+  async health(filter: LoopFilter | null | undefined): Promise<LoopHealth> {
+    const query = (await this.loops.filtered(filter)).select('feedback.id');
+    const slice: Slice = { sql: query.getQuery(), parameters: query.getParameters() };
+    const now = this.clock.now();
+    const funnel = await this.funnel(slice);
+    const [blueprintsWithoutRequest, blueprintsWithoutRequestSample] = await this.blueprintsWithoutRequest(filter);
+    const [themesWithoutBlueprint, themesWithoutBlueprintSample] = await this.themesWithoutBlueprint(filter);
+    return {
+      total: funnel.reduce((sum, stage) => sum + stage.count, 0),
+      funnel,
+      timeInStage: await Promise.all(LOOP_STAGES.map((stage) => this.timeIn(slice, stage))),
+      requestToClosure: await this.requestToClosure(slice),
+      stalled: await this.stalled(slice, now),
+      stalledDays: this.config.stalls.days,
+      untriagedByAge: await this.untriagedByAge(slice, now),
+      blueprintsWithoutRequest,
+      blueprintsWithoutRequestSample,
+      themesWithoutBlueprint,
+      themesWithoutBlueprintSample,
+      closureByRelease: await this.closureByRelease(slice),
+    };
+  }
+
+  private items(slice: Slice): SelectQueryBuilder<FeedbackItem> {
+    return this.dataSource
+      .createQueryBuilder(FeedbackItem, 'feedback')
+      .where(`feedback.id IN (${slice.sql})`, slice.parameters);
+  }
+
+  private async funnel(slice: Slice) {
+    const rows = await this.items(slice)
+      .select('feedback.stage', 'stage')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('feedback.stage')
+      .getRawMany<{ stage: LoopStage; count: string | number }>();
+    const counts = new Map(rows.map((row) => [row.stage, Number(row.count)]));
+    return LOOP_STAGES.map((stage) => ({ stage, count: counts.get(stage) ?? 0 }));
+  }
+
+  /**
+   * Median and 90th percentile by nearest rank: the database sorts, counts and
+   * returns the one value at each rank, so no list of durations is loaded.
+   */
+  private async summary(values: () => SelectQueryBuilder<object>, column: string): Promise<DurationSummary> {
+    const counted = await this.dataSource
+      .createQueryBuilder()
+      .select('COUNT(*)', 'count')
+      .from(`(${values().getQuery()})`, 'durations')
+      .setParameters(values().getParameters())
+      .getRawOne<{ count: string | number }>();
+    const samples = Number(counted?.count ?? 0);
+    if (samples === 0) return { samples, medianSeconds: null, p90Seconds: null };
+    const at = async (percentile: number) => {
+      const row = await values()
+        .orderBy(column, 'ASC')
+        .offset(Math.ceil(percentile * samples) - 1)
+        .limit(1)
+        .getRawOne<Record<string, string | number>>();
+      return Number(Object.values(row ?? {})[0]);
+    };
+    return { samples, medianSeconds: await at(0.5), p90Seconds: await at(0.9) };
+  }
+
+  private timeIn(slice: Slice, stage: LoopStage): Promise<StageDuration> {
+    const values = () =>
+      this.dataSource
+        .createQueryBuilder(LoopStageVisit, 'visit')
+        .select('visit.seconds', 'seconds')
+        .where(`visit.feedbackId IN (${slice.sql})`, slice.parameters)
+        .andWhere('visit.stage = :stage', { stage })
+        .andWhere('visit.seconds IS NOT NULL');
+    return this.summary(values, 'seconds').then((summary) => ({ stage, ...summary }));
+  }
+
+  /** A closed loop took the time of every stay before its current closure, reopenings included. */
+  private requestToClosure(slice: Slice): Promise<DurationSummary> {
+    const closed = this.items(slice)
+      .select('feedback.id')
+      .andWhere('feedback.stage = :closed', { closed: LoopStage.CLOSED })
+      .andWhere('feedback.resolution <> :duplicate', { duplicate: Resolution.DUPLICATE });
+    const values = () =>
+      this.dataSource
+        .createQueryBuilder(LoopStageVisit, 'visit')
+        .select('SUM(visit.seconds)', 'total')
+        .where(`visit.feedbackId IN (${closed.getQuery()})`, closed.getParameters())
+        .andWhere('visit.seconds IS NOT NULL')
+        .groupBy('visit.feedbackId');
+    return this.summary(values, 'total');
+  }
+
+  private stalled(slice: Slice, now: Date): Promise<number> {
+    return this.items(slice)
+      .andWhere('feedback.stage <> :closed', { closed: LoopStage.CLOSED })
+      .andWhere('feedback.lastEventAt <= :cutoff', { cutoff: new Date(now.getTime() - this.config.stalls.days * DAY_MS) })
+      .getCount();
+  }
+
+  private untriagedByAge(slice: Slice, now: Date): Promise<AgeBucket[]> {
+    const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
+    return Promise.all(
+      AGE_BUCKETS.map(async (bucket) => {
+        const query = this.items(slice)
+          .andWhere('feedback.stage = :requested', { requested: LoopStage.REQUESTED })
+          .andWhere('feedback.createdAt <= :youngest', { youngest: daysAgo(bucket.minDays) });
+        if (bucket.maxDays !== null) query.andWhere('feedback.createdAt > :oldest', { oldest: daysAgo(bucket.maxDays) });
+        return { ...bucket, count: await query.getCount() };
+      }),
+    );
+  }
+
+  /** The themes in the slice: a theme filter narrows to the theme and those under it. */
+  private async themeScope(filter: LoopFilter | null | undefined): Promise<number[] | null> {
+    if (!filter?.themeKey) return null;
+    const root = idFromKey(THEME_KEY_PREFIX, filter.themeKey, 'filter.themeKey');
+    return (await this.themes.subtrees([root])).get(root) ?? [root];
+  }
+
+  private async blueprintsWithoutRequest(filter: LoopFilter | null | undefined): Promise<[number, Blueprint[]]> {
+    const query = this.dataSource
+      .createQueryBuilder(Blueprint, 'blueprint')
+      .where('blueprint.id NOT IN (SELECT lb.blueprint_id FROM loop_blueprint lb)')
+      .andWhere('blueprint.definitionStatus NOT IN (:...retired)', { retired: [DefinitionStatus.OBSOLETE, DefinitionStatus.SUPERSEDED] });
+    if (filter?.project) query.andWhere('blueprint.project = :project', { project: filter.project.toLowerCase() });
+    const themeIds = await this.themeScope(filter);
+    if (themeIds) {
+      query.andWhere('blueprint.id IN (SELECT tbl.blueprint_id FROM theme_blueprint_link tbl WHERE tbl.removed_at IS NULL AND tbl.theme_id IN (:...themeIds))', {
+        themeIds,
+      });
+    }
+    if (filter?.release) {
+      const release = await this.releases.byName(filter.release, 'filter.release');
+      query.andWhere(
+        '(blueprint.targetReleaseId = :releaseId OR blueprint.id IN (SELECT ro.blueprint_id FROM release_outcome ro WHERE ro.release_id = :releaseId))',
+        { releaseId: release.id },
+      );
+    }
+    const count = await query.getCount();
+    const sample = await query.orderBy('blueprint.project').addOrderBy('blueprint.name').limit(SAMPLE_SIZE).getMany();
+    return [count, sample];
+  }
+
+  /** A theme has a blueprint when one is linked to it or to any theme under it. */
+  private async themesWithoutBlueprint(filter: LoopFilter | null | undefined): Promise<[number, Theme[]]> {
+    const linked = await this.dataSource
+      .createQueryBuilder(ThemeBlueprintLink, 'link')
+      .select('DISTINCT link.themeId', 'themeId')
+      .where('link.removedAt IS NULL')
+      .getRawMany<{ themeId: number }>();
+    const covered = await this.themes.withAncestors(linked.map((row) => Number(row.themeId)));
+    const query = this.dataSource.createQueryBuilder(Theme, 'theme').where('theme.status <> :archived', { archived: ThemeStatus.ARCHIVED });
+    if (covered.length) query.andWhere('theme.id NOT IN (:...covered)', { covered });
+    const themeIds = await this.themeScope(filter);
+    if (themeIds) query.andWhere('theme.id IN (:...themeIds)', { themeIds });
+    const count = await query.getCount();
+    const sample = await query.orderBy('theme.id').limit(SAMPLE_SIZE).getMany();
+    return [count, sample];
+  }
+
+  private async closureByRelease(slice: Slice): Promise<ReleaseClosure[]> {
+    const touched = await this.dataSource
+      .createQueryBuilder()
+      .select('touching.release_id', 'releaseId')
+      .addSelect('COUNT(DISTINCT lb.feedback_id)', 'count')
+      .from('loop_blueprint', 'lb')
+      .innerJoin(
+        '(SELECT ro.blueprint_id AS blueprint_id, ro.release_id AS release_id FROM release_outcome ro ' +
+          'UNION SELECT b.id AS blueprint_id, b.target_release_id AS release_id FROM blueprint b WHERE b.target_release_id IS NOT NULL)',
+        'touching',
+        'touching.blueprint_id = lb.blueprint_id',
+      )
+      .where(`lb.feedback_id IN (${slice.sql})`, slice.parameters)
+      .groupBy('touching.release_id')
+      .getRawMany<{ releaseId: number; count: string | number }>();
+    const closed = await this.items(slice)
+      .select('feedback.completedInReleaseId', 'releaseId')
+      .addSelect('COUNT(*)', 'count')
+      .andWhere('feedback.completedInReleaseId IS NOT NULL')
+      .andWhere('(feedback.stage = :released OR feedback.resolution = :delivered)', { released: LoopStage.RELEASED, delivered: Resolution.DELIVERED })
+      .groupBy('feedback.completedInReleaseId')
+      .getRawMany<{ releaseId: number; count: string | number }>();
+    const counts = new Map<number, { touched: number; closed: number }>();
+    for (const row of touched) counts.set(Number(row.releaseId), { touched: Number(row.count), closed: 0 });
+    for (const row of closed) {
+      const entry = counts.get(Number(row.releaseId)) ?? { touched: 0, closed: 0 };
+      entry.closed = Number(row.count);
+      entry.touched = Math.max(entry.touched, entry.closed);
+      counts.set(Number(row.releaseId), entry);
+    }
+    const releases: Release[] = await this.releases.byIds([...counts.keys()]);
+    return releases
+      .sort((a, b) => a.sequence - b.sequence)
+      .map((release) => {
+        const { touched: touchedCount, closed: closedCount } = counts.get(release.id)!;
+        return { release, touched: touchedCount, closed: closedCount, rate: touchedCount ? closedCount / touchedCount : 0 };
+      });
+  }
+}

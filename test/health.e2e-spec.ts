@@ -1,0 +1,134 @@
+import { startService, TestService } from './support/service';
+
+const DAY = 86_400;
+
+/** loopHealth against a small dataset built by hand, each figure checked. */
+describe('loop health', () => {
+  let service: TestService;
+  let pm: string;
+
+  const HEALTH = `query($filter: LoopFilter) {
+    loopHealth(filter: $filter) {
+      total
+      funnel { stage count }
+      timeInStage { stage samples medianSeconds p90Seconds }
+      requestToClosure { samples medianSeconds p90Seconds }
+      stalled stalledDays
+      untriagedByAge { label minDays maxDays count }
+      blueprintsWithoutRequest blueprintsWithoutRequestSample { key }
+      themesWithoutBlueprint themesWithoutBlueprintSample { key }
+      closureByRelease { release { name } touched closed rate }
+    }
+  }`;
+  const health = async (filter?: Record<string, unknown>) => (await service.ok(pm, HEALTH, { filter })).loopHealth;
+
+  beforeAll(async () => {
+    service = await startService();
+    pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
+    const lead = (await service.actor('TECH_LEAD', 'Tom')).token;
+    const operator = (await service.actor('OPERATOR', 'Olga')).token;
+    const user = (await service.actor('USER', 'Uma')).token;
+    const submit = (token: string, title: string, origin: string, projects: string[] = []) =>
+      service.ok(token, `mutation($i: SubmitFeedbackInput!) { submitFeedback(input: $i) { feedback { key } } }`, { i: { title, origin, projects } });
+    let today = 0;
+    const at = (day: number) => {
+      service.clock.advanceDays(day - today);
+      today = day;
+    };
+
+    await submit(operator, 'Maintenance mode for hosts', 'OPERATOR', ['nova']);
+    await submit(user, 'Resize without downtime', 'USER');
+    await submit(operator, 'Quota per domain', 'OPERATOR');
+    await submit(user, 'Dark mode for the dashboard', 'USER');
+    await submit(operator, 'Faster image uploads', 'OPERATOR');
+    at(2);
+    for (const key of ['FB-1', 'FB-2']) await service.ok(pm, `mutation($k: String!) { triageFeedback(input: { key: $k }) { feedback { key } } }`, { k: key });
+    at(3);
+    await service.ok(pm, `mutation { createTheme(input: { title: "Operations without downtime", kind: USER_STORY }) { theme { key } } }`);
+    await service.ok(pm, `mutation { createTheme(input: { title: "Usability", kind: THEME }) { theme { key } } }`);
+    for (const key of ['FB-1', 'FB-2']) {
+      await service.ok(pm, `mutation($k: String!) { linkFeedbackToTheme(input: { feedbackKey: $k, themeKey: "TH-1" }) { theme { key } } }`, { k: key });
+    }
+    at(5);
+    await service.ok(lead, `mutation { createBlueprint(input: { project: "nova", name: "a", title: "Host maintenance", targetRelease: "Pike" }) { blueprint { key } } }`);
+    await service.ok(lead, `mutation { createBlueprint(input: { project: "neutron", name: "b", title: "Work nobody asked for" }) { blueprint { key } } }`);
+    await service.ok(lead, `mutation { linkBlueprint(input: { project: "nova", name: "a", themeKey: "TH-1" }) { blueprint { key } } }`);
+    at(9);
+    await service.ok(pm, `mutation { triageFeedback(input: { key: "FB-3" }) { feedback { key } } }`);
+    at(10);
+    await service.ok(lead, `mutation { updateBlueprint(input: { project: "nova", name: "a", implementationStatus: STARTED }) { blueprint { key } } }`);
+    at(20);
+    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "nova", name: "a", release: "Pike", result: DELIVERED }) { outcome { id } } }`);
+    at(21);
+    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "in Pike" }) { loop { stage } } }`);
+    at(55);
+    await submit(user, 'Bulk tagging of servers', 'USER');
+    at(60);
+  });
+
+  afterAll(() => service.close());
+
+  it('counts loops per stage and times each stage and the whole loop', async () => {
+    const figures = await health();
+    expect(figures.total).toBe(6);
+    expect(figures.funnel).toEqual([
+      { stage: 'REQUESTED', count: 3 },
+      { stage: 'TRIAGED', count: 1 },
+      { stage: 'THEMED', count: 0 },
+      { stage: 'PLANNED', count: 0 },
+      { stage: 'IN_DEVELOPMENT', count: 0 },
+      { stage: 'RELEASED', count: 1 },
+      { stage: 'CLOSED', count: 1 },
+    ]);
+    const time = Object.fromEntries(figures.timeInStage.map((t: { stage: string }) => [t.stage, t]));
+    expect(time.REQUESTED).toEqual({ stage: 'REQUESTED', samples: 3, medianSeconds: 2 * DAY, p90Seconds: 9 * DAY });
+    expect(time.TRIAGED).toEqual({ stage: 'TRIAGED', samples: 2, medianSeconds: DAY, p90Seconds: DAY });
+    expect(time.THEMED).toEqual({ stage: 'THEMED', samples: 2, medianSeconds: 2 * DAY, p90Seconds: 2 * DAY });
+    expect(time.PLANNED).toEqual({ stage: 'PLANNED', samples: 2, medianSeconds: 5 * DAY, p90Seconds: 5 * DAY });
+    expect(time.IN_DEVELOPMENT).toEqual({ stage: 'IN_DEVELOPMENT', samples: 2, medianSeconds: 10 * DAY, p90Seconds: 10 * DAY });
+    expect(time.RELEASED).toEqual({ stage: 'RELEASED', samples: 1, medianSeconds: DAY, p90Seconds: DAY });
+    expect(time.CLOSED).toEqual({ stage: 'CLOSED', samples: 0, medianSeconds: null, p90Seconds: null });
+    expect(figures.requestToClosure).toEqual({ samples: 1, medianSeconds: 21 * DAY, p90Seconds: 21 * DAY });
+  });
+
+  it('finds stalled loops, untriaged requests by age, work without requesters and themes without work', async () => {
+    const figures = await health();
+    expect({ stalled: figures.stalled, stalledDays: figures.stalledDays }).toEqual({ stalled: 4, stalledDays: 30 });
+    expect(figures.untriagedByAge).toEqual([
+      { label: 'under 7 days', minDays: 0, maxDays: 7, count: 1 },
+      { label: '7–30 days', minDays: 7, maxDays: 30, count: 0 },
+      { label: '30–90 days', minDays: 30, maxDays: 90, count: 2 },
+      { label: '90 days or more', minDays: 90, maxDays: null, count: 0 },
+    ]);
+    expect(figures.blueprintsWithoutRequest).toBe(1);
+    expect(figures.blueprintsWithoutRequestSample).toEqual([{ key: 'neutron/b' }]);
+    expect(figures.themesWithoutBlueprint).toBe(1);
+    expect(figures.themesWithoutBlueprintSample).toEqual([{ key: 'TH-2' }]);
+    expect(figures.closureByRelease).toEqual([{ release: { name: 'Pike' }, touched: 2, closed: 2, rate: 1 }]);
+  });
+
+  it('slices by origin, project, theme and release', async () => {
+    const byOrigin = await health({ origin: 'OPERATOR' });
+    expect(byOrigin.total).toBe(3);
+    expect(byOrigin.funnel.filter((s: { count: number }) => s.count)).toEqual([
+      { stage: 'REQUESTED', count: 1 },
+      { stage: 'TRIAGED', count: 1 },
+      { stage: 'CLOSED', count: 1 },
+    ]);
+    expect(byOrigin.timeInStage.find((t: { stage: string }) => t.stage === 'REQUESTED')).toMatchObject({ samples: 2, medianSeconds: 2 * DAY, p90Seconds: 9 * DAY });
+    expect(byOrigin.stalled).toBe(2);
+
+    const nova = await health({ project: 'nova' });
+    expect(nova.total).toBe(2);
+    expect(nova.blueprintsWithoutRequest).toBe(0);
+    const neutron = await health({ project: 'neutron' });
+    expect(neutron).toMatchObject({ total: 0, blueprintsWithoutRequest: 1, closureByRelease: [] });
+
+    const theme = await health({ themeKey: 'TH-1' });
+    expect(theme).toMatchObject({ total: 2, themesWithoutBlueprint: 0, requestToClosure: { samples: 1 } });
+    expect((await health({ themeKey: 'TH-2' })).themesWithoutBlueprint).toBe(1);
+
+    const pike = await health({ release: 'Pike' });
+    expect(pike).toMatchObject({ total: 2, closureByRelease: [{ release: { name: 'Pike' }, touched: 2, closed: 2, rate: 1 }] });
+  });
+});
