@@ -12,6 +12,7 @@ import { LoopsModule } from './loops/loops.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OutcomesModule } from './releases/outcomes.module';
 import { ReleasesModule } from './releases/releases.module';
+import { SearchModule } from './search/search.module';
 import { ThemesModule } from './themes/themes.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -35,6 +36,7 @@ export class CoreModule {
         LoopsModule,
         NotificationsModule,
         ImportersModule,
+        SearchModule,
         WebhooksModule,
       ],
       exports: [ImportersModule, NotificationsModule, LoopsModule, ActorsModule, FeedbackModule, ThemesModule, BlueprintsModule, ReleasesModule, OutcomesModule],

@@ -1,0 +1,104 @@
+import { EntityManager } from 'typeorm';
+import { BadUserInputError } from '../common/errors';
+
+export type SearchKind = 'feedback' | 'theme' | 'blueprint';
+
+/** One searchable record: what it is called, what it says, how it is tagged. */
+export interface SearchDocument {
+  kind: SearchKind;
+  recordId: number;
+  title: string;
+  body: string;
+  tags: string;
+}
+
+export interface SearchHitRow {
+  kind: SearchKind;
+  recordId: number;
+  /** Higher is better. */
+  score: number;
+  /** The best matching passage, matches between ** marks. */
+  snippet: string;
+}
+
+/**
+ * The full-text index, one implementation per engine with the same ranking
+ * rule: a match in the title weighs most, then tags, then the body.
+ */
+export interface SearchIndex {
+  put(em: EntityManager, document: SearchDocument): Promise<void>;
+  search(em: EntityManager, words: string[], limit: number, offset: number): Promise<{ total: number; hits: SearchHitRow[] }>;
+}
+
+export const SEARCH_INDEX = Symbol('SearchIndex');
+
+/** The words of a query, stripped of any syntax of the engines' query languages, so that no input can break a query. */
+export function searchWords(query: string): string[] {
+  const words = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) throw BadUserInputError.field('query', 'must contain at least one word');
+  return [...new Set(words)].slice(0, 20);
+}
+
+const KIND_NUMBER: Record<SearchKind, number> = { feedback: 0, theme: 1, blueprint: 2 };
+
+/** The FTS5 rowid of a record: a record is replaced by its rowid, without scanning the index. */
+export const searchRowid = (kind: SearchKind, recordId: number) => recordId * 4 + KIND_NUMBER[kind];
+
+/** SQLite FTS5: each word a prefix match, all words required; bm25 with the column weights. */
+export class SqliteSearchIndex implements SearchIndex {
+  async put(em: EntityManager, document: SearchDocument): Promise<void> {
+    const rowid = searchRowid(document.kind, document.recordId);
+    await em.query('DELETE FROM search_document WHERE rowid = ?', [rowid]);
+    await em.query('INSERT INTO search_document (rowid, kind, record_id, title, body, tags) VALUES (?, ?, ?, ?, ?, ?)', [
+      rowid,
+      document.kind,
+      document.recordId,
+      document.title,
+      document.body,
+      document.tags,
+    ]);
+  }
+
+  async search(em: EntityManager, words: string[], limit: number, offset: number) {
+    const match = words.map((word) => `"${word}"*`).join(' ');
+    const [{ total }] = await em.query('SELECT COUNT(*) AS total FROM search_document WHERE search_document MATCH ?', [match]);
+    const rows: Array<{ kind: SearchKind; record_id: number; score: number; snippet: string }> = await em.query(
+      `SELECT kind, record_id, -bm25(search_document, 0, 0, 10.0, 1.0, 5.0) AS score,
+              snippet(search_document, -1, '**', '**', '…', 16) AS snippet
+         FROM search_document WHERE search_document MATCH ?
+        ORDER BY bm25(search_document, 0, 0, 10.0, 1.0, 5.0), kind, record_id LIMIT ? OFFSET ?`,
+      [match, limit, offset],
+    );
+    return {
+      total: Number(total),
+      hits: rows.map((row) => ({ kind: row.kind, recordId: Number(row.record_id), score: Number(row.score), snippet: row.snippet })),
+    };
+  }
+}
+
+/** PostgreSQL: a weighted tsvector (title A, tags B, body C), prefix matching, ranked by ts_rank_cd. */
+export class PostgresSearchIndex implements SearchIndex {
+  async put(em: EntityManager, document: SearchDocument): Promise<void> {
+    await em.query(
+      `INSERT INTO search_document (kind, record_id, title, body, tags) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (kind, record_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, tags = EXCLUDED.tags`,
+      [document.kind, document.recordId, document.title, document.body, document.tags],
+    );
+  }
+
+  async search(em: EntityManager, words: string[], limit: number, offset: number) {
+    const query = words.map((word) => `${word}:*`).join(' & ');
+    const [{ total }] = await em.query(`SELECT COUNT(*) AS total FROM search_document WHERE document @@ to_tsquery('english', $1)`, [query]);
+    const rows: Array<{ kind: SearchKind; record_id: number; score: number; snippet: string }> = await em.query(
+      `SELECT kind, record_id, ts_rank_cd(document, to_tsquery('english', $1)) AS score,
+              ts_headline('english', title || ' — ' || body, to_tsquery('english', $1), 'StartSel=**, StopSel=**, MaxWords=24, MinWords=8') AS snippet
+         FROM search_document WHERE document @@ to_tsquery('english', $1)
+        ORDER BY score DESC, kind, record_id LIMIT $2 OFFSET $3`,
+      [query, limit, offset],
+    );
+    return {
+      total: Number(total),
+      hits: rows.map((row) => ({ kind: row.kind, recordId: Number(row.record_id), score: Number(row.score), snippet: row.snippet })),
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { BlueprintsModule } from '../blueprints/blueprints.module';
+import { CONFIG, LooptraceConfig } from '../config/config';
+import { FeedbackModule } from '../feedback/feedback.module';
+import { HistoryModule } from '../history/history.module';
+import { ThemesModule } from '../themes/themes.module';
+import { PostgresSearchIndex, SEARCH_INDEX, SqliteSearchIndex } from './search-index';
+import { SearchResolver } from './search.resolver';
+import { SearchService } from './search.service';
+
+/** Full-text search, kept in step by the writes themselves; one index implementation per engine. */
+@Module({
+  imports: [HistoryModule, FeedbackModule, ThemesModule, BlueprintsModule],
+  providers: [
+    {
+      provide: SEARCH_INDEX,
+      inject: [CONFIG],
+      useFactory: (config: LooptraceConfig) => (config.database.engine === 'postgres' ? new PostgresSearchIndex() : new SqliteSearchIndex()),
+    },
+    SearchService,
+    SearchResolver,
+  ],
+})
+export class SearchModule {}

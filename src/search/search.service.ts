@@ -1,0 +1,92 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { BlueprintsService } from '../blueprints/blueprints.service';
+import { BadUserInputError } from '../common/errors';
+import { idFromKey } from '../common/keys';
+import { pageSize } from '../common/pagination';
+import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
+import { FeedbackService } from '../feedback/feedback.service';
+import { HandlerOrder, HistoryService } from '../history/history.service';
+import { LoopEvent } from '../history/loop-event.entity';
+import { THEME_KEY_PREFIX } from '../themes/theme.entity';
+import { ThemesService } from '../themes/themes.service';
+import { SEARCH_INDEX, SearchDocument, SearchHitRow, SearchIndex, searchWords } from './search-index';
+
+/** The events after which a record reads differently. */
+const REINDEX: Record<string, (event: LoopEvent) => { kind: SearchDocument['kind']; key: string }> = {
+  'feedback.submitted': (event) => ({ kind: 'feedback', key: event.recordKey }),
+  'feedback.updated': (event) => ({ kind: 'feedback', key: event.recordKey }),
+  'theme.created': (event) => ({ kind: 'theme', key: event.recordKey }),
+  'theme.updated': (event) => ({ kind: 'theme', key: event.recordKey }),
+  'blueprint.created': (event) => ({ kind: 'blueprint', key: event.recordKey }),
+  'blueprint.updated': (event) => ({ kind: 'blueprint', key: event.recordKey }),
+};
+
+const offsetCursor = (offset: number) => Buffer.from(JSON.stringify({ offset })).toString('base64url');
+
+function offsetOf(after: string | null | undefined): number {
+  if (!after) return 0;
+  try {
+    const { offset } = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as { offset: unknown };
+    if (Number.isInteger(offset) && (offset as number) >= 0) return offset as number;
+  } catch {
+    // falls through to the refusal below
+  }
+  throw BadUserInputError.field('after', 'is not a cursor of this search; pass the endCursor of the previous page');
+}
+
+/**
+ * Search over requests (title, body, tags), themes and blueprints. The index
+ * is written in the transaction of each change, from its event, so that a
+ * result is never stale.
+ */
+@Injectable()
+export class SearchService implements OnModuleInit {
+  constructor(
+    @Inject(SEARCH_INDEX) private readonly index: SearchIndex,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly history: HistoryService,
+    private readonly feedback: FeedbackService,
+    private readonly themes: ThemesService,
+    private readonly blueprints: BlueprintsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.history.onRecorded(async (em, event) => {
+      const target = REINDEX[event.type]?.(event);
+      const document = target && (await this.documentOf(em, target.kind, target.key));
+      if (document) await this.index.put(em, document);
+    }, HandlerOrder.DELIVERY);
+  }
+
+  private async documentOf(em: EntityManager, kind: SearchDocument['kind'], key: string): Promise<SearchDocument | null> {
+    if (kind === 'feedback') {
+      const [item] = await this.feedback.byIds([idFromKey(FEEDBACK_KEY_PREFIX, key, 'key')], em);
+      if (!item) return null;
+      const [{ tags }] = await this.feedback.facetsOf(em, [item.id]);
+      return { kind, recordId: item.id, title: item.title, body: item.body, tags: tags.join(' ') };
+    }
+    if (kind === 'theme') {
+      const [theme] = await this.themes.byIds([idFromKey(THEME_KEY_PREFIX, key, 'key')], em);
+      return theme ? { kind, recordId: theme.id, title: theme.title, body: theme.description ?? '', tags: '' } : null;
+    }
+    const [project, name] = key.split('/');
+    const blueprint = await this.blueprints.findByName(project, name, em);
+    return blueprint ? { kind, recordId: blueprint.id, title: blueprint.title, body: blueprint.key, tags: '' } : null;
+  }
+
+  async search(query: string, first: number | null | undefined, after: string | null | undefined) {
+    const words = searchWords(query);
+    const limit = pageSize(first);
+    const offset = offsetOf(after);
+    const { total, hits } = await this.index.search(this.dataSource.manager, words, limit, offset);
+    const edges = hits.map((hit: SearchHitRow, index) => ({ node: hit, cursor: offsetCursor(offset + index + 1) }));
+    return {
+      edges,
+      nodes: hits,
+      totalCount: total,
+      pageInfo: { hasNextPage: offset + hits.length < total, endCursor: edges.at(-1)?.cursor ?? null },
+    };
+  }
+}
