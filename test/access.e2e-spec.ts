@@ -115,7 +115,7 @@ describe('access', () => {
     const { token, apiToken } = issued.issueToken;
     expect(token).toMatch(/^lt_[\w-]{32}$/);
     expect(apiToken).toMatchObject({ label: 'forum importer', prefix: token.slice(0, 8), revokedAt: null });
-    const stored = await service.app.get(require('typeorm').DataSource).query('SELECT token_hash FROM api_token WHERE id = ?', [apiToken.id]);
+    const stored = await service.sql('SELECT token_hash FROM api_token WHERE id = ?', [apiToken.id]);
     expect(stored[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored[0].token_hash).not.toContain(token);
 
@@ -135,10 +135,10 @@ describe('access', () => {
   });
 
   it('records who did what: every write is an event with its actor', async () => {
-    const rows = await service.app.get(require('typeorm').DataSource).query(
+    const rows = await service.sql<{ type: string; actor_id: number | null }>(
       `SELECT type, actor_id FROM loop_event WHERE type NOT IN ('actor.created', 'token.issued')`,
     );
     expect(rows.length).toBeGreaterThan(10);
-    expect(rows.filter((row: { actor_id: number | null }) => row.actor_id === null)).toEqual([]);
+    expect(rows.filter((row) => row.actor_id === null)).toEqual([]);
   });
 });

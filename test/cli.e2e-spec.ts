@@ -1,21 +1,19 @@
 import { LooptraceConfig } from '../src/config/config';
 import { run, UsageError } from '../src/cli/commands';
+import { createTestDatabase, TestDatabase } from './support/database';
 import { startService, testConfig } from './support/service';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 /** The command line, against the same database file the service then serves. */
 describe('command line', () => {
-  let directory: string;
+  let database: TestDatabase;
   let config: LooptraceConfig;
 
-  beforeAll(() => {
-    directory = mkdtempSync(join(tmpdir(), 'looptrace-cli-'));
-    config = testConfig(join(directory, 'looptrace.sqlite'));
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    config = testConfig(database.database);
   });
 
-  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  afterAll(() => database.drop());
 
   const capture = async (argv: string[]) => {
     let text = '';

@@ -23,7 +23,7 @@ describe('statements per list query', () => {
 
   beforeAll(async () => {
     // The statements are counted process-wide, so the webhook worker's polling must not run alongside.
-    service = await startService({ webhooks: { ...testConfig('unused').webhooks, pollMs: 0 } });
+    service = await startService({ webhooks: { ...testConfig({ engine: 'sqlite', path: ':memory:' }).webhooks, pollMs: 0 } });
     pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
     const operator = (await service.actor('OPERATOR', 'Olga')).token;
     const lead = (await service.actor('TECH_LEAD', 'Tom')).token;

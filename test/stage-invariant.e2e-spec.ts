@@ -2,9 +2,6 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
 import { GraphQLError } from 'graphql';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Actor } from '../src/actors/actor.entity';
 import { ActorsService } from '../src/actors/actors.service';
@@ -21,6 +18,7 @@ import { OutcomesService } from '../src/releases/outcomes.service';
 import { ReleasesService } from '../src/releases/releases.service';
 import { ThemeKind } from '../src/themes/theme.enums';
 import { ThemesService } from '../src/themes/themes.service';
+import { createTestDatabase, portable, TestDatabase } from './support/database';
 import { testConfig, TestClock } from './support/service';
 
 /**
@@ -32,7 +30,7 @@ import { testConfig, TestClock } from './support/service';
  */
 describe('the stage invariant', () => {
   let context: INestApplicationContext;
-  let directory: string;
+  let database: TestDatabase;
   let universe = 0;
 
   const FEEDBACK = 4;
@@ -46,10 +44,10 @@ describe('the stage invariant', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    directory = mkdtempSync(join(tmpdir(), 'looptrace-invariant-'));
+    database = await createTestDatabase();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        CoreModule.forRoot(testConfig(join(directory, 'looptrace.sqlite'))),
+        CoreModule.forRoot(testConfig(database.database)),
       ],
     })
       .overrideProvider(Clock)
@@ -60,7 +58,7 @@ describe('the stage invariant', () => {
 
   afterAll(async () => {
     await context.close();
-    rmSync(directory, { recursive: true, force: true });
+    await database.drop();
   });
 
   const index = (size: number) => fc.integer({ min: 0, max: size - 1 });
@@ -181,7 +179,7 @@ describe('the stage invariant', () => {
     const dataSource = context.get(DataSource);
     const [{ stage }] = await dataSource.query('SELECT stage FROM feedback_item WHERE id = 1');
     const wrong = stage === 'PLANNED' ? 'RELEASED' : 'PLANNED';
-    await dataSource.query('UPDATE feedback_item SET stage = ? WHERE id = 1', [wrong]);
+    await dataSource.query(portable('UPDATE feedback_item SET stage = ? WHERE id = 1', database.database.engine), [wrong]);
     const mismatches = await context.get(LoopsService).findStageMismatches();
     expect(mismatches).toContainEqual({ key: 'FB-1', field: 'stage', stored: JSON.stringify(wrong), derived: JSON.stringify(stage) });
   });

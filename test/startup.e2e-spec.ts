@@ -15,7 +15,7 @@ describe('start-up', () => {
     const service = await startService();
     try {
       await service.app.close();
-      const again = await startService({ database: { engine: 'sqlite', path: service.databasePath } });
+      const again = await startService({ database: service.database });
       try {
         expect(await again.ok(ADMIN_TOKEN, `{ viewer { email role } }`)).toEqual({ viewer: { email: 'admin@looptrace.invalid', role: 'ADMIN' } });
         expect(await again.count('actor')).toBe(1);
@@ -35,7 +35,7 @@ describe('start-up', () => {
     const second = await service.actor('ADMIN', 'Second Admin');
     await service.ok(second.token, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { id } } }`, { id: tokens.viewer.tokens[0].id });
     await service.app.close();
-    await expect(startService({ database: { engine: 'sqlite', path: service.databasePath } })).rejects.toThrow(/revoked/);
+    await expect(startService({ database: service.database })).rejects.toThrow(/revoked/);
     await service.close().catch(() => undefined);
   });
 });

@@ -62,7 +62,7 @@ function expectSigned(request: Received, secret: string): void {
   expect(given.length === expected.length && timingSafeEqual(given, expected)).toBe(true);
 }
 
-const webhookConfig = (changes: Partial<WebhookConfig>) => ({ webhooks: { ...testConfig('unused').webhooks, ...changes } });
+const webhookConfig = (changes: Partial<WebhookConfig>) => ({ webhooks: { ...testConfig({ engine: 'sqlite', path: ':memory:' }).webhooks, ...changes } });
 
 const REGISTER = `mutation($input: RegisterWebhookInput!) {
   registerWebhook(input: $input) { webhook { id url events description active createdBy { email } } }
@@ -312,7 +312,7 @@ describe('webhooks', () => {
     expect(receiver.requests).toHaveLength(0);
     await before.app.close();
 
-    const after = await start({ database: { engine: 'sqlite', path: before.databasePath } });
+    const after = await start({ database: before.database });
     await waitFor('the POST', async () => receiver.requests.length > 0);
     const delivery = await waitFor('the delivery to settle', async () => {
       const only = await onlyDelivery(after);
@@ -379,7 +379,7 @@ describe('webhooks', () => {
     await waitFor('the POST', async () => receiver.requests.length > 0);
     await service.app.close();
 
-    const reopened = await start({ ...webhookConfig({ pollMs: 0 }), database: { engine: 'sqlite', path: service.databasePath } });
+    const reopened = await start({ ...webhookConfig({ pollMs: 0 }), database: service.database });
     expect(await onlyDelivery(reopened)).toMatchObject({
       status: 'PENDING',
       attempts: 1,

@@ -9,10 +9,17 @@ interface Frame {
   afterCommit: Array<() => void>;
 }
 
+/** PostgreSQL's codes for a transaction that lost a race: serialization failure, deadlock. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const ATTEMPTS = 5;
+
 /**
  * Runs each write as one transaction. SQLite has a single connection in this
  * process, so write transactions queue behind one another instead of nesting
- * into each other's; PostgreSQL takes one pooled connection per transaction.
+ * into each other's. On PostgreSQL each write is SERIALIZABLE on a pooled
+ * connection: two concurrent writes that would derive a loop's stage from
+ * facts the other is changing cannot both commit, and the one that loses is
+ * run again from the start (a few times, then the error stands).
  *
  * A write started inside another (an import applying many records through
  * the services, each of which is a write of its own) runs in a savepoint of
@@ -29,7 +36,7 @@ export class TransactionRunner {
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const outer = this.frames.getStore();
     if (outer) return this.savepoint(outer, work);
-    if (this.dataSource.options.type !== 'better-sqlite3') return this.execute(work);
+    if (this.dataSource.options.type === 'postgres') return this.retrying(work);
     const result = this.queue.then(() => this.execute(work));
     this.queue = result.catch(() => undefined);
     return result;
@@ -42,9 +49,22 @@ export class TransactionRunner {
     frame.afterCommit.push(callback);
   }
 
-  private async execute<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  private async retrying<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.execute(work, 'SERIALIZABLE');
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+        if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  private async execute<T>(work: (em: EntityManager) => Promise<T>, isolation?: 'SERIALIZABLE'): Promise<T> {
     const callbacks: Array<() => void> = [];
-    const result = await this.dataSource.transaction((em) => this.frames.run({ em, afterCommit: callbacks }, () => work(em)));
+    const inFrame = (em: EntityManager) => this.frames.run({ em, afterCommit: callbacks }, () => work(em));
+    const result = isolation ? await this.dataSource.transaction(isolation, inFrame) : await this.dataSource.transaction(inFrame);
     callbacks.forEach((callback) => callback());
     return result;
   }

@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 
 export type DatabaseConfig =
   | { engine: 'sqlite'; path: string }
-  | { engine: 'postgres'; url: string };
+  | { engine: 'postgres'; url: string; poolSize: number; ssl: DatabaseSsl };
+
+/** How to talk TLS to PostgreSQL: not at all, encrypted without checking the certificate, or encrypted and verified. */
+export type DatabaseSsl = 'disable' | 'require' | 'verify-full';
 
 export interface LooptraceConfig {
   host: string;
@@ -66,7 +69,11 @@ function readDatabase(env: Env): DatabaseConfig {
     } catch {
       throw new ConfigError('DATABASE_URL', 'is not a valid URL');
     }
-    return { engine: 'postgres', url };
+    const ssl = (env.DATABASE_SSL?.trim().toLowerCase() || 'disable') as DatabaseSsl;
+    if (!['disable', 'require', 'verify-full'].includes(ssl)) {
+      throw new ConfigError('DATABASE_SSL', `must be disable, require or verify-full, got "${env.DATABASE_SSL}"`);
+    }
+    return { engine: 'postgres', url, poolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 500), ssl };
   }
   const path = env.DATABASE_PATH?.trim() || './data/looptrace.sqlite';
   return { engine: 'sqlite', path: path === ':memory:' ? path : resolve(path) };

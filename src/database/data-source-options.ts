@@ -22,7 +22,14 @@ export function dataSourceOptions(database: DatabaseConfig, logger?: Logger): Da
     logging: logger ? ('all' as const) : false,
   };
   if (database.engine === 'postgres') {
-    return { ...common, type: 'postgres', url: database.url };
+    return {
+      ...common,
+      type: 'postgres',
+      url: database.url,
+      poolSize: database.poolSize,
+      ssl: database.ssl === 'disable' ? false : { rejectUnauthorized: database.ssl === 'verify-full' },
+      connectTimeoutMS: 10_000,
+    };
   }
   return {
     ...common,

@@ -1,12 +1,10 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
-import { loadConfig, LooptraceConfig } from '../../src/config/config';
+import { DatabaseConfig, loadConfig, LooptraceConfig } from '../../src/config/config';
+import { createTestDatabase, portable } from './database';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -15,14 +13,14 @@ export interface GraphQLResponse<T = Record<string, any>> {
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
 }
 
-/** The defaults of a fresh machine, on this database file, with a quick webhook worker. */
-export function testConfig(databasePath: string): LooptraceConfig {
+/** The defaults of a fresh machine, on this database, with a quick webhook worker. */
+export function testConfig(database: DatabaseConfig): LooptraceConfig {
   const defaults = loadConfig({});
   return {
     ...defaults,
     host: '127.0.0.1',
     port: 0,
-    database: { engine: 'sqlite', path: databasePath },
+    database,
     webhooks: { ...defaults.webhooks, pollMs: 50, retryBaseMs: 50, timeoutMs: 1000 },
     stalls: { ...defaults.stalls, sweepMs: 0 },
   };
@@ -49,25 +47,32 @@ export interface TestService {
   url: string;
   app: INestApplication;
   clock: TestClock;
-  databasePath: string;
+  /** The database it runs on, to start another service on it. */
+  database: DatabaseConfig;
   /** Sends one GraphQL operation over HTTP with the token (none when null). */
   gql<T = Record<string, any>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Like gql, but fails the test on any error and returns the data. */
   ok<T = Record<string, any>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Creates an actor with the role through the API and returns a token of theirs. */
   actor(role: string, name: string): Promise<{ token: string; email: string }>;
-  /** Counts rows of a table, straight from the database file. */
+  /** Counts rows of a table, straight from the database. */
   count(table: string): Promise<number>;
+  /** Runs SQL with ? placeholders straight on the database. */
+  sql<T = Record<string, any>>(query: string, parameters?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
-/** Starts the whole service on a fresh SQLite file and a free port, as `npm start` would. */
+/**
+ * Starts the whole service on a free port, as `npm start` would: on a fresh
+ * database of the test engine, or on the one the overrides name (which the
+ * caller then owns).
+ */
 export async function startService(overrides: Partial<LooptraceConfig> = {}): Promise<TestService> {
   const quiet = !process.env.TEST_LOG;
   if (quiet) Logger.overrideLogger(false);
-  const directory = mkdtempSync(join(tmpdir(), 'looptrace-test-'));
-  const databasePath = join(directory, 'looptrace.sqlite');
-  const config: LooptraceConfig = { ...testConfig(databasePath), adminToken: ADMIN_TOKEN, ...overrides };
+  const fresh = overrides.database ? null : await createTestDatabase();
+  const database = overrides.database ?? fresh!.database;
+  const config: LooptraceConfig = { ...testConfig(database), adminToken: ADMIN_TOKEN, ...overrides };
   const clock = new TestClock();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(Clock)
@@ -108,20 +113,22 @@ export async function startService(overrides: Partial<LooptraceConfig> = {}): Pr
   };
 
   const dataSource = app.get(DataSource);
-  const count = async (table: string) => Number((await dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+  const sql = <T>(query: string, parameters: unknown[] = []): Promise<T[]> => dataSource.query(portable(query, database.engine), parameters);
+  const count = async (table: string) => Number((await sql<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
   return {
     url,
     app,
     clock,
-    databasePath,
+    database,
     gql,
     ok,
     actor,
     count,
+    sql,
     close: async () => {
       await app.close();
-      rmSync(directory, { recursive: true, force: true });
+      await fresh?.drop();
     },
   };
 }
