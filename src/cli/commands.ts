@@ -1,17 +1,22 @@
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { printSchema } from 'graphql';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ActorsService } from '../actors/actors.service';
 import { Role } from '../actors/role';
 import { AppModule } from '../app.module';
+import { SLUG_PATTERN } from '../common/keys';
 import { LooptraceConfig } from '../config/config';
 import { CoreModule } from '../core.module';
+import { FeedbackOrigin, LoopStage } from '../feedback/feedback.enums';
 import { ImportService } from '../importers/import.service';
 import { ImportFile } from '../importers/importer';
 import { reportText } from '../importers/report-text';
+import { ExportFormat } from '../loops/dto/export.inputs';
+import { LoopFilter } from '../loops/dto/loop.inputs';
+import { ExportsService } from '../loops/exports/exports.service';
 import { LoopsService } from '../loops/loops.service';
 
 export const USAGE = `Usage: npm run cli -- <command>
@@ -27,6 +32,15 @@ export const USAGE = `Usage: npm run cli -- <command>
   stages check
       Recomputes every loop from scratch and reports any whose stored stage, completing
       release or answering blueprints differ from what its links and outcomes derive.
+  export loop <FB-n> [--format markdown|json] [--out <file>]
+      Prints a loop's trace: the request, its stage and what it waits on, its themes, the
+      blueprints per project with their outcomes, the time in each stage and the timeline.
+  export release <name> [--format markdown|json] [--out <file>]
+      Prints what a release did for the loops, per theme: those it closed and those it moved.
+  export loops [--stage <stage>] [--origin USER|OPERATOR] [--project <project>] [--theme <TH-n>]
+               [--release <name>] [--format csv] [--out <file>]
+      Prints every loop the filter selects as CSV, with its stage and time in stage.
+  Exports print to stdout, or write the file --out names.
 `;
 
 /** A mistake in the command line itself: the usage is shown with it. */
@@ -122,6 +136,78 @@ export async function importFiles(config: LooptraceConfig, args: string[], out: 
   });
 }
 
+const DOCUMENT_FORMATS: Record<string, ExportFormat> = { markdown: ExportFormat.MARKDOWN, json: ExportFormat.JSON };
+
+/** An unknown option, or one without its value, is a mistake in the command line: the usage is shown with it. */
+function parsed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  const found = allowed.find((candidate) => candidate === value.toUpperCase());
+  if (!found) throw new UsageError(`--${option} must be one of ${allowed.join(', ')}, got ${value}`);
+  return found;
+}
+
+function written(text: string, file: string | undefined, out: Output): number {
+  if (file === undefined) out(text);
+  else {
+    writeFileSync(file, text);
+    out(`Wrote ${file}\n`);
+  }
+  return 0;
+}
+
+export async function exportText(config: LooptraceConfig, args: string[], out: Output): Promise<number> {
+  const [what, ...rest] = args;
+  if (what === 'loop' || what === 'release') {
+    const { values, positionals } = parsed(() =>
+      parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string', default: 'markdown' }, out: { type: 'string' } } }),
+    );
+    const format = DOCUMENT_FORMATS[values.format.toLowerCase()];
+    if (positionals.length !== 1 || !format) {
+      throw new UsageError(`export ${what} needs one ${what === 'loop' ? 'feedback key' : 'release name'} and --format markdown or json`);
+    }
+    const [name] = positionals;
+    return withCore(config, async (app) => {
+      const exporter = app.get(ExportsService);
+      return written(what === 'loop' ? await exporter.loop(name, format) : await exporter.release(name, format), values.out, out);
+    });
+  }
+  if (what === 'loops') {
+    const { values } = parsed(() =>
+      parseArgs({
+        args: rest,
+        options: {
+          stage: { type: 'string' },
+          origin: { type: 'string' },
+          project: { type: 'string' },
+          theme: { type: 'string' },
+          release: { type: 'string' },
+          format: { type: 'string', default: 'csv' },
+          out: { type: 'string' },
+        },
+      }),
+    );
+    if (values.format.toLowerCase() !== 'csv') throw new UsageError('export loops writes CSV only (--format csv)');
+    if (values.project !== undefined && !SLUG_PATTERN.test(values.project)) throw new UsageError(`--project must be a project name such as nova, got ${values.project}`);
+    const filter: LoopFilter = {
+      stage: oneOf('stage', values.stage, Object.values(LoopStage)),
+      origin: oneOf('origin', values.origin, Object.values(FeedbackOrigin)),
+      project: values.project,
+      themeKey: values.theme,
+      release: values.release,
+    };
+    return withCore(config, async (app) => written(await app.get(ExportsService).loopsCsv(filter, null), values.out, out));
+  }
+  throw new UsageError(what ? `Unknown export: ${what}` : 'export needs loop, release or loops');
+}
+
 /** Runs one command line; resolves to the exit code. */
 export function run(config: LooptraceConfig, argv: string[], out: Output): Promise<number> {
   const [command, sub, ...rest] = argv;
@@ -129,5 +215,6 @@ export function run(config: LooptraceConfig, argv: string[], out: Output): Promi
   if (command === 'schema' && sub === 'print') return schemaPrint(config, out);
   if (command === 'stages' && sub === 'check') return stagesCheck(config, out);
   if (command === 'import') return importFiles(config, argv.slice(1), out);
+  if (command === 'export') return exportText(config, argv.slice(1), out);
   throw new UsageError(command ? `Unknown command: ${argv.join(' ')}` : 'No command given');
 }

@@ -13,13 +13,21 @@ interface Frame {
 const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 5;
 
+/** The advisory lock every write of every instance takes on PostgreSQL ("LOOPTRAC" in ASCII). */
+const WRITE_LOCK = '5494874331353667395';
+
 /**
- * Runs each write as one transaction. SQLite has a single connection in this
- * process, so write transactions queue behind one another instead of nesting
- * into each other's. On PostgreSQL each write is SERIALIZABLE on a pooled
- * connection: two concurrent writes that would derive a loop's stage from
- * facts the other is changing cannot both commit, and the one that loses is
- * run again from the start (a few times, then the error stands).
+ * Runs each write as one transaction, one write at a time. A write derives
+ * stages from facts other writes may be changing (a blueprint's status, a
+ * link to one of its themes), so two writes must never interleave. SQLite
+ * has a single connection in this process: writes queue behind one another
+ * in the process, and its file lock keeps other processes out. PostgreSQL
+ * serves several instances: each write takes one transaction-scoped advisory
+ * lock first, so writes of all instances run one at a time, each reading what
+ * the ones before it committed (READ COMMITTED takes a fresh snapshot per
+ * statement, after the lock is held). Reads never wait. Should a write still
+ * lose a race the database detects (a deadlock), it is run again from the
+ * start.
  *
  * A write started inside another (an import applying many records through
  * the services, each of which is a write of its own) runs in a savepoint of
@@ -52,7 +60,7 @@ export class TransactionRunner {
   private async retrying<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.execute(work, 'SERIALIZABLE');
+        return await this.execute(work, 'READ COMMITTED');
       } catch (error) {
         const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
         if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw error;
@@ -61,9 +69,12 @@ export class TransactionRunner {
     }
   }
 
-  private async execute<T>(work: (em: EntityManager) => Promise<T>, isolation?: 'SERIALIZABLE'): Promise<T> {
+  private async execute<T>(work: (em: EntityManager) => Promise<T>, isolation?: 'READ COMMITTED'): Promise<T> {
     const callbacks: Array<() => void> = [];
-    const inFrame = (em: EntityManager) => this.frames.run({ em, afterCommit: callbacks }, () => work(em));
+    const inFrame = async (em: EntityManager) => {
+      if (isolation) await em.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      return this.frames.run({ em, afterCommit: callbacks }, () => work(em));
+    };
     const result = isolation ? await this.dataSource.transaction(isolation, inFrame) : await this.dataSource.transaction(inFrame);
     callbacks.forEach((callback) => callback());
     return result;

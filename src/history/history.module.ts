@@ -4,10 +4,11 @@ import { EventsResolver } from './events.resolver';
 import { HistoryService } from './history.service';
 import { LiveEvents } from './live-events';
 import { LoopEvent, LoopEventLoop, LoopEventRecord } from './loop-event.entity';
+import { PostgresLiveRelay } from './postgres-live-relay';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LoopEvent, LoopEventLoop, LoopEventRecord])],
-  providers: [HistoryService, LiveEvents, EventsResolver],
+  providers: [HistoryService, LiveEvents, PostgresLiveRelay, EventsResolver],
   exports: [HistoryService, LiveEvents],
 })
 export class HistoryModule {}

@@ -5,16 +5,37 @@ import { LoopEvent } from './loop-event.entity';
 const EVENT = 'event';
 
 /**
- * Committed events, as they happen, for live subscribers in this process.
- * Nothing here is durable: the history and the webhook outbox are.
+ * Committed events, as they happen, for live subscribers in this process:
+ * those committed here, and those other instances relay (see
+ * PostgresLiveRelay). Nothing here is durable: the history and the webhook
+ * outbox are.
  */
 @Injectable()
 export class LiveEvents implements OnModuleDestroy {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
   private readonly closing = new AbortController();
+  private readonly relays: Array<(event: LoopEvent) => void> = [];
+  private readonly preparers: Array<(event: LoopEvent) => Promise<void>> = [];
 
+  /** An event committed in this process: for subscribers here, and for every relay to other instances. */
   publish(event: LoopEvent): void {
     this.emitter.emit(EVENT, event);
+    this.relays.forEach((relay) => relay(event));
+  }
+
+  /** An event committed by another instance: prepared as a local one would be, then given to subscribers here. */
+  async publishRelayed(event: LoopEvent): Promise<void> {
+    for (const prepare of this.preparers) await prepare(event);
+    this.emitter.emit(EVENT, event);
+  }
+
+  onPublished(relay: (event: LoopEvent) => void): void {
+    this.relays.push(relay);
+  }
+
+  /** Work done on a relayed event before subscribers see it (what a local event had done inside its transaction). */
+  beforeRelayed(prepare: (event: LoopEvent) => Promise<void>): void {
+    this.preparers.push(prepare);
   }
 
   get subscribers(): number {

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { EventDraft, HistoryService } from '../history/history.service';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { HistoryService } from '../history/history.service';
 import { LiveEvents } from '../history/live-events';
 import { LoopEvent } from '../history/loop-event.entity';
 import { THEME_KEY_PREFIX } from '../themes/theme.entity';
@@ -29,11 +30,18 @@ export class EventScopes implements OnModuleInit {
     private readonly live: LiveEvents,
     private readonly themes: ThemesService,
     private readonly loops: LoopsService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
     this.history.onRecorded(async (em, event, draft) => {
-      if (this.live.subscribers > 0) this.scopes.set(event, await this.compute(em, event, draft));
+      if (this.live.subscribers > 0) this.scopes.set(event, await this.compute(em, event, [draft.recordKey, ...(draft.otherRecordKeys ?? [])]));
+    });
+    // An event another instance committed is scoped here, just after it committed.
+    this.live.beforeRelayed(async (event) => {
+      if (this.live.subscribers === 0) return;
+      const recordKeys = (await this.history.recordKeysOf([event.id])).map((row) => row.recordKey);
+      this.scopes.set(event, await this.compute(this.dataSource.manager, event, recordKeys));
     });
   }
 
@@ -46,8 +54,7 @@ export class EventScopes implements OnModuleInit {
    * theme concerns it also when it sits above one of those, so that watching
    * a theme covers its sub-themes.
    */
-  private async compute(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<EventScope> {
-    const recordKeys = [draft.recordKey, ...(draft.otherRecordKeys ?? [])];
+  private async compute(em: EntityManager, event: LoopEvent, recordKeys: string[]): Promise<EventScope> {
     const themeIds = recordKeys.filter((key) => /^TH-\d+$/.test(key)).map((key) => Number(key.slice(THEME_KEY_PREFIX.length)));
     const projects = new Set(recordKeys.filter((key) => /^[^/@~]+\/[^/@~]+$/.test(key)).map((key) => key.split('/')[0]));
     if (event.loopIds.length) {

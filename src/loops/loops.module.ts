@@ -10,6 +10,8 @@ import { ThemesModule } from '../themes/themes.module';
 import { LoopBlueprint } from './loop-blueprint.entity';
 import { LoopStageVisit } from './loop-stage-visit.entity';
 import { EventScopes } from './event-scope';
+import { LoopExportsResolver, ReleaseReportResolver } from './exports/exports.resolver';
+import { ExportsService } from './exports/exports.service';
 import { LoopHealthResolver } from './health/loop-health.resolver';
 import { LoopHealthService } from './health/loop-health.service';
 import { LiveLoopsResolver } from './live-loops.resolver';
@@ -27,8 +29,9 @@ import {
 import { LoopsService } from './loops.service';
 import { StageProjector } from './stage-projector';
 import { StallWatch } from './stall-watch';
+import { TraceService } from './trace.service';
 
-/** The loop itself: the stage projector, closure and merge, the trace and the loop lists. It reads every other part. */
+/** The loop itself: the stage projector, closure and merge, the trace, the loop lists and their exports. It reads every other part. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([LoopBlueprint, LoopStageVisit]),
@@ -57,6 +60,10 @@ import { StallWatch } from './stall-watch';
     ThemeLoopsResolver,
     BlueprintRequestsResolver,
     ReleaseLoopsResolver,
+    TraceService,
+    ExportsService,
+    LoopExportsResolver,
+    ReleaseReportResolver,
   ],
   exports: [LoopsService, StallWatch],
 })

@@ -33,8 +33,9 @@ import {
   LoopVerification,
   MergeFeedbackPayload,
 } from './models/loop.model';
-import { counts, deriveStage, firstDelivery } from './stage';
-import { stageSpans, timeInStages } from './stage-time';
+import { answerState, closureOf, perProject, staysOf, verificationOf } from './loop-view';
+import { deriveStage } from './stage';
+import { timeInStages } from './stage-time';
 import { StallWatch } from './stall-watch';
 
 export const LoopConnection = ConnectionType(Loop);
@@ -124,21 +125,14 @@ export class LoopsResolver {
         direct: route.direct,
         viaThemes: await this.themeLoader.loadMany(context, route.viaThemeIds),
         outcomes: route.outcomes,
-        counts: counts(route.fact),
-        delivered: firstDelivery(route.fact) !== null,
+        ...answerState(route),
       })),
     );
   }
 
   @ResolveField(() => [LoopProject], { description: 'The answering blueprints, per project.' })
   async projects(@Parent() loop: Loop, @Context() context: object): Promise<LoopProject[]> {
-    const answering = await this.blueprints(loop, context);
-    const projects = [...new Set(answering.map((answer) => answer.blueprint.project))].sort();
-    return projects.map((project) => {
-      const blueprints = answering.filter((answer) => answer.blueprint.project === project);
-      const counted = blueprints.filter((answer) => answer.counts);
-      return { project, blueprints, delivered: counted.length > 0 && counted.every((answer) => answer.delivered) };
-    });
+    return perProject(await this.blueprints(loop, context), (answer) => answer.blueprint.project);
   }
 
   @ResolveField(() => [String], { description: 'What it waits on now, such as "nova blueprint X not started, target Pike".' })
@@ -157,7 +151,7 @@ export class LoopsResolver {
       const all = await this.historyService.stageChanges([...ids]);
       return ids.map((id) => all.filter((change) => change.feedbackId === id));
     }).load(loop.item.id);
-    return stageSpans(loop.item.createdAt, changes.map((change) => ({ at: change.occurredAt, stage: change.after.stage as LoopStage })), this.clock.now());
+    return staysOf(loop.item, changes, this.clock.now());
   }
 
   @ResolveField(() => EventConnection, { description: 'Everything that happened to this loop, oldest first.' })
@@ -167,14 +161,12 @@ export class LoopsResolver {
 
   @ResolveField(() => LoopClosure, { nullable: true })
   closure(@Parent() loop: Loop): LoopClosure | null {
-    const { resolution, resolutionNote, closedAt, closedById } = loop.item;
-    return resolution && closedAt ? { resolution, note: resolutionNote, closedAt, closedById } : null;
+    return closureOf(loop.item);
   }
 
   @ResolveField(() => LoopVerification, { nullable: true })
   verification(@Parent() loop: Loop): LoopVerification | null {
-    const { verdict, verdictNote, verifiedAt, submitterId } = loop.item;
-    return verdict && verifiedAt ? { verdict, note: verdictNote, verifiedAt, verifiedById: submitterId } : null;
+    return verificationOf(loop.item);
   }
 
   @ResolveField(() => FeedbackItem, { nullable: true, description: 'For a merged duplicate: the survivor, where its loop goes on.' })

@@ -211,7 +211,12 @@ export class LoopsService {
 
   /** The loops this release completed: each blueprint answering them delivered, the last in this release. */
   closedBy(releaseId: number, page: PageArgs): Promise<Connection<FeedbackItem>> {
-    const query = this.feedback
+    return this.feedback.page(this.closedByQuery(releaseId), page);
+  }
+
+  /** The loops closedBy lists, as a query over feedback items. */
+  closedByQuery(releaseId: number): SelectQueryBuilder<FeedbackItem> {
+    return this.feedback
       .filtered(null)
       .andWhere('feedback.completedInReleaseId = :releaseId', { releaseId })
       .andWhere(
@@ -221,7 +226,6 @@ export class LoopsService {
           }),
         ),
       );
-    return this.feedback.page(query, page);
   }
 
   /** The loops the filter selects, as a query over feedback items (lists, exports and health share it). */

@@ -31,9 +31,9 @@ async function onServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A fresh, empty database of the test engine. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  if (TEST_ENGINE === 'sqlite') {
+/** A fresh, empty database of the test engine (or of the engine a test needs whatever the run's engine). */
+export async function createTestDatabase(engine: DatabaseConfig['engine'] = TEST_ENGINE): Promise<TestDatabase> {
+  if (engine === 'sqlite') {
     const directory = mkdtempSync(join(tmpdir(), 'looptrace-test-'));
     const path = join(directory, 'looptrace.sqlite');
     return { database: { engine: 'sqlite', path }, path, drop: async () => rmSync(directory, { recursive: true, force: true }) };

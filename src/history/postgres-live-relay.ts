@@ -1,0 +1,77 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { CONFIG, LooptraceConfig } from '../config/config';
+import { HistoryService } from './history.service';
+import { LiveEvents } from './live-events';
+import { LoopEvent } from './loop-event.entity';
+
+const CHANNEL = 'looptrace_events';
+
+interface Notice {
+  instance: string;
+  eventId: number;
+}
+
+/**
+ * Live events across service instances on one PostgreSQL database, with no
+ * broker but PostgreSQL: each instance NOTIFYs the events it commits on one
+ * channel and LISTENs to it, and hands the events of the others to its own
+ * subscribers, in the order they were sent. Only the event's id travels; the
+ * event itself is read from the history, where it has committed.
+ */
+@Injectable()
+export class PostgresLiveRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('LiveRelay');
+  private readonly instance = randomUUID();
+  private client: Client | null = null;
+  private received: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: LooptraceConfig,
+    private readonly live: LiveEvents,
+    private readonly history: HistoryService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { database } = this.config;
+    if (database.engine !== 'postgres') return;
+    const client = new Client({
+      connectionString: database.url,
+      ssl: database.ssl === 'disable' ? false : { rejectUnauthorized: database.ssl === 'verify-full' },
+    });
+    await client.connect();
+    client.on('notification', (message) => {
+      if (message.channel !== CHANNEL || !message.payload) return;
+      const payload = message.payload;
+      this.received = this.received.then(() => this.receive(payload)).catch((error: unknown) => this.logger.error((error as Error).message));
+    });
+    client.on('error', (error) => this.logger.error(`Listening for other instances' events failed: ${error.message}`));
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.client = client;
+    this.live.onPublished((event) => this.send(event));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    await this.received;
+    await client?.end();
+  }
+
+  private send(event: LoopEvent): void {
+    const notice: Notice = { instance: this.instance, eventId: event.id };
+    this.client?.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notice)]).catch((error: unknown) => {
+      this.logger.error(`Telling other instances of event ${event.id} failed: ${(error as Error).message}`);
+    });
+  }
+
+  private async receive(payload: string): Promise<void> {
+    const notice = JSON.parse(payload) as Notice;
+    if (notice.instance === this.instance || !this.client) return;
+    const [event] = await this.history.byIds([notice.eventId]);
+    if (!event) return;
+    event.loopIds = (await this.history.loopsOf([event.id])).map((row) => row.feedbackId);
+    await this.live.publishRelayed(event);
+  }
+}

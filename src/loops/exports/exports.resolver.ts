@@ -1,0 +1,68 @@
+import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Allow, ANY_ROLE } from '../../common/access';
+import { requestLoader } from '../../common/loaders';
+import { FeedbackItem } from '../../feedback/feedback-item.entity';
+import { Release } from '../../releases/release.entity';
+import { ExportFormat, LoopsCsvArgs } from '../dto/export.inputs';
+import { Loop } from '../models/loop.model';
+import { Trace } from '../trace';
+import { TraceService } from '../trace.service';
+import { ExportsService, MAX_EXPORT_ROWS } from './exports.service';
+import { LOOPS_CSV_HEADER } from './loops-csv';
+import { traceJson, traceMarkdown } from './trace-text';
+
+/** The exports as text, the same the command line prints. */
+@Resolver(() => Loop)
+export class LoopExportsResolver {
+  constructor(
+    private readonly traceService: TraceService,
+    private readonly exportsService: ExportsService,
+  ) {}
+
+  /** One trace per loop and request, shared by both formats and built for all the loops of a list at once. */
+  private trace(loop: Loop, context: object): Promise<Trace> {
+    return requestLoader<FeedbackItem, Trace>(context, 'loop.trace', async (items) => {
+      const traces = await this.traceService.traces([...items]);
+      return items.map((item) => traces.get(item.id)!);
+    }).load(loop.item);
+  }
+
+  @ResolveField(() => String, {
+    description:
+      'The trace as a Markdown document: the request, its stage and what it waits on, its themes, the blueprints per project with their outcomes, the time in each stage and the timeline.',
+  })
+  async markdown(@Parent() loop: Loop, @Context() context: object): Promise<string> {
+    return traceMarkdown(await this.trace(loop, context));
+  }
+
+  @ResolveField(() => String, {
+    description: 'The trace as indented JSON text: the facts of this Loop under the same names where they share one, times in ISO 8601.',
+  })
+  async json(@Parent() loop: Loop, @Context() context: object): Promise<string> {
+    return traceJson(await this.trace(loop, context));
+  }
+
+  @Query(() => String, {
+    description: `Every loop the filter selects as CSV (RFC 4180), not paged, with the header ${LOOPS_CSV_HEADER.join(',')}. At most ${MAX_EXPORT_ROWS} loops; a filter that selects more is refused as BAD_USER_INPUT.`,
+  })
+  @Allow(ANY_ROLE)
+  loopsCsv(@Args() args: LoopsCsvArgs): Promise<string> {
+    return this.exportsService.loopsCsv(args.filter, args.orderBy);
+  }
+}
+
+@Resolver(() => Release)
+export class ReleaseReportResolver {
+  constructor(private readonly exportsService: ExportsService) {}
+
+  @ResolveField(() => String, {
+    description: 'What this release did for the loops, per theme: those it closed (completed them) and those it moved (an outcome in it, or a target).',
+  })
+  report(
+    @Parent() release: Release,
+    @Args('format', { type: () => ExportFormat, nullable: true, defaultValue: ExportFormat.MARKDOWN, description: 'Markdown for people, JSON for programs.' })
+    format: ExportFormat | null,
+  ): Promise<string> {
+    return this.exportsService.release(release, format ?? ExportFormat.MARKDOWN);
+  }
+}

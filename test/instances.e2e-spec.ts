@@ -1,0 +1,128 @@
+import { Client, createClient } from 'graphql-ws';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import WebSocket from 'ws';
+import { LiveEvents } from '../src/history/live-events';
+import { LoopsService } from '../src/loops/loops.service';
+import { createTestDatabase, TestDatabase } from './support/database';
+import { ADMIN_TOKEN, startService, TestService } from './support/service';
+
+/**
+ * Several stateless instances on one PostgreSQL database: one truth. This
+ * runs on PostgreSQL whatever the engine of the run, and fails if it cannot
+ * reach it.
+ */
+describe('two instances on one PostgreSQL database', () => {
+  let database: TestDatabase;
+  let a: TestService;
+  let b: TestService;
+  let pm: string;
+  let lead: string;
+  let operator: string;
+  const clients: Client[] = [];
+
+  async function waitFor(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
+    for (let tries = 0; tries < 500; tries++) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    a = await startService({ database: database.database });
+    b = await startService({ database: database.database });
+    pm = (await a.actor('PRODUCT_MANAGER', 'Pat')).token;
+    lead = (await b.actor('TECH_LEAD', 'Tom')).token;
+    operator = (await a.actor('OPERATOR', 'Olga')).token;
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.dispose()));
+    await a.close();
+    await b.close();
+    await database.drop();
+  });
+
+  it('reads through one instance what was written through the other', async () => {
+    await a.ok(operator, `mutation { submitFeedback(input: { title: "Cells in every region", origin: OPERATOR }) { feedback { key } } }`);
+    expect(await b.ok(operator, `{ feedback(key: "FB-1") { title submitter { name } } }`)).toEqual({
+      feedback: { title: 'Cells in every region', submitter: { name: 'Olga' } },
+    });
+  });
+
+  it('delivers to a subscriber on one instance the events caused on the other', async () => {
+    const received: string[] = [];
+    const live = b.app.get(LiveEvents);
+    const before = live.subscribers;
+    const client = createClient({ url: b.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${pm}` } });
+    clients.push(client);
+    client.subscribe(
+      { query: `subscription { loopEvents(filter: { loopKey: "FB-1" }) { type after } }` },
+      { next: (result) => received.push((result.data as any).loopEvents.type), error: () => undefined, complete: () => undefined },
+    );
+    await waitFor('the subscription', () => live.subscribers > before);
+    await a.ok(pm, `mutation { triageFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
+    await a.ok(pm, `mutation { createTheme(input: { title: "Scale", kind: THEME }) { theme { key } } }`);
+    await a.ok(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-1" }) { theme { key } } }`);
+    await waitFor('the events from the other instance', () => received.length >= 4);
+    expect(received).toEqual(['loop.triaged', 'loop.stage_changed', 'link.created', 'loop.stage_changed']);
+  });
+
+  it('makes each webhook delivery once, however many instances run their workers', async () => {
+    const bodies: string[] = [];
+    const receiver: Server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        bodies.push(String(request.headers['x-looptrace-delivery']));
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      await a.ok(ADMIN_TOKEN, `mutation($url: String!) { registerWebhook(input: { url: $url, events: ["feedback.submitted"], secret: "a-secret-of-sixteen+" }) { webhook { id } } }`, { url });
+      for (let index = 0; index < 20; index++) {
+        const instance = index % 2 ? a : b;
+        await instance.ok(operator, `mutation($t: String!) { submitFeedback(input: { title: $t, origin: OPERATOR }) { feedback { key } } }`, { t: `Request ${index}` });
+      }
+      await waitFor('twenty deliveries', async () => {
+        const delivered = await a.sql<{ n: string }>(`SELECT COUNT(*) AS n FROM webhook_delivery WHERE status = 'DELIVERED'`);
+        return Number(delivered[0].n) === 20;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(bodies).toHaveLength(20);
+      expect(new Set(bodies).size).toBe(20);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it('keeps every stored stage equal to its facts under concurrent writes to the same loops through both instances', async () => {
+    const loopKeys = ['FB-2', 'FB-3', 'FB-4'];
+    await a.ok(pm, `mutation { createTheme(input: { title: "Upgrades", kind: USER_STORY }) { theme { key } } }`);
+    await a.ok(pm, `mutation { createTheme(input: { title: "Schema", kind: GAP, parentKey: "TH-2" }) { theme { key } } }`);
+    for (const key of loopKeys) await a.ok(pm, `mutation($k: String!) { linkFeedbackToTheme(input: { feedbackKey: $k, themeKey: "TH-2" }) { theme { key } } }`, { k: key });
+    for (const name of ['one', 'two', 'three', 'four']) {
+      await b.ok(lead, `mutation($n: String!) { createBlueprint(input: { project: "nova", name: $n, title: "Work" }) { blueprint { key } } }`, { n: name });
+    }
+    const writes: Array<Promise<unknown>> = [];
+    for (const [index, name] of ['one', 'two', 'three', 'four'].entries()) {
+      const through = index % 2 ? a : b;
+      const other = index % 2 ? b : a;
+      writes.push(through.gql(lead, `mutation($n: String!) { linkBlueprint(input: { project: "nova", name: $n, themeKey: "TH-3" }) { blueprint { key } } }`, { n: name }));
+      writes.push(other.gql(lead, `mutation($n: String!) { updateBlueprint(input: { project: "nova", name: $n, implementationStatus: STARTED }) { blueprint { key } } }`, { n: name }));
+      writes.push(through.gql(pm, `mutation($n: String!) { recordReleaseOutcome(input: { project: "nova", name: $n, release: "Pike", result: DELIVERED }) { outcome { id } } }`, { n: name }));
+      writes.push(other.gql(lead, `mutation($n: String!, $k: String!) { linkBlueprint(input: { project: "nova", name: $n, feedbackKey: $k }) { blueprint { key } } }`, { n: name, k: loopKeys[index % 3] }));
+    }
+    const results = (await Promise.all(writes)) as Array<{ errors?: unknown[] }>;
+    expect(results.filter((result) => result.errors)).toEqual([]);
+    expect(await a.app.get(LoopsService).findStageMismatches()).toEqual([]);
+    const stages = await b.ok(pm, `{ loops(filter: { themeKey: "TH-2" }) { nodes { key stage } } }`);
+    expect(stages.loops.nodes.map((loop: { stage: string }) => loop.stage)).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
+  });
+});
+
