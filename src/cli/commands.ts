@@ -4,6 +4,7 @@ import { printSchema } from 'graphql';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
 import { Role } from '../actors/role';
 import { AppModule } from '../app.module';
@@ -18,6 +19,7 @@ import { ExportFormat } from '../loops/dto/export.inputs';
 import { LoopFilter } from '../loops/dto/loop.inputs';
 import { ExportsService } from '../loops/exports/exports.service';
 import { LoopsService } from '../loops/loops.service';
+import { loadDemo } from './demo';
 
 export const USAGE = `Usage: npm run cli -- <command>
 
@@ -30,8 +32,8 @@ export const USAGE = `Usage: npm run cli -- <command>
       for the files of that format. --dry-run reports without writing; --as names the importing
       actor (by default importer@looptrace.invalid, created as a product manager).
   stages check
-      Recomputes every loop from scratch and reports any whose stored stage, completing
-      release or answering blueprints differ from what its links and outcomes derive.
+      Recomputes every loop from scratch and reports any whose stored stage, current stay,
+      completing release or answering blueprints differ from what its links and outcomes derive.
   export loop <FB-n> [--format markdown|json] [--out <file>]
       Prints a loop's trace: the request, its stage and what it waits on, its themes, the
       blueprints per project with their outcomes, the time in each stage and the timeline.
@@ -41,6 +43,9 @@ export const USAGE = `Usage: npm run cli -- <command>
                [--release <name>] [--format csv] [--out <file>]
       Prints every loop the filter selects as CSV, with its stage and time in stage.
   Exports print to stdout, or write the file --out names.
+  demo [--folder <folder>]
+      Loads the demo data (the working group's records in demo/, and a few triage decisions
+      and links) into the configured database and prints a product manager's token.
 `;
 
 /** A mistake in the command line itself: the usage is shown with it. */
@@ -49,7 +54,9 @@ export class UsageError extends Error {}
 export type Output = (text: string) => void;
 
 /** The domain without the service's background work: the running service delivers webhooks and watches stalls. */
-async function withCore<T>(config: LooptraceConfig, work: (app: { get: <S>(type: new (...args: never[]) => S) => S }) => Promise<T>): Promise<T> {
+type CoreApp = { get: <S>(type: new (...args: never[]) => S) => S };
+
+async function withCore<T>(config: LooptraceConfig, work: (app: CoreApp) => Promise<T>): Promise<T> {
   const quiet = { ...config, webhooks: { ...config.webhooks, pollMs: 0 }, stalls: { ...config.stalls, sweepMs: 0 } };
   const app = await NestFactory.createApplicationContext(CoreModule.forRoot(quiet), { logger: ['error', 'warn'] });
   try {
@@ -126,13 +133,36 @@ export async function importFiles(config: LooptraceConfig, args: string[], out: 
   return withCore(config, async (app) => {
     const imports = app.get(ImportService);
     const importer = imports.importerOf(format);
-    const actors = app.get(ActorsService);
-    const by = values.as
-      ? await actors.byEmail(values.as, '--as')
-      : await actors.findOrCreate({ email: 'importer@looptrace.invalid', name: 'Importer', role: Role.PRODUCT_MANAGER });
-    const report = await imports.run(by, format, filesOf(paths, (name) => importer.accepts(name)), { dryRun: values['dry-run'] });
+    const report = await imports.run(await importingActor(app, values.as), format, filesOf(paths, (name) => importer.accepts(name)), {
+      dryRun: values['dry-run'],
+    });
     out(reportText(report));
     return report.files.some((file) => file.error) ? 1 : 0;
+  });
+}
+
+/** Who an import is recorded as: the actor named, or the service's own importer (a product manager). */
+async function importingActor(app: CoreApp, email: string | undefined): Promise<Actor> {
+  const actors = app.get(ActorsService);
+  if (email) return actors.byEmail(email, '--as');
+  return actors.findOrCreate({ email: 'importer@looptrace.invalid', name: 'Importer', role: Role.PRODUCT_MANAGER });
+}
+
+/** The demo data shipped with the project, next to the build and the sources alike. */
+const DEMO_FOLDER = join(__dirname, '..', '..', 'demo');
+
+export async function demo(config: LooptraceConfig, args: string[], out: Output): Promise<number> {
+  const { values } = parsed(() => parseArgs({ args, options: { folder: { type: 'string' } } }));
+  return withCore(config, async (app) => {
+    const imports = app.get(ImportService);
+    const by = await importingActor(app, undefined);
+    const result = await loadDemo(app, values.folder ?? DEMO_FOLDER, async (format, path) =>
+      reportText(await imports.run(by, format, filesOf([path], (name) => imports.importerOf(format).accepts(name)))),
+    );
+    out(result.reports.join('\n'));
+    out(`\nThe demo product manager (${result.email}) triaged and linked ${result.curated} requests.\n`);
+    out(`Start the service with \`npm start\`, open http://localhost:${config.port}/ide and paste this token (shown once):\n${result.token}\n`);
+    return 0;
   });
 }
 
@@ -216,5 +246,6 @@ export function run(config: LooptraceConfig, argv: string[], out: Output): Promi
   if (command === 'stages' && sub === 'check') return stagesCheck(config, out);
   if (command === 'import') return importFiles(config, argv.slice(1), out);
   if (command === 'export') return exportText(config, argv.slice(1), out);
+  if (command === 'demo') return demo(config, argv.slice(1), out);
   throw new UsageError(command ? `Unknown command: ${argv.join(' ')}` : 'No command given');
 }

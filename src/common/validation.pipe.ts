@@ -13,6 +13,14 @@ function problemsOf(errors: ValidationError[], prefix: string): FieldProblem[] {
   });
 }
 
+/** Holds a value to the rules of an input type, as the API would; BAD_USER_INPUT naming each offending field otherwise. */
+export async function validateInput<T extends object>(type: new () => T, value: object, prefix = ''): Promise<T> {
+  const instance = plainToInstance(type, value);
+  const errors = await validate(instance, { whitelist: true, forbidUnknownValues: false });
+  if (errors.length > 0) throw new BadUserInputError(problemsOf(errors, prefix));
+  return instance;
+}
+
 /**
  * Validates every argument whose type carries class-validator rules and
  * rejects with BAD_USER_INPUT naming each offending field by its path in the
@@ -23,9 +31,6 @@ export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const type = metadata.metatype;
     if (metadata.type === 'custom' || !type || PRIMITIVES.has(type) || value === null || value === undefined || typeof value !== 'object') return value;
-    const instance = plainToInstance(type, value) as object;
-    const errors = await validate(instance, { whitelist: true, forbidUnknownValues: false });
-    if (errors.length > 0) throw new BadUserInputError(problemsOf(errors, metadata.data ?? ''));
-    return instance;
+    return validateInput(type as new () => object, value, metadata.data ?? '');
   }
 }

@@ -42,6 +42,9 @@ const ORDER_PATHS: Record<FeedbackOrderField, SortKey<FeedbackItem>> = {
   [FeedbackOrderField.LAST_EVENT_AT]: { path: 'feedback.lastEventAt', direction: 'DESC', value: (item) => item.lastEventAt },
 };
 
+/** Tags and projects are sets: the same names in another order are no change. */
+const sameNames = (given: string[], stored: string[]) => JSON.stringify([...new Set(given)].sort()) === JSON.stringify(stored);
+
 /** The keyset ordering for a field and direction; the id breaks ties. */
 export function feedbackOrder(field: FeedbackOrderField, direction: OrderDirection): SortKey<FeedbackItem>[] {
   return [
@@ -117,7 +120,8 @@ export class FeedbackService {
         body: input.body ?? '',
         origin: input.origin,
         submitterId: by.id,
-        organization: input.organization?.trim() || by.organization,
+        // Left out, it is the submitter's organization; given as null (an import of a source that names none), none.
+        organization: input.organization === undefined ? by.organization : input.organization?.trim() || null,
         releaseInUse: input.releaseInUse?.trim() || null,
         sourceUrl: input.sourceUrl ?? null,
         sourceLine: input.sourceUrl ? (input.sourceLine ?? null) : null,
@@ -166,11 +170,11 @@ export class FeedbackService {
       if (input.sourceUrl !== undefined) changes.sourceUrl = input.sourceUrl;
       const { before, after } = diff(item, changes);
       const [facets] = await this.facetsOf(em, [item.id]);
-      if (input.projects && JSON.stringify(input.projects) !== JSON.stringify(facets.projects)) {
+      if (input.projects && !sameNames(input.projects, facets.projects)) {
         before.projects = facets.projects;
         after.projects = input.projects;
       }
-      if (input.tags && JSON.stringify(input.tags) !== JSON.stringify(facets.tags)) {
+      if (input.tags && !sameNames(input.tags, facets.tags)) {
         before.tags = facets.tags;
         after.tags = input.tags;
       }

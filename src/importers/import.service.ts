@@ -8,6 +8,10 @@ import { BlueprintsService } from '../blueprints/blueprints.service';
 import { Clock } from '../common/clock';
 import { BadUserInputError, ConflictError } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
+import { validateInput } from '../common/validation.pipe';
+import { CreateBlueprintInput } from '../blueprints/dto/blueprint.inputs';
+import { SubmitFeedbackInput } from '../feedback/dto/feedback.inputs';
+import { CreateThemeInput } from '../themes/dto/theme.inputs';
 import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
 import { OutcomeResult } from '../releases/release.enums';
@@ -208,6 +212,7 @@ export class ImportService {
       gerritTopic: record.gerritTopic,
       parentKey: parentKey ?? undefined,
     };
+    await validateInput(CreateThemeInput, { title: record.title, kind: record.themeKind, ...fields, links: record.links });
     if (!existing) {
       const theme = await this.themes.create(by, { title: record.title, kind: record.themeKind, ...fields, links: record.links });
       await this.remember(em, by, format, record, theme.id, own);
@@ -239,6 +244,7 @@ export class ImportService {
       implementationStatus: record.implementationStatus,
       targetRelease: await known(record.targetRelease, 'target release'),
     };
+    await validateInput(CreateBlueprintInput, { ...fields, title: record.title });
     let outcome: Outcome;
     let blueprint;
     if (existing) {
@@ -299,6 +305,7 @@ export class ImportService {
       releaseInUse: record.releaseInUse,
       sourceUrl: record.sourceUrl,
     };
+    await validateInput(SubmitFeedbackInput, { ...fields, sourceLine: record.sourceLine });
     if (!existing) {
       const item = await this.feedback.submit(by, { ...fields, sourceLine: record.sourceLine });
       if (record.importedVotes) await this.feedback.setImportedVotes(by, item.key, record.importedVotes);
