@@ -19,6 +19,8 @@ import { ExportFormat } from '../loops/dto/export.inputs';
 import { LoopFilter } from '../loops/dto/loop.inputs';
 import { ExportsService } from '../loops/exports/exports.service';
 import { LoopsService } from '../loops/loops.service';
+import { backupSqlite } from './backup';
+import { copyDatabase } from './db-copy';
 import { loadDemo } from './demo';
 
 export const USAGE = `Usage: npm run cli -- <command>
@@ -43,6 +45,10 @@ export const USAGE = `Usage: npm run cli -- <command>
                [--release <name>] [--format csv] [--out <file>]
       Prints every loop the filter selects as CSV, with its stage and time in stage.
   Exports print to stdout, or write the file --out names.
+  db backup --to <file>
+      Backs up the SQLite database (DATABASE_PATH) into a new file, safely while the service runs.
+  db copy --from <sqlite file> --to <postgres url>
+      Copies a whole SQLite database into a new PostgreSQL database and verifies every table.
   demo [--folder <folder>]
       Loads the demo data (the working group's records in demo/, and a few triage decisions
       and links) into the configured database and prints a product manager's token.
@@ -238,6 +244,23 @@ export async function exportText(config: LooptraceConfig, args: string[], out: O
   throw new UsageError(what ? `Unknown export: ${what}` : 'export needs loop, release or loops');
 }
 
+export async function dbBackup(config: LooptraceConfig, args: string[], out: Output): Promise<number> {
+  const { values } = parsed(() => parseArgs({ args, options: { to: { type: 'string' } } }));
+  if (!values.to) throw new UsageError('db backup needs --to <file>');
+  if (config.database.engine !== 'sqlite') {
+    throw new UsageError('db backup backs up the SQLite file; on PostgreSQL use pg_dump (see docs/operations.md)');
+  }
+  const { pages } = await backupSqlite(config.database.path, values.to);
+  out(`Backed up ${config.database.path} to ${values.to} (${pages} pages)\n`);
+  return 0;
+}
+
+export async function dbCopy(args: string[], out: Output): Promise<number> {
+  const { values } = parsed(() => parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } } }));
+  if (!values.from || !values.to) throw new UsageError('db copy needs --from <sqlite file> and --to <postgres url>');
+  return copyDatabase(values.from, values.to, out);
+}
+
 /** Runs one command line; resolves to the exit code. */
 export function run(config: LooptraceConfig, argv: string[], out: Output): Promise<number> {
   const [command, sub, ...rest] = argv;
@@ -247,5 +270,7 @@ export function run(config: LooptraceConfig, argv: string[], out: Output): Promi
   if (command === 'import') return importFiles(config, argv.slice(1), out);
   if (command === 'export') return exportText(config, argv.slice(1), out);
   if (command === 'demo') return demo(config, argv.slice(1), out);
+  if (command === 'db' && sub === 'backup') return dbBackup(config, rest, out);
+  if (command === 'db' && sub === 'copy') return dbCopy(rest, out);
   throw new UsageError(command ? `Unknown command: ${argv.join(' ')}` : 'No command given');
 }
