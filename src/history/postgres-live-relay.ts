@@ -7,6 +7,7 @@ import { LiveEvents } from './live-events';
 import { LoopEvent } from './loop-event.entity';
 
 const CHANNEL = 'looptrace_events';
+const RECONNECT_MS = 1000;
 
 interface Notice {
   instance: string;
@@ -33,26 +34,50 @@ export class PostgresLiveRelay implements OnApplicationBootstrap, OnModuleDestro
     private readonly history: HistoryService,
   ) {}
 
+  private stopping = false;
+
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.database.engine !== 'postgres') return;
+    await this.listen();
+    this.live.onPublished((event) => this.send(event));
+  }
+
+  /** Connects and listens; a dropped connection is made again, so that an instance does not stay deaf. */
+  private async listen(): Promise<void> {
     const { database } = this.config;
-    if (database.engine !== 'postgres') return;
+    if (database.engine !== 'postgres' || this.stopping) return;
     const client = new Client({
       connectionString: database.url,
       ssl: database.ssl === 'disable' ? false : { rejectUnauthorized: database.ssl === 'verify-full' },
     });
-    await client.connect();
     client.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
       const payload = message.payload;
       this.received = this.received.then(() => this.receive(payload)).catch((error: unknown) => this.logger.error((error as Error).message));
     });
     client.on('error', (error) => this.logger.error(`Listening for other instances' events failed: ${error.message}`));
+    client.on('end', () => {
+      if (this.client !== client) return;
+      this.client = null;
+      this.listenLater();
+    });
+    await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     this.client = client;
-    this.live.onPublished((event) => this.send(event));
+  }
+
+  private listenLater(): void {
+    if (this.stopping) return;
+    setTimeout(() => {
+      this.listen().catch((error: unknown) => {
+        this.logger.error(`Listening again failed: ${(error as Error).message}`);
+        this.listenLater();
+      });
+    }, RECONNECT_MS).unref();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     const client = this.client;
     this.client = null;
     await this.received;
