@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds dist/ from src/ when dist/ is missing or older than any source file,
-// so that `npm start` works on a fresh checkout and stays quick afterwards.
+// Builds dist/ from src/ when dist/ is missing or older than any source file
+// or build setting, so that `npm start` works on a fresh checkout and stays
+// quick afterwards.
 const { execFileSync } = require('node:child_process');
 const { readdirSync, statSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
@@ -14,7 +15,7 @@ function newestMtime(path) {
   return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
-const sources = [join(root, 'src'), join(root, 'package.json'), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json')];
+const sources = ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'].map((name) => join(root, name));
 if (!existsSync(stamp) || Math.max(...sources.map(newestMtime)) > statSync(stamp).mtimeMs) {
   process.stderr.write('Building Looptrace…\n');
   execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], { cwd: root, stdio: 'inherit' });

@@ -1,5 +1,6 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Context } from 'graphql-ws';
@@ -10,8 +11,17 @@ import { ErrorPassThroughFilter } from './common/exception.filter';
 import { InputValidationPipe } from './common/validation.pipe';
 import { LooptraceConfig, loadConfig } from './config/config';
 import { CoreModule } from './core.module';
+import { WebModule } from './web/web.module';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** Large enough for an import of a working group's files in one request (importRecords). */
+const REQUEST_BODY_LIMIT = '25mb';
+
+/** What the HTTP server needs besides the modules: the service and its tests start it the same way. */
+export function configureHttp(app: NestExpressApplication): void {
+  app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
+}
 
 /** What graphql-ws hands to onConnect and to the context of each operation on a socket. */
 type SocketContext = Context<Record<string, unknown> | undefined, unknown>;
@@ -61,6 +71,7 @@ export class AppModule {
             },
           }),
         }),
+        WebModule.forRoot(GRAPHQL_PATH),
       ],
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },

@@ -27,6 +27,7 @@ export class PostgresLiveRelay implements OnApplicationBootstrap, OnModuleDestro
   private readonly instance = randomUUID();
   private client: Client | null = null;
   private received: Promise<void> = Promise.resolve();
+  private sent: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(CONFIG) private readonly config: LooptraceConfig,
@@ -78,17 +79,21 @@ export class PostgresLiveRelay implements OnApplicationBootstrap, OnModuleDestro
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
+    await this.sent;
     const client = this.client;
     this.client = null;
     await this.received;
     await client?.end();
   }
 
+  /** Notices go out one after the other, in the order the events committed; shutting down waits for them. */
   private send(event: LoopEvent): void {
     const notice: Notice = { instance: this.instance, eventId: event.id };
-    this.client?.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notice)]).catch((error: unknown) => {
-      this.logger.error(`Telling other instances of event ${event.id} failed: ${(error as Error).message}`);
-    });
+    this.sent = this.sent
+      .then(async () => {
+        if (this.client) await this.client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notice)]);
+      })
+      .catch((error: unknown) => this.logger.error(`Telling other instances of event ${event.id} failed: ${(error as Error).message}`));
   }
 
   private async receive(payload: string): Promise<void> {

@@ -143,6 +143,7 @@ export class ImportService {
     }
     report.file(file.name, parsed.records.length, null);
     parsed.skips.forEach((skip) => report.skip(skip.kind, skip.at, skip.reason));
+    parsed.notes?.forEach((note) => report.note(note.kind, note.at, note.reason));
     await this.tx.run(async () => {
       for (const record of applicationOrder(parsed.records)) {
         try {

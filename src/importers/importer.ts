@@ -86,7 +86,10 @@ export interface Skip {
 
 export interface ParsedFile {
   records: ImportRecord[];
+  /** What was left out of the file altogether. */
   skips: Skip[];
+  /** What records were imported without (a status word nobody knows, a release taken from nowhere). */
+  notes?: Skip[];
 }
 
 /** A file that cannot be read at all in this format: nothing of it is written. */

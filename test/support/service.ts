@@ -1,7 +1,8 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule, configureHttp } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
 import { DatabaseConfig, loadConfig, LooptraceConfig } from '../../src/config/config';
 import { createTestDatabase, portable } from './database';
@@ -78,7 +79,8 @@ export async function startService(overrides: Partial<LooptraceConfig> = {}): Pr
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
-  const app = moduleRef.createNestApplication(quiet ? { logger: false } : {});
+  const app = moduleRef.createNestApplication<NestExpressApplication>(quiet ? { logger: false } : {});
+  configureHttp(app);
   await app.listen(0, '127.0.0.1');
   const url = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`;
 

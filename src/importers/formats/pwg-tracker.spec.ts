@@ -30,6 +30,10 @@ function junk(length: number): Buffer {
   return bytes;
 }
 
+
+/** What the importer said of a file: what it left out, then what records were imported without. */
+const said = (parsed: ParsedFile) => [...parsed.skips, ...(parsed.notes ?? [])];
+
 describe('the pwg-tracker format', () => {
   it('reads the JSON files of a folder', () => {
     expect(importer.format).toBe('pwg-tracker');
@@ -110,7 +114,7 @@ describe('the pwg-tracker format', () => {
       expect(keystone.implementationStatus).toBe(ImplementationStatus.NOT_STARTED);
       expect(keystone.deliveredIn).toBeUndefined();
       expect(keystone.targetRelease).toBeUndefined();
-      expect(parsed.skips).toEqual([
+      expect(said(parsed)).toEqual([
         {
           kind: 'blueprint',
           at: { file: 'sample-tracker.json', path: 'tasks_status["Online Schema Change"].projects_status["keystone"].spec' },
@@ -142,7 +146,7 @@ describe('the pwg-tracker format', () => {
     });
 
     it('skips the placeholders, each with a reason and its path', () => {
-      expect(parsed.skips).toEqual([
+      expect(said(parsed)).toEqual([
         {
           kind: 'theme',
           at: { file: 'rolling-upgrades.json', path: 'tasks_status[""]' },
@@ -219,7 +223,7 @@ describe('the pwg-tracker format', () => {
       },
     });
     const gaps = gapsOf(parsed);
-    const reasonAt = (path: string) => parsed.skips.filter((skip) => skip.at.path === path).map((skip) => skip.reason);
+    const reasonAt = (path: string) => said(parsed).filter((skip) => skip.at.path === path).map((skip) => skip.reason);
 
     it('reads the story, its status in any case, and its slug from the source', () => {
       expect(themes(parsed)[0]).toMatchObject({
@@ -258,7 +262,7 @@ describe('the pwg-tracker format', () => {
     it("keeps a bug address as a link of the gap, not as a blueprint, and reports nothing for it", () => {
       expect(gaps[0].links).toEqual(['https://bugs.launchpad.net/nova/+bug/1502325']);
       expect(blueprints(parsed).some((blueprint) => blueprint.url?.includes('bugs.launchpad'))).toBe(false);
-      expect(parsed.skips.some((skip) => skip.at.path?.includes('+bug'))).toBe(false);
+      expect(said(parsed).some((skip) => skip.at.path?.includes('+bug'))).toBe(false);
     });
 
     it('leaves an unknown status word unsaid and says which word it was', () => {
@@ -296,14 +300,14 @@ describe('the pwg-tracker format', () => {
 
     it('says where everything comes from', () => {
       for (const record of parsed.records) expect(record.at.file).toBe('messy.json');
-      for (const skip of parsed.skips) expect(skip.at.path).toBeTruthy();
+      for (const skip of said(parsed)) expect(skip.at.path).toBeTruthy();
     });
   });
 
   describe('odd dates, sources and specs', () => {
     it('reports a date that is no day of the calendar and leaves it out', () => {
       const parsed = parseJson({ description: 'Story', date: '31-02-2016', tasks: ['One'] });
-      expect(parsed.skips).toContainEqual({
+      expect(said(parsed)).toContainEqual({
         kind: 'theme',
         at: { file: 'messy.json', path: 'date' },
         reason: '"31-02-2016" is not a date (2017-01-10, or day-month-year as 06-01-2016); left out',
@@ -325,6 +329,12 @@ describe('the pwg-tracker format', () => {
       expect(story.description).toBe(long);
     });
 
+    it('keeps descriptions within what a theme holds', () => {
+      const huge = 'word '.repeat(5000);
+      const parsed = parseJson({ description: huge, tasks_status: { Gap: { 'cross-project spec': huge } } });
+      for (const theme of themes(parsed)) expect(theme.description!.length).toBeLessThanOrEqual(20000);
+    });
+
     it('notes an unknown story status and a spec that is plain text', () => {
       const parsed = parseJson({
         description: 'Story',
@@ -332,7 +342,7 @@ describe('the pwg-tracker format', () => {
         tasks_status: { Gap: { projects_status: { nova: { blueprints: { 'bp/x': 'pending' }, spec: 'somewhere on the wiki', spec_status: 'so-so' } } } },
       });
       expect(themes(parsed)[0].status).toBeUndefined();
-      expect(parsed.skips.map((skip) => [skip.at.path, skip.reason])).toEqual([
+      expect(said(parsed).map((skip) => [skip.at.path, skip.reason])).toEqual([
         ['status', `"meh" is not a status word the importer knows; the story's status is left as it was`],
         ['tasks_status["Gap"].projects_status["nova"].spec', 'spec "somewhere on the wiki" is not a link; left out'],
         ['tasks_status["Gap"].projects_status["nova"].spec_status', `"so-so" is not a status word the importer knows; the spec's status is left as it was`],
@@ -348,7 +358,7 @@ describe('the pwg-tracker format', () => {
         },
       });
       expect(blueprintOf(parsed, 'nova', 'x')).toMatchObject({ implementationStatus: ImplementationStatus.DEFERRED, targetRelease: 'Pike', deliveredIn: undefined });
-      expect(parsed.skips.map((skip) => skip.reason)).toEqual(['the spec is filed as implemented in Pike but the tracker says DEFERRED; no delivery recorded']);
+      expect(said(parsed).map((skip) => skip.reason)).toEqual(['the spec is filed as implemented in Pike but the tracker says DEFERRED; no delivery recorded']);
     });
 
     it('lets the blueprints of an unnamed task answer the story itself', () => {
@@ -435,6 +445,7 @@ describe('the pwg-tracker format', () => {
           for (const theme of themes(parsed)) {
             expect(theme.title.trim().length).toBeGreaterThan(0);
             expect(theme.title.length).toBeLessThanOrEqual(200);
+            expect((theme.description ?? '').length).toBeLessThanOrEqual(20000);
             for (const link of theme.links ?? []) expect(link).toMatch(/^https?:\/\//);
           }
           for (const blueprint of blueprints(parsed)) {
@@ -444,7 +455,7 @@ describe('the pwg-tracker format', () => {
             if (blueprint.deliveredIn) expect(blueprint.implementationStatus).toBe(ImplementationStatus.IMPLEMENTED);
           }
           for (const record of parsed.records) expect(record.at).toEqual({ file: 'any.json', path: expect.any(String) });
-          for (const skip of parsed.skips) expect(skip.at.path).toEqual(expect.any(String));
+          for (const skip of said(parsed)) expect(skip.at.path).toEqual(expect.any(String));
         }),
         { numRuns: 500 },
       );

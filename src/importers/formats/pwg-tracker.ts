@@ -7,6 +7,9 @@ import { readStatus, StatusReading } from '../status-map';
 import { readTextFile } from '../text-file';
 import { baseNameOf, clip, httpUrl, humanise, saysNothing, slugOf, userStoryKey } from './pwg-common';
 
+/** What a theme's description holds. */
+const DESCRIPTION_LIMIT = 20_000;
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
@@ -110,6 +113,7 @@ interface ProjectEntry {
 class TrackerReading {
   private readonly records: ImportRecord[] = [];
   private readonly skips: Skip[] = [];
+  private readonly notes: Skip[] = [];
   private readonly emitted = new Map<string, string>();
 
   constructor(
@@ -121,19 +125,29 @@ class TrackerReading {
     const story = this.story();
     const tracked = this.trackedLine();
     for (const task of this.tasks()) this.task(story, task, tracked);
-    return { records: this.records, skips: this.skips };
+    return { records: this.records, skips: this.skips, notes: this.notes };
   }
 
+  /** Something left out of the file altogether. */
   private skip(kind: RecordKind, path: string, reason: string): void {
-    if (this.skips.some((skip) => skip.at.path === path && skip.reason === reason)) return;
-    this.skips.push({ kind, at: { file: this.file, path }, reason });
+    this.report(this.skips, kind, path, reason);
+  }
+
+  /** Something of a record that is imported without it. */
+  private note(kind: RecordKind, path: string, reason: string): void {
+    this.report(this.notes, kind, path, reason);
+  }
+
+  private report(list: Skip[], kind: RecordKind, path: string, reason: string): void {
+    if (list.some((known) => known.at.path === path && known.reason === reason)) return;
+    list.push({ kind, at: { file: this.file, path }, reason });
   }
 
   private statusOf(kind: RecordKind, object: JsonObject, name: string, base: string, what: string): StatusReading {
     const field = fieldOf(object, name);
     const reading = readStatus(field?.value);
     if (field && !reading.known) {
-      this.skip(kind, member(base, field.key), `${JSON.stringify(reading.word)} is not a status word the importer knows; ${what} left as it was`);
+      this.note(kind, member(base, field.key), `${JSON.stringify(reading.word)} is not a status word the importer knows; ${what} left as it was`);
     }
     return reading;
   }
@@ -155,7 +169,7 @@ class TrackerReading {
       title,
       themeKind: ThemeKind.USER_STORY,
       // The story's text is its proposal's (same key): a tracker writing it would erase it at every status change.
-      description: text && title !== text ? text : undefined,
+      description: text && title !== text ? clip(text, DESCRIPTION_LIMIT) : undefined,
       status: status.sense.theme,
       links: sourceUrl ? [sourceUrl] : undefined,
     };
@@ -169,7 +183,7 @@ class TrackerReading {
     const written = textIn(date?.value);
     const since = written ? trackerDate(written) : null;
     if (date && written && !since) {
-      this.skip('theme', date.key, `${JSON.stringify(written)} is not a date (2017-01-10, or day-month-year as 06-01-2016); left out`);
+      this.note('theme', date.key, `${JSON.stringify(written)} is not a date (2017-01-10, or day-month-year as 06-01-2016); left out`);
     }
     const submitter = submitterOf(fieldOf(this.root, 'submitted by')?.value);
     if (since) return submitter ? `Tracked since ${since}, submitted by ${submitter}.` : `Tracked since ${since}.`;
@@ -242,7 +256,7 @@ class TrackerReading {
     this.records.push(gap);
     const lines: string[] = [];
     if (!task.status) {
-      this.skip('theme', path, `task ${JSON.stringify(task.name)} has no entry in tasks_status; its gap is imported without blueprints`);
+      this.note('theme', path, `task ${JSON.stringify(task.name)} has no entry in tasks_status; its gap is imported without blueprints`);
     } else {
       const spec = textIn(fieldOf(task.status, 'cross project spec')?.value);
       const specUrl = httpUrl(spec);
@@ -253,7 +267,7 @@ class TrackerReading {
       this.projects(task.status, path, gap);
     }
     if (tracked) lines.push(tracked);
-    if (lines.length) gap.description = lines.join('\n');
+    if (lines.length) gap.description = clip(lines.join('\n'), DESCRIPTION_LIMIT);
   }
 
   private projects(task: JsonObject, path: string, owner: ThemeRecord): void {
@@ -286,7 +300,7 @@ class TrackerReading {
     const specText = textIn(spec?.value);
     const specPath = member(path, spec?.key ?? 'spec');
     const specUrl = httpUrl(specText);
-    if (!specUrl && !saysNothing(specText)) this.skip('blueprint', specPath, `spec ${JSON.stringify(specText)} is not a link; left out`);
+    if (!specUrl && !saysNothing(specText)) this.note('blueprint', specPath, `spec ${JSON.stringify(specText)} is not a link; left out`);
     const project: ProjectEntry = {
       key,
       project: key.trim().toLowerCase(),
@@ -353,7 +367,7 @@ class TrackerReading {
 
     const status = readStatus(ref.status);
     if (!status.known) {
-      this.skip('blueprint', ref.path, `${JSON.stringify(status.word)} is not a status word the importer knows; the implementation status is left as it was`);
+      this.note('blueprint', ref.path, `${JSON.stringify(status.word)} is not a status word the importer knows; the implementation status is left as it was`);
     }
     let implementationStatus = implementationOf(status, at.specStatus);
     const definitionStatus = status.sense.definition ?? at.specStatus.sense.definition;
@@ -362,7 +376,7 @@ class TrackerReading {
     const sense = at.specUrl ? releaseSenseOf(at.specUrl) : null;
     // A spec copied from another project's line (keystone pointing at nova's) says nothing of this project's releases.
     if (sense?.project && sense.project !== project) {
-      this.skip('blueprint', at.specPath, `the spec is in ${sense.project}-specs, not ${project}'s: no release is taken from it for ${project}/${name}`);
+      this.note('blueprint', at.specPath, `the spec is in ${sense.project}-specs, not ${project}'s: no release is taken from it for ${project}/${name}`);
     } else if (sense) {
       targetRelease = sense.targetRelease;
       // A DELIVERED outcome can release loops, so a tracker saying the work has not begun outweighs the spec's folder.
@@ -370,7 +384,7 @@ class TrackerReading {
         deliveredIn = sense.deliveredIn;
         implementationStatus = ImplementationStatus.IMPLEMENTED;
       } else if (sense.deliveredIn) {
-        this.skip('blueprint', ref.path, `the spec is filed as implemented in ${sense.deliveredIn} but the tracker says ${implementationStatus}; no delivery recorded`);
+        this.note('blueprint', ref.path, `the spec is filed as implemented in ${sense.deliveredIn} but the tracker says ${implementationStatus}; no delivery recorded`);
       }
     }
     const record: BlueprintRecord = {
