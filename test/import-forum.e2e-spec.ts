@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { Actor } from '../src/actors/actor.entity';
 import { ActorsService } from '../src/actors/actors.service';
 import { ImportReport } from '../src/importers/dto/import.models';
@@ -132,8 +131,7 @@ describe('importing forum tag lists and CSV files', () => {
   });
 
   it('updates only the item whose row changed', async () => {
-    const database = service.app.get(DataSource);
-    const [{ last }] = await database.query('SELECT MAX(id) AS last FROM loop_event');
+    const [{ last }] = await service.sql<{ last: number }>('SELECT MAX(id) AS last FROM loop_event');
     const rows = [
       'id,title,body,origin,projects,tags,votes,source_url,source_line',
       'ops-1,Live migration of pinned instances,"Fails with ""No valid host""",OPERATOR,nova,painpoint,5,,',
@@ -144,7 +142,7 @@ describe('importing forum tag lists and CSV files', () => {
     expect(feedbackCount(report)).toEqual({ kind: 'feedback', created: 0, updated: 1, unchanged: 2, skipped: 0 });
     const changed = await item('csv:ops-1');
     expect(changed).toMatchObject({ voteCount: 5, importedVotes: 5 });
-    const written: Array<{ type: string; record_key: string }> = await database.query('SELECT type, record_key FROM loop_event WHERE id > ?', [last]);
+    const written = await service.sql<{ type: string; record_key: string }>('SELECT type, record_key FROM loop_event WHERE id > ?', [last]);
     expect(written).toEqual([{ type: 'feedback.votes_imported', record_key: changed.key }]);
   });
 

@@ -336,10 +336,9 @@ export class FeedbackService {
 
   /** Projects and tags of each item, in the order of the ids. */
   async facetsOf(em: EntityManager, ids: readonly number[]): Promise<Array<{ projects: string[]; tags: string[] }>> {
-    const [projects, tags] = await Promise.all([
-      em.find(FeedbackProject, { where: { feedbackId: In([...ids]) }, order: { project: 'ASC' } }),
-      em.find(FeedbackTag, { where: { feedbackId: In([...ids]) }, order: { tag: 'ASC' } }),
-    ]);
+    // One after the other: inside a transaction both run on its one connection.
+    const projects = await em.find(FeedbackProject, { where: { feedbackId: In([...ids]) }, order: { project: 'ASC' } });
+    const tags = await em.find(FeedbackTag, { where: { feedbackId: In([...ids]) }, order: { tag: 'ASC' } });
     const projectsById = groupByKeys(ids, projects, (row) => row.feedbackId);
     const tagsById = groupByKeys(ids, tags, (row) => row.feedbackId);
     return ids.map((_id, index) => ({

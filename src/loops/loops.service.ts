@@ -288,15 +288,14 @@ export class LoopsService {
   /** The projects these loops concern: those the requests name and those of the blueprints answering them. */
   async projectsOf(feedbackIds: readonly number[], em: EntityManager): Promise<string[]> {
     const ids = [...feedbackIds];
-    const [named, answering] = await Promise.all([
-      this.feedback.facetsOf(em, ids),
-      em
-        .createQueryBuilder(LoopBlueprint, 'answer')
-        .innerJoin(Blueprint, 'blueprint', 'blueprint.id = answer.blueprintId')
-        .select('DISTINCT blueprint.project', 'project')
-        .where('answer.feedbackId IN (:...ids)', { ids })
-        .getRawMany<{ project: string }>(),
-    ]);
+    // One after the other: inside a transaction both run on its one connection.
+    const named = await this.feedback.facetsOf(em, ids);
+    const answering = await em
+      .createQueryBuilder(LoopBlueprint, 'answer')
+      .innerJoin(Blueprint, 'blueprint', 'blueprint.id = answer.blueprintId')
+      .select('DISTINCT blueprint.project', 'project')
+      .where('answer.feedbackId IN (:...ids)', { ids })
+      .getRawMany<{ project: string }>();
     return [...new Set([...named.flatMap((facet) => facet.projects), ...answering.map((row) => row.project)])];
   }
 

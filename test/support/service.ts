@@ -81,7 +81,14 @@ export async function startService(overrides: Partial<LooptraceConfig> = {}): Pr
     .compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>(quiet ? { logger: false } : {});
   configureHttp(app);
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    // A service that fails to start still holds what it opened (connections, listeners): let it go.
+    await app.close().catch(() => undefined);
+    await fresh?.drop();
+    throw error;
+  }
   const url = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`;
 
   const gql = async <T>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
