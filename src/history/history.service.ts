@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
-import { dateFromDatabase } from '../common/columns';
 import { idFromKey } from '../common/keys';
 import { Connection, PageArgs, paginate } from '../common/pagination';
 import { TransactionRunner } from '../common/transactions';
@@ -35,12 +34,6 @@ export interface EventDraft {
   derived?: boolean;
   /** False for events that report on a loop without moving it (a stall): they do not count as activity. */
   activity?: boolean;
-}
-
-export interface StageChange {
-  feedbackId: number;
-  occurredAt: Date;
-  after: JsonObject;
 }
 
 export type EventHandler = (em: EntityManager, event: LoopEvent, draft: EventDraft) => Promise<void>;
@@ -151,23 +144,4 @@ export class HistoryService {
     return paginate(query, page, [{ path: 'event.id', direction: 'ASC', value: (event) => event.id }]);
   }
 
-  /** The loop.stage_changed events of these loops, oldest first: the source of the time spent in each stage. */
-  async stageChanges(feedbackIds: number[]): Promise<StageChange[]> {
-    if (feedbackIds.length === 0) return [];
-    const rows: Array<{ feedbackId: number; occurredAt: string | Date; after: string }> = await this.events
-      .createQueryBuilder('event')
-      .innerJoin(LoopEventLoop, 'link', 'link.eventId = event.id')
-      .select('link.feedback_id', 'feedbackId')
-      .addSelect('event.occurred_at', 'occurredAt')
-      .addSelect('event.after', 'after')
-      .where('event.type = :type', { type: 'loop.stage_changed' })
-      .andWhere('link.feedback_id IN (:...feedbackIds)', { feedbackIds })
-      .orderBy('event.id', 'ASC')
-      .getRawMany();
-    return rows.map((row) => ({
-      feedbackId: Number(row.feedbackId),
-      occurredAt: dateFromDatabase(row.occurredAt),
-      after: JSON.parse(row.after) as JsonObject,
-    }));
-  }
 }

@@ -19,9 +19,12 @@ describe('loop readings shared by the trace views', () => {
     ]);
   });
 
-  it('reads the stays from the submission and the recorded stage changes', () => {
-    const changes = [{ feedbackId: 1, occurredAt: new Date('2026-01-03T00:00:00Z'), after: { stage: 'TRIAGED' } }];
-    expect(staysOf(item({}), changes, new Date('2026-01-04T00:00:00Z'))).toEqual([
+  it('reads the stays as the projector keeps them, the current one up to now', () => {
+    const stays = [
+      { stage: LoopStage.REQUESTED, enteredAt: new Date('2026-01-01T00:00:00Z'), leftAt: new Date('2026-01-03T00:00:00Z'), seconds: 2 * 86_400 },
+      { stage: LoopStage.TRIAGED, enteredAt: new Date('2026-01-03T00:00:00Z'), leftAt: null, seconds: null },
+    ];
+    expect(staysOf(stays, new Date('2026-01-04T00:00:00Z'))).toEqual([
       { stage: LoopStage.REQUESTED, enteredAt: new Date('2026-01-01T00:00:00Z'), leftAt: new Date('2026-01-03T00:00:00Z'), seconds: 2 * 86_400 },
       { stage: LoopStage.TRIAGED, enteredAt: new Date('2026-01-03T00:00:00Z'), leftAt: null, seconds: 86_400 },
     ]);

@@ -1,9 +1,8 @@
 import { FeedbackItem } from '../feedback/feedback-item.entity';
-import { LoopStage, Resolution, Verdict } from '../feedback/feedback.enums';
-import { StageChange } from '../history/history.service';
+import { Resolution, Verdict } from '../feedback/feedback.enums';
 import { BlueprintRoute } from './loop-facts.service';
 import { counts, firstDelivery } from './stage';
-import { StageSpan, stageSpans } from './stage-time';
+import { StageSpan, stageSpans, StoredStay } from './stage-time';
 
 /**
  * The readings of a loop's record that every view of the trace shares (the
@@ -38,13 +37,9 @@ export function perProject<T extends AnswerState>(answers: T[], projectOf: (answ
   });
 }
 
-/** Each stay in a stage, from the submission through the recorded stage changes of this loop, up to now. */
-export function staysOf(item: FeedbackItem, changes: StageChange[], now: Date): StageSpan[] {
-  return stageSpans(
-    item.createdAt,
-    changes.map((change) => ({ at: change.occurredAt, stage: change.after.stage as LoopStage })),
-    now,
-  );
+/** Each stay of a loop in a stage, from its submission up to now. */
+export function staysOf(stays: StoredStay[], now: Date): StageSpan[] {
+  return stageSpans(stays, now);
 }
 
 export interface Closure {

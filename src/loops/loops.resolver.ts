@@ -5,7 +5,7 @@ import { Blueprint } from '../blueprints/blueprint.entity';
 import { Role } from '../actors/role';
 import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
 import { Clock } from '../common/clock';
-import { requestLoader } from '../common/loaders';
+import { groupByKeys, requestLoader } from '../common/loaders';
 import { Connection, ConnectionType, PageArgs } from '../common/pagination';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { LoopStage } from '../feedback/feedback.enums';
@@ -20,6 +20,7 @@ import { Theme } from '../themes/theme.entity';
 import { ThemeLoader } from '../themes/theme.loader';
 import { CloseLoopInput, LoopsArgs, MergeFeedbackInput, ReopenLoopInput, VerifyClosureInput } from './dto/loop.inputs';
 import { LoopFactsService, LoopRecord } from './loop-facts.service';
+import { LoopStageVisit } from './loop-stage-visit.entity';
 import { LoopsService } from './loops.service';
 import {
   AnsweringBlueprint,
@@ -147,11 +148,10 @@ export class LoopsResolver {
 
   @ResolveField(() => [LoopStageSpan], { description: 'Each stay in a stage, oldest first.' })
   async stageHistory(@Parent() loop: Loop, @Context() context: object): Promise<LoopStageSpan[]> {
-    const changes = await requestLoader(context, 'loop.stageChanges', async (ids: readonly number[]) => {
-      const all = await this.historyService.stageChanges([...ids]);
-      return ids.map((id) => all.filter((change) => change.feedbackId === id));
-    }).load(loop.item.id);
-    return staysOf(loop.item, changes, this.clock.now());
+    const stays = await requestLoader<number, LoopStageVisit[]>(context, 'loop.stays', async (ids) =>
+      groupByKeys(ids, await this.loopsService.stays(ids), (stay) => stay.feedbackId),
+    ).load(loop.item.id);
+    return staysOf(stays, this.clock.now());
   }
 
   @ResolveField(() => EventConnection, { description: 'Everything that happened to this loop, oldest first.' })

@@ -285,6 +285,12 @@ export class LoopsService {
     );
   }
 
+  /** The stays of these loops in their stages, oldest first, as the stage projector keeps them. */
+  stays(feedbackIds: readonly number[]): Promise<LoopStageVisit[]> {
+    if (feedbackIds.length === 0) return Promise.resolve([]);
+    return this.answers.manager.find(LoopStageVisit, { where: { feedbackId: In([...feedbackIds]) }, order: { id: 'ASC' } });
+  }
+
   /** The projects these loops concern: those the requests name and those of the blueprints answering them. */
   async projectsOf(feedbackIds: readonly number[], em: EntityManager): Promise<string[]> {
     const ids = [...feedbackIds];

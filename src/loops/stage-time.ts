@@ -1,10 +1,5 @@
 import { LoopStage } from '../feedback/feedback.enums';
 
-export interface StageEntry {
-  at: Date;
-  stage: LoopStage;
-}
-
 export interface StageSpan {
   stage: LoopStage;
   enteredAt: Date;
@@ -12,15 +7,22 @@ export interface StageSpan {
   seconds: number;
 }
 
-const seconds = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
+/** A stay as the stage projector keeps it: the current one has no end and counts up to now. */
+export interface StoredStay {
+  stage: LoopStage;
+  enteredAt: Date;
+  leftAt: Date | null;
+  seconds: number | null;
+}
 
-/** The stays in each stage, from submission (REQUESTED) through each recorded stage change, up to now. */
-export function stageSpans(submittedAt: Date, changes: StageEntry[], now: Date): StageSpan[] {
-  const entries: StageEntry[] = [{ at: submittedAt, stage: LoopStage.REQUESTED }, ...changes];
-  return entries.map((entry, index) => {
-    const leftAt = entries[index + 1]?.at ?? null;
-    return { stage: entry.stage, enteredAt: entry.at, leftAt, seconds: seconds(entry.at, leftAt ?? now) };
-  });
+/** The stays of a loop, oldest first, with the current one counted up to now. */
+export function stageSpans(stays: StoredStay[], now: Date): StageSpan[] {
+  return stays.map((stay) => ({
+    stage: stay.stage,
+    enteredAt: stay.enteredAt,
+    leftAt: stay.leftAt,
+    seconds: stay.seconds ?? Math.max(0, Math.round((now.getTime() - stay.enteredAt.getTime()) / 1000)),
+  }));
 }
 
 /** Total time and number of stays per stage, in the order the stages were first entered. */

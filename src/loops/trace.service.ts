@@ -5,12 +5,15 @@ import { Clock } from '../common/clock';
 import { MAX_PAGE_SIZE } from '../common/pagination';
 import { FEEDBACK_KEY_PREFIX, FeedbackItem } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
-import { HistoryService, StageChange } from '../history/history.service';
+import { groupByKeys } from '../common/loaders';
+import { HistoryService } from '../history/history.service';
 import { LoopEvent } from '../history/loop-event.entity';
 import { ReleasesService } from '../releases/releases.service';
 import { Theme, THEME_KEY_PREFIX } from '../themes/theme.entity';
 import { ThemesService } from '../themes/themes.service';
 import { BlueprintRoute, LoopFactsService, LoopRecord } from './loop-facts.service';
+import { LoopStageVisit } from './loop-stage-visit.entity';
+import { LoopsService } from './loops.service';
 import { answerState, closureOf, perProject, staysOf, verificationOf } from './loop-view';
 import { deriveStage } from './stage';
 import { timeInStages } from './stage-time';
@@ -24,8 +27,8 @@ const iso = (date: Date) => date.toISOString();
 /** What a batch of traces reads besides each loop's record. */
 interface Batch {
   now: Date;
-  /** The recorded stage changes, per loop. */
-  changes: Map<number, StageChange[]>;
+  /** The stays in stages, per loop. */
+  stays: Map<number, LoopStageVisit[]>;
   timelines: Map<number, LoopEvent[]>;
   themes: Map<number, Theme>;
   releaseNames: Map<number, string>;
@@ -46,6 +49,7 @@ export class TraceService {
     private readonly themes: ThemesService,
     private readonly releases: ReleasesService,
     private readonly actors: ActorsService,
+    private readonly loops: LoopsService,
     private readonly clock: Clock,
   ) {}
 
@@ -70,8 +74,8 @@ export class TraceService {
 
   private async batchOf(records: LoopRecord[], now: Date): Promise<Batch> {
     const items = records.map((record) => record.item);
-    const changes = new Map<number, StageChange[]>(items.map((item) => [item.id, []]));
-    (await this.history.stageChanges(items.map((item) => item.id))).forEach((change) => changes.get(change.feedbackId)!.push(change));
+    const ids = items.map((item) => item.id);
+    const stays = new Map(groupByKeys(ids, await this.loops.stays(ids), (stay) => stay.feedbackId).map((rows, index) => [ids[index], rows]));
     // The history serves a timeline one loop and one page at a time; a trace holds the whole of each.
     const timelines = new Map<number, LoopEvent[]>();
     for (const item of items) timelines.set(item.id, await this.timelineOf(item.id));
@@ -91,7 +95,7 @@ export class TraceService {
       ...[...timelines.values()].flatMap((events) => events.map((event) => event.actorId)),
     ].filter((id): id is number => id !== null);
     const actors = new Map((await this.actors.byIds([...new Set(actorIds)])).map((actor) => [actor.id, actor]));
-    return { now, changes, timelines, themes, releaseNames, actors };
+    return { now, stays, timelines, themes, releaseNames, actors };
   }
 
   /** The whole timeline, oldest first, read a page at a time. */
@@ -112,7 +116,7 @@ export class TraceService {
       const actor = id === null ? undefined : batch.actors.get(id);
       return actor ? { name: actor.name, email: actor.email } : null;
     };
-    const stays = staysOf(item, batch.changes.get(item.id)!, batch.now);
+    const stays = staysOf(batch.stays.get(item.id)!, batch.now);
     const closure = closureOf(item);
     const verification = verificationOf(item);
     return {
