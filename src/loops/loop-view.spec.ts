@@ -1,6 +1,6 @@
 import { FeedbackItem } from '../feedback/feedback-item.entity';
-import { LoopStage, Resolution, Verdict } from '../feedback/feedback.enums';
-import { closureOf, perProject, staysOf, verificationOf } from './loop-view';
+import { Resolution, Verdict } from '../feedback/feedback.enums';
+import { closureOf, perProject, verificationOf } from './loop-view';
 
 const item = (fields: Partial<FeedbackItem>) => Object.assign(new FeedbackItem(), { id: 1, submitterId: 7, createdAt: new Date('2026-01-01T00:00:00Z'), ...fields });
 
@@ -16,17 +16,6 @@ describe('loop readings shared by the trace views', () => {
       ['cinder', ['b'], false],
       ['glance', ['d'], false],
       ['nova', ['a', 'c'], true],
-    ]);
-  });
-
-  it('reads the stays as the projector keeps them, the current one up to now', () => {
-    const stays = [
-      { stage: LoopStage.REQUESTED, enteredAt: new Date('2026-01-01T00:00:00Z'), leftAt: new Date('2026-01-03T00:00:00Z'), seconds: 2 * 86_400 },
-      { stage: LoopStage.TRIAGED, enteredAt: new Date('2026-01-03T00:00:00Z'), leftAt: null, seconds: null },
-    ];
-    expect(staysOf(stays, new Date('2026-01-04T00:00:00Z'))).toEqual([
-      { stage: LoopStage.REQUESTED, enteredAt: new Date('2026-01-01T00:00:00Z'), leftAt: new Date('2026-01-03T00:00:00Z'), seconds: 2 * 86_400 },
-      { stage: LoopStage.TRIAGED, enteredAt: new Date('2026-01-03T00:00:00Z'), leftAt: null, seconds: 86_400 },
     ]);
   });
 

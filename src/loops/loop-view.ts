@@ -2,7 +2,6 @@ import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { Resolution, Verdict } from '../feedback/feedback.enums';
 import { BlueprintRoute } from './loop-facts.service';
 import { counts, firstDelivery } from './stage';
-import { StageSpan, stageSpans, StoredStay } from './stage-time';
 
 /**
  * The readings of a loop's record that every view of the trace shares (the
@@ -35,11 +34,6 @@ export function perProject<T extends AnswerState>(answers: T[], projectOf: (answ
     const counted = blueprints.filter((answer) => answer.counts);
     return { project, blueprints, delivered: counted.length > 0 && counted.every((answer) => answer.delivered) };
   });
-}
-
-/** Each stay of a loop in a stage, from its submission up to now. */
-export function staysOf(stays: StoredStay[], now: Date): StageSpan[] {
-  return stageSpans(stays, now);
 }
 
 export interface Closure {

@@ -34,9 +34,9 @@ import {
   LoopVerification,
   MergeFeedbackPayload,
 } from './models/loop.model';
-import { answerState, closureOf, perProject, staysOf, verificationOf } from './loop-view';
+import { answerState, closureOf, perProject, verificationOf } from './loop-view';
 import { deriveStage } from './stage';
-import { timeInStages } from './stage-time';
+import { stageSpans, timeInStages } from './stage-time';
 import { StallWatch } from './stall-watch';
 
 export const LoopConnection = ConnectionType(Loop);
@@ -151,7 +151,7 @@ export class LoopsResolver {
     const stays = await requestLoader<number, LoopStageVisit[]>(context, 'loop.stays', async (ids) =>
       groupByKeys(ids, await this.loopsService.stays(ids), (stay) => stay.feedbackId),
     ).load(loop.item.id);
-    return staysOf(stays, this.clock.now());
+    return stageSpans(stays, this.clock.now());
   }
 
   @ResolveField(() => EventConnection, { description: 'Everything that happened to this loop, oldest first.' })

@@ -14,9 +14,9 @@ import { ThemesService } from '../themes/themes.service';
 import { BlueprintRoute, LoopFactsService, LoopRecord } from './loop-facts.service';
 import { LoopStageVisit } from './loop-stage-visit.entity';
 import { LoopsService } from './loops.service';
-import { answerState, closureOf, perProject, staysOf, verificationOf } from './loop-view';
+import { answerState, closureOf, perProject, verificationOf } from './loop-view';
 import { deriveStage } from './stage';
-import { timeInStages } from './stage-time';
+import { stageSpans, timeInStages } from './stage-time';
 import { Trace, TraceBlueprint, TracePerson, TraceThemeRef } from './trace';
 
 /** Loops traced together, so that the facts of each batch come in a fixed number of queries and every IN list stays short. */
@@ -116,7 +116,7 @@ export class TraceService {
       const actor = id === null ? undefined : batch.actors.get(id);
       return actor ? { name: actor.name, email: actor.email } : null;
     };
-    const stays = staysOf(batch.stays.get(item.id)!, batch.now);
+    const stays = stageSpans(batch.stays.get(item.id)!, batch.now);
     const closure = closureOf(item);
     const verification = verificationOf(item);
     return {
