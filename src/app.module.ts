@@ -1,33 +1,42 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import type { Context } from 'graphql-ws';
+import type { Context, SubscribePayload } from 'graphql-ws';
 import { ActorsModule } from './actors/actors.module';
 import { ActorsService } from './actors/actors.service';
+import { AuthenticationGate } from './actors/authentication.gate';
+import { LimitsModule } from './common/limits/limits.module';
+import { OperationLimits } from './common/limits/operation-limits';
+import { assignRequestId, RequestScopeMiddleware } from './common/request-scope.middleware';
 import { formatError } from './common/error-formatter';
 import { ErrorPassThroughFilter } from './common/exception.filter';
 import { InputValidationPipe } from './common/validation.pipe';
-import { LooptraceConfig, loadConfig } from './config/config';
+import { CONFIG, LooptraceConfig, loadConfig } from './config/config';
 import { CoreModule } from './core.module';
 import { WebModule } from './web/web.module';
 
 export const GRAPHQL_PATH = '/graphql';
 
-/** Large enough for an import of a working group's files in one request (importRecords). */
-const REQUEST_BODY_LIMIT = '25mb';
-
-/** What the HTTP server needs besides the modules: the service and its tests start it the same way. */
+/**
+ * What the HTTP server needs besides the modules, in the order a request
+ * meets it: an id; for GraphQL, the authentication gate, before the body is
+ * read; a JSON body no larger than GRAPHQL_BODY_LIMIT. The service and its
+ * tests start it the same way.
+ */
 export function configureHttp(app: NestExpressApplication): void {
-  app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
+  const config = app.get<LooptraceConfig>(CONFIG);
+  app.use(assignRequestId);
+  app.use(GRAPHQL_PATH, app.get(AuthenticationGate).handle);
+  app.useBodyParser('json', { limit: config.limits.graphqlBodyBytes });
 }
 
 /** What graphql-ws hands to onConnect and to the context of each operation on a socket. */
 type SocketContext = Context<Record<string, unknown> | undefined, unknown>;
 
-/** Where a socket keeps the actor its token belongs to. */
-const socketActor = (context: SocketContext) => context.extra as { actor?: unknown };
+/** Where a socket keeps the actor its token belongs to, and whom its operations are charged to. */
+const socketCaller = (context: SocketContext) => context.extra as { actor?: unknown; callerKey?: string };
 
 /** The bearer token of a socket: `{ "authorization": "Bearer <token>" }` (or `{ "token": "<token>" }`) in the connection parameters. */
 function socketToken(params: Record<string, unknown> | undefined): string | null {
@@ -38,7 +47,11 @@ function socketToken(params: Record<string, unknown> | undefined): string | null
 
 /** The service: the domain served over GraphQL, queries and mutations over HTTP, subscriptions over graphql-ws. */
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestScopeMiddleware).forRoutes({ path: GRAPHQL_PATH, method: RequestMethod.ALL });
+  }
+
   static forRoot(config: LooptraceConfig = loadConfig()): DynamicModule {
     return {
       module: AppModule,
@@ -46,9 +59,9 @@ export class AppModule {
         CoreModule.forRoot(config),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [ActorsModule],
-          inject: [ActorsService],
-          useFactory: (actors: ActorsService) => ({
+          imports: [ActorsModule, LimitsModule],
+          inject: [ActorsService, OperationLimits],
+          useFactory: (actors: ActorsService, limits: OperationLimits) => ({
             path: GRAPHQL_PATH,
             autoSchemaFile: true,
             sortSchema: true,
@@ -56,21 +69,25 @@ export class AppModule {
             includeStacktraceInErrorResponses: false,
             formatError,
             context: (context: { req?: unknown } | SocketContext) =>
-              'req' in context && context.req ? { req: context.req } : { req: { headers: {}, actor: socketActor(context as SocketContext).actor } },
+              'req' in context && context.req ? { req: context.req } : { req: { headers: {}, ...socketCaller(context as SocketContext) } },
             subscriptions: {
               'graphql-ws': {
                 path: GRAPHQL_PATH,
                 onConnect: async (context: SocketContext) => {
                   const token = socketToken(context.connectionParams);
-                  const actor = token ? await actors.authenticate(token) : null;
-                  if (!actor) return false;
-                  socketActor(context).actor = actor;
+                  const found = token ? await actors.authenticateToken(token) : null;
+                  if (!found) return false;
+                  Object.assign(socketCaller(context), { actor: found.actor, callerKey: `token:${found.tokenId}` });
                   return true;
                 },
+                // Costed like any operation before it starts; refused with the same codes.
+                onSubscribe: (context: SocketContext, _id: string, payload: SubscribePayload) =>
+                  limits.admitSubscription(payload, socketCaller(context).callerKey ?? 'unknown'),
               },
             },
           }),
         }),
+        LimitsModule,
         WebModule.forRoot(GRAPHQL_PATH),
       ],
       providers: [

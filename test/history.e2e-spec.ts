@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { WRITER } from '../src/database/writer';
 
 /** The audit log: every change an event with its actor, queryable, and never rewritten. */
 describe('history you can audit', () => {
@@ -90,7 +91,7 @@ describe('history you can audit', () => {
   });
 
   it('refuses any UPDATE or DELETE of the history in the database itself', async () => {
-    const dataSource = service.app.get(DataSource);
+    const dataSource = service.app.get<DataSource>(WRITER);
     for (const statement of [
       'UPDATE loop_event SET type = type',
       'DELETE FROM loop_event',

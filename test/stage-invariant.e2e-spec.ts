@@ -20,6 +20,7 @@ import { ThemeKind } from '../src/themes/theme.enums';
 import { ThemesService } from '../src/themes/themes.service';
 import { createTestDatabase, portable, TestDatabase } from './support/database';
 import { testConfig, TestClock } from './support/service';
+import { WRITER } from '../src/database/writer';
 
 /**
  * DOMAIN.md: the stored stage of every loop equals the stage recomputed from
@@ -176,7 +177,7 @@ describe('the stage invariant', () => {
   });
 
   it('can fail: a stage written behind the projector is found', async () => {
-    const dataSource = context.get(DataSource);
+    const dataSource = context.get<DataSource>(WRITER);
     const [{ stage }] = await dataSource.query('SELECT stage FROM feedback_item WHERE id = 1');
     const wrong = stage === 'PLANNED' ? 'RELEASED' : 'PLANNED';
     await dataSource.query(portable('UPDATE feedback_item SET stage = ? WHERE id = 1', database.database.engine), [wrong]);

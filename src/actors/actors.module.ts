@@ -9,10 +9,11 @@ import { ActorsService } from './actors.service';
 import { ApiToken } from './api-token.entity';
 import { AdminBootstrap } from './admin-bootstrap';
 import { AuthGuard } from './auth.guard';
+import { AuthenticationGate } from './authentication.gate';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Actor, ApiToken]), HistoryModule],
-  providers: [ActorsService, ActorLoader, ActorsResolver, AdminBootstrap, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [ActorsService, ActorLoader, AdminBootstrap],
+  providers: [ActorsService, ActorLoader, ActorsResolver, AdminBootstrap, AuthenticationGate, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ActorsService, ActorLoader, AdminBootstrap, AuthenticationGate],
 })
 export class ActorsModule {}

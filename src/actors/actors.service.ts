@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager, In, Repository } from 'typeorm';
@@ -21,6 +21,8 @@ const ADMIN_EMAIL = 'admin@looptrace.invalid';
 
 @Injectable()
 export class ActorsService {
+  private readonly logger = new Logger('Actors');
+
   constructor(
     @InjectRepository(Actor) private readonly actors: Repository<Actor>,
     @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
@@ -136,13 +138,25 @@ export class ActorsService {
 
   /** The actor holding this secret, or null when it is unknown or revoked. */
   async authenticate(secret: string): Promise<Actor | null> {
+    return (await this.authenticateToken(secret))?.actor ?? null;
+  }
+
+  /**
+   * The actor holding this secret and the token's id, or null when it is
+   * unknown or revoked. The token's last use is written back without making
+   * the request wait for the writer.
+   */
+  async authenticateToken(secret: string): Promise<{ actor: Actor; tokenId: number } | null> {
     const apiToken = await this.tokens.findOneBy({ tokenHash: hashToken(secret) });
     if (!apiToken || apiToken.revokedAt) return null;
     const now = this.clock.now();
     if (!apiToken.lastUsedAt || now.getTime() - apiToken.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.tx.run((em) => em.update(ApiToken, { id: apiToken.id }, { lastUsedAt: now }));
+      this.tx.run((em) => em.update(ApiToken, { id: apiToken.id }, { lastUsedAt: now })).catch((error: unknown) => {
+        this.logger.warn(`Could not record the last use of token ${apiToken.id}: ${error instanceof Error ? error.message : String(error)}`);
+      });
     }
-    return this.actors.findOneBy({ id: apiToken.actorId });
+    const actor = await this.actors.findOneBy({ id: apiToken.actorId });
+    return actor ? { actor, tokenId: apiToken.id } : null;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLFormattedError } from 'graphql';
-import { ErrorCode, FieldProblem } from './errors';
+import { ErrorCode, FieldProblem, RequestTimeoutError } from './errors';
 
 const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode));
 
@@ -23,6 +23,18 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 };
 
 const logger = new Logger('GraphQL');
+
+/** What the limit errors tell a client besides their code: the measures, the limit, when to retry. */
+const LIMIT_DETAILS = ['exceeded', 'limit', 'depth', 'nodes', 'cost', 'retryAfter', 'timeoutMs'];
+
+/** PostgreSQL's code for a statement cancelled by statement_timeout. */
+const STATEMENT_TIMEOUT = '57014';
+
+/** A read PostgreSQL stopped at the statement timeout: the request's time budget, as on SQLite. */
+function isStatementTimeout(error: unknown): boolean {
+  const original = (error as { originalError?: { driverError?: { code?: string } } } | undefined)?.originalError;
+  return original?.driverError?.code === STATEMENT_TIMEOUT;
+}
 
 /** Where graphql-js names the offending input in its messages: the variable, the path inside it, or the field. */
 function fieldsOf(message: string): FieldProblem[] {
@@ -49,6 +61,10 @@ function publicCode(extensions: Record<string, unknown> | undefined): ErrorCode 
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const extensions = formatted.extensions as Record<string, unknown> | undefined;
+  if (isStatementTimeout(error)) {
+    const timeout = new RequestTimeoutError(null);
+    return { message: timeout.message, path: formatted.path, extensions: { code: ErrorCode.TIMEOUT } };
+  }
   const code = publicCode(extensions);
   if (code === null || code === ErrorCode.INTERNAL_SERVER_ERROR) {
     const original = (error as { originalError?: unknown })?.originalError ?? error;
@@ -57,10 +73,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   const { field } = extensions ?? {};
   const fields = code === ErrorCode.BAD_USER_INPUT ? (extensions?.fields ?? fieldsOf(formatted.message)) : undefined;
+  const details = Object.fromEntries(LIMIT_DETAILS.filter((key) => extensions?.[key] !== undefined).map((key) => [key, extensions![key]]));
   return {
     message: formatted.message,
     locations: formatted.locations,
     path: formatted.path,
-    extensions: { code, ...(fields ? { fields } : {}), ...(field ? { field } : {}) },
+    extensions: { code, ...(fields ? { fields } : {}), ...(field ? { field } : {}), ...details },
   };
 }

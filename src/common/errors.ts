@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
 /** The error codes of the public contract (extensions.code). */
@@ -7,6 +8,12 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
+  /** The operation would cost more than a request may: refused before it ran. */
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  /** The caller's budget cannot pay for the operation now; retryAfter says when it can. */
+  RATE_LIMITED = 'RATE_LIMITED',
+  /** A read ran past the request's time budget and was stopped. */
+  TIMEOUT = 'TIMEOUT',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -59,5 +66,40 @@ export class ConflictError extends GraphQLError {
 export function assertExpectedVersion(what: string, stored: number, expected: number | null | undefined): void {
   if (expected !== undefined && expected !== null && expected !== stored) {
     throw new ConflictError(`${what} changed since you read it: you expected version ${expected}, it is at version ${stored}.`);
+  }
+}
+
+/** A read that ran past its request's time budget; what it had read so far is dropped. */
+export class RequestTimeoutError extends GraphQLError {
+  constructor(timeoutMs: number | null) {
+    super(
+      `The request ran past its time budget${timeoutMs ? ` of ${timeoutMs} ms` : ''} and was stopped; ask for less at once (smaller pages, fewer nested lists) and page through the rest.`,
+      { extensions: { code: ErrorCode.TIMEOUT, ...(timeoutMs ? { timeoutMs } : {}) } },
+    );
+  }
+}
+
+/**
+ * An operation refused before it ran, because of what it would cost. The
+ * details (the measures, the limit exceeded) go to the client in extensions.
+ * Answered with HTTP 200, as a GraphQL error in a well-formed request.
+ */
+export class QueryTooComplexError extends GraphQLError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, ...details, http: { status: 200 } } });
+  }
+}
+
+/** An operation refused before it ran: the caller's budget cannot pay for it yet. Answered with HTTP 429 and Retry-After. */
+export class RateLimitedError extends GraphQLError {
+  constructor(message: string, retryAfterSeconds: number, details: Record<string, unknown> = {}) {
+    super(message, {
+      extensions: {
+        code: ErrorCode.RATE_LIMITED,
+        retryAfter: retryAfterSeconds,
+        ...details,
+        http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+      },
+    });
   }
 }

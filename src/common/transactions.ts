@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
+import { WRITER } from '../database/writer';
 
 /** One transaction, or one savepoint inside it, with what to do once the whole has committed. */
 interface Frame {
@@ -39,7 +39,7 @@ export class TransactionRunner {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly frames = new AsyncLocalStorage<Frame>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@Inject(WRITER) private readonly dataSource: DataSource) {}
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const outer = this.frames.getStore();
@@ -72,7 +72,11 @@ export class TransactionRunner {
   private async execute<T>(work: (em: EntityManager) => Promise<T>, isolation?: 'READ COMMITTED'): Promise<T> {
     const callbacks: Array<() => void> = [];
     const inFrame = async (em: EntityManager) => {
-      if (isolation) await em.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      if (isolation) {
+        // Reads are cut off by the pool's statement timeout; a write is bounded by its own size, and must not fail waiting its turn.
+        await em.query('SET LOCAL statement_timeout = 0');
+        await em.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      }
       return this.frames.run({ em, afterCommit: callbacks }, () => work(em));
     };
     const result = isolation ? await this.dataSource.transaction(isolation, inFrame) : await this.dataSource.transaction(inFrame);

@@ -17,6 +17,29 @@ export interface LooptraceConfig {
   logSql: boolean;
   webhooks: WebhookConfig;
   stalls: StallConfig;
+  limits: LimitsConfig;
+}
+
+/** What one request, and one caller over time, may ask of the service (docs/api.md, "Limits"). */
+export interface LimitsConfig {
+  /** Deepest nesting of fields an operation may have. */
+  maxDepth: number;
+  /** Most objects an operation may return, each connection counted at its page size. */
+  maxNodes: number;
+  /** Most an operation may cost: its nodes plus the weights of expensive fields. */
+  maxCost: number;
+  /** What one token (or, without one, one address) may spend per hour; it refills continuously. */
+  budgetPerHour: number;
+  /** How long the reads of one request may run before they are stopped. */
+  requestTimeoutMs: number;
+  /** Largest body a GraphQL request may have, in bytes. */
+  graphqlBodyBytes: number;
+  /** Largest file upload to POST /imports, in bytes. */
+  importBodyBytes: number;
+  /** Requests with a bad token one address may send per minute before it is refused for a while. */
+  authFailuresPerMinute: number;
+  /** Requests without a token one address may send per minute. */
+  anonymousPerMinute: number;
 }
 
 export interface WebhookConfig {
@@ -98,6 +121,20 @@ function readInteger(env: Env, name: string, fallback: number, min: number, max:
   return value;
 }
 
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** A size in bytes, written as a whole number with an optional unit: 1048576, 512kb, 1mb. */
+function readSize(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  const match = /^(\d+)\s*(b|kb|mb)?$/.exec(raw);
+  const value = match ? Number(match[1]) * SIZE_UNITS[match[2] ?? 'b'] : NaN;
+  if (!match || value < min || value > max) {
+    throw new ConfigError(name, `must be a size from ${min} bytes to ${max / SIZE_UNITS.mb} mb (such as 1048576, 512kb or 1mb), got "${env[name]}"`);
+  }
+  return value;
+}
+
 function readBoolean(env: Env, name: string): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return false;
@@ -123,6 +160,17 @@ export function loadConfig(env: Env = process.env): LooptraceConfig {
     stalls: {
       days: readInteger(env, 'STALL_DAYS', 30, 1, 3650),
       sweepMs: readInteger(env, 'STALL_SWEEP_MS', 3_600_000, 0, 86_400_000),
+    },
+    limits: {
+      maxDepth: readInteger(env, 'QUERY_MAX_DEPTH', 12, 2, 100),
+      maxNodes: readInteger(env, 'QUERY_MAX_NODES', 50_000, 1, 100_000_000),
+      maxCost: readInteger(env, 'QUERY_MAX_COST', 100_000, 1, 100_000_000),
+      budgetPerHour: readInteger(env, 'QUERY_BUDGET_PER_HOUR', 5_000_000, 1, 1_000_000_000),
+      requestTimeoutMs: readInteger(env, 'REQUEST_TIMEOUT_MS', 15_000, 100, 3_600_000),
+      graphqlBodyBytes: readSize(env, 'GRAPHQL_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
+      importBodyBytes: readSize(env, 'IMPORT_BODY_LIMIT', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      authFailuresPerMinute: readInteger(env, 'AUTH_FAILURES_PER_MINUTE', 20, 1, 1_000_000),
+      anonymousPerMinute: readInteger(env, 'ANONYMOUS_REQUESTS_PER_MINUTE', 120, 1, 1_000_000),
     },
   };
 }

@@ -11,8 +11,13 @@ function prepareSqlite(db: Database.Database): void {
   db.pragma('synchronous = NORMAL');
 }
 
-/** The data-source options for the configured engine; entities are added by the modules that own them. */
-export function dataSourceOptions(database: DatabaseConfig, logger?: Logger): DataSourceOptions {
+/**
+ * The data-source options for the configured engine; entities are added by
+ * the modules that own them. With a read timeout, every statement on
+ * PostgreSQL is cancelled after that long (write transactions lift it for
+ * themselves, migrations run without it).
+ */
+export function dataSourceOptions(database: DatabaseConfig, logger?: Logger, readTimeoutMs?: number): DataSourceOptions {
   const common = {
     migrations: MIGRATIONS,
     migrationsTransactionMode: 'each' as const,
@@ -29,6 +34,7 @@ export function dataSourceOptions(database: DatabaseConfig, logger?: Logger): Da
       poolSize: database.poolSize,
       ssl: database.ssl === 'disable' ? false : { rejectUnauthorized: database.ssl === 'verify-full' },
       connectTimeoutMS: 10_000,
+      ...(readTimeoutMs ? { extra: { statement_timeout: readTimeoutMs } } : {}),
     };
   }
   return {

@@ -1,5 +1,6 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, CurrentActor } from '../common/access';
+import { Cost } from '../common/limits/cost.decorator';
 import { groupByKeys, requestLoader } from '../common/loaders';
 import { Connection, ConnectionType } from '../common/pagination';
 import { EventsArgs } from './dto/event.inputs';
@@ -17,6 +18,7 @@ export class EventsResolver {
 
   @Query(() => EventConnection, { description: 'The audit log, newest first. Events about actors, tokens and webhooks are shown to admins only.' })
   @Allow('PRODUCT_MANAGER', 'TECH_LEAD')
+  @Cost({ weight: 20 })
   events(@Args() args: EventsArgs, @CurrentActor() viewer: { role: string }): Promise<Connection<LoopEvent>> {
     return this.historyService.list(args.filter, args, viewer.role === 'ADMIN' ? [] : ADMIN_RECORD_TYPES);
   }

@@ -3,6 +3,7 @@ import { IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator
 import { Blueprint } from '../blueprints/blueprint.entity';
 import { BlueprintLoader } from '../blueprints/blueprint.loader';
 import { Allow, ANY_ROLE } from '../common/access';
+import { Cost } from '../common/limits/cost.decorator';
 import { Connection, ConnectionType } from '../common/pagination';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { FeedbackLoader } from '../feedback/feedback.loader';
@@ -66,6 +67,7 @@ export class SearchResolver {
 
   @Query(() => SearchHitConnection, { description: 'Full-text search over request titles, bodies and tags, theme titles and blueprint titles, ranked.' })
   @Allow(ANY_ROLE)
+  @Cost({ weight: 50 })
   search(@Args() args: SearchArgs): Promise<Connection<SearchHitRow>> {
     return this.searchService.search(args.query, args.first, args.after);
   }

@@ -6,6 +6,7 @@ import { AppModule, configureHttp } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
 import { DatabaseConfig, loadConfig, LooptraceConfig } from '../../src/config/config';
 import { createTestDatabase, portable } from './database';
+import { WRITER } from '../../src/database/writer';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -121,7 +122,8 @@ export async function startService(overrides: Partial<LooptraceConfig> = {}): Pr
     return { token: data.issueToken.token, email };
   };
 
-  const dataSource = app.get(DataSource);
+  // The writer: tests write behind the services' back (to prove a check can fail), and read what committed.
+  const dataSource = app.get<DataSource>(WRITER);
   const sql = <T>(query: string, parameters: unknown[] = []): Promise<T[]> => dataSource.query(portable(query, database.engine), parameters);
   const count = async (table: string) => Number((await sql<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 

@@ -1,5 +1,6 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, ANY_ROLE } from '../../common/access';
+import { Cost } from '../../common/limits/cost.decorator';
 import { requestLoader } from '../../common/loaders';
 import { FeedbackItem } from '../../feedback/feedback-item.entity';
 import { Release } from '../../releases/release.entity';
@@ -31,6 +32,7 @@ export class LoopExportsResolver {
     description:
       'The trace as a Markdown document: the request, its stage and what it waits on, its themes, the blueprints per project with their outcomes, the time in each stage and the timeline.',
   })
+  @Cost({ weight: 20 })
   async markdown(@Parent() loop: Loop, @Context() context: object): Promise<string> {
     return traceMarkdown(await this.trace(loop, context));
   }
@@ -38,6 +40,7 @@ export class LoopExportsResolver {
   @ResolveField(() => String, {
     description: 'The trace as indented JSON text: the facts of this Loop under the same names where they share one, times in ISO 8601.',
   })
+  @Cost({ weight: 20 })
   async json(@Parent() loop: Loop, @Context() context: object): Promise<string> {
     return traceJson(await this.trace(loop, context));
   }
@@ -46,6 +49,7 @@ export class LoopExportsResolver {
     description: `Every loop the filter selects as CSV (RFC 4180), not paged, with the header ${LOOPS_CSV_HEADER.join(',')}. At most ${MAX_EXPORT_ROWS} loops; a filter that selects more is refused as BAD_USER_INPUT.`,
   })
   @Allow(ANY_ROLE)
+  @Cost({ weight: 5000 })
   loopsCsv(@Args() args: LoopsCsvArgs): Promise<string> {
     return this.exportsService.loopsCsv(args.filter, args.orderBy);
   }
@@ -58,6 +62,7 @@ export class ReleaseReportResolver {
   @ResolveField(() => String, {
     description: 'What this release did for the loops, per theme: those it closed (completed them) and those it moved (an outcome in it, or a target).',
   })
+  @Cost({ weight: 500 })
   report(
     @Parent() release: Release,
     @Args('format', { type: () => ExportFormat, nullable: true, defaultValue: ExportFormat.MARKDOWN, description: 'Markdown for people, JSON for programs.' })

@@ -1,0 +1,36 @@
+import { ApolloServerPlugin, GraphQLRequestListener, GraphQLServerContext } from '@apollo/server';
+import { Plugin } from '@nestjs/apollo';
+import { CostReport, OperationLimits } from './operation-limits';
+
+/** The part of the GraphQL context the limits read: whom the request is charged to (set by the authentication gate). */
+export interface ChargedContext {
+  req?: { callerKey?: string };
+}
+
+/**
+ * Costs every HTTP operation once it is parsed and validated, before any
+ * resolver runs, and tells the caller what it cost in extensions.cost.
+ * (Operations over WebSocket are costed in the socket's onSubscribe.)
+ */
+@Plugin()
+export class LimitsPlugin implements ApolloServerPlugin<ChargedContext> {
+  constructor(private readonly limits: OperationLimits) {}
+
+  async serverWillStart({ schema }: GraphQLServerContext): Promise<void> {
+    this.limits.useSchema(schema);
+  }
+
+  async requestDidStart(): Promise<GraphQLRequestListener<ChargedContext>> {
+    let report: CostReport | null = null;
+    const limits = this.limits;
+    return {
+      async didResolveOperation({ schema, document, request, operationName, contextValue }) {
+        report = limits.admit(schema, document, request.variables, operationName, contextValue.req?.callerKey ?? 'unknown');
+      },
+      async willSendResponse({ response }) {
+        if (!report || response.body.kind !== 'single') return;
+        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost: report };
+      },
+    };
+  }
+}
