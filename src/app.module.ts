@@ -9,7 +9,9 @@ import { ActorsService } from './actors/actors.service';
 import { AuthenticationGate } from './actors/authentication.gate';
 import { LimitsModule } from './common/limits/limits.module';
 import { OperationLimits } from './common/limits/operation-limits';
-import { assignRequestId, RequestScopeMiddleware } from './common/request-scope.middleware';
+import { assignRequestId, refuseBodiesOver, RequestScopeMiddleware } from './common/request-scope.middleware';
+import { ImportJobsModule } from './importers/import-jobs.module';
+import { IMPORTS_PATH } from './importers/imports.controller';
 import { formatError } from './common/error-formatter';
 import { ErrorPassThroughFilter } from './common/exception.filter';
 import { InputValidationPipe } from './common/validation.pipe';
@@ -21,14 +23,17 @@ export const GRAPHQL_PATH = '/graphql';
 
 /**
  * What the HTTP server needs besides the modules, in the order a request
- * meets it: an id; for GraphQL, the authentication gate, before the body is
- * read; a JSON body no larger than GRAPHQL_BODY_LIMIT. The service and its
- * tests start it the same way.
+ * meets it: an id; for GraphQL and uploads, the authentication gate, before
+ * the body is read; a JSON body no larger than GRAPHQL_BODY_LIMIT, an upload
+ * no larger than IMPORT_BODY_LIMIT. The service and its tests start it the
+ * same way.
  */
 export function configureHttp(app: NestExpressApplication): void {
   const config = app.get<LooptraceConfig>(CONFIG);
+  const gate = app.get(AuthenticationGate);
   app.use(assignRequestId);
-  app.use(GRAPHQL_PATH, app.get(AuthenticationGate).handle);
+  app.use(GRAPHQL_PATH, gate.handle);
+  app.use(IMPORTS_PATH, refuseBodiesOver(config.limits.importBodyBytes, 'IMPORT_BODY_LIMIT'), gate.handle);
   app.useBodyParser('json', { limit: config.limits.graphqlBodyBytes });
 }
 
@@ -88,6 +93,7 @@ export class AppModule implements NestModule {
           }),
         }),
         LimitsModule,
+        ImportJobsModule,
         WebModule.forRoot(GRAPHQL_PATH),
       ],
       providers: [

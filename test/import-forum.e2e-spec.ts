@@ -5,6 +5,7 @@ import { ActorsService } from '../src/actors/actors.service';
 import { ImportReport } from '../src/importers/dto/import.models';
 import { ImportService } from '../src/importers/import.service';
 import { ImportFile } from '../src/importers/importer';
+import { importViaApi } from './support/imports';
 import { ADMIN_TOKEN, startService, TestService } from './support/service';
 
 const FOLDER = join(__dirname, '../../shared/data/openstack-pwg/forum-2017-boston');
@@ -59,10 +60,11 @@ describe('importing forum tag lists and CSV files', () => {
   afterAll(() => service.close());
 
   it('imports the whole forum folder through the API: one item per etherpad line', async () => {
-    const { importRecords: report } = await service.ok<{ importRecords: ImportReport }>(
+    const report = await importViaApi(
+      service,
       ADMIN_TOKEN,
-      `mutation($input: ImportRecordsInput!) { importRecords(input: $input) { ${REPORT} } }`,
-      { input: { format: 'forum-tags', files: forum.map((file) => ({ name: file.name, content: file.content.toString('utf8') })) } },
+      { format: 'forum-tags', files: forum.map((file) => ({ name: file.name, content: file.content.toString('utf8') })) },
+      REPORT,
     );
     expect(report.files).toHaveLength(60);
     expect(report.files.filter((file) => file.error)).toEqual([]);

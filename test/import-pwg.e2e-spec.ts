@@ -6,6 +6,7 @@ import { ActorsService } from '../src/actors/actors.service';
 import { ImportReport } from '../src/importers/dto/import.models';
 import { ImportService } from '../src/importers/import.service';
 import { ImportFile } from '../src/importers/importer';
+import { importViaApi } from './support/imports';
 import { ADMIN_TOKEN, startService, TestService } from './support/service';
 
 const DATA = join(__dirname, '../../shared/data/openstack-pwg');
@@ -44,14 +45,8 @@ describe('importing user story trackers and development proposals', () => {
   const proposalFolders = [filesIn('proposals/proposed', '.rst'), filesIn('proposals/parking', '.rst')];
   const trackers = filesIn('trackers', '.json');
 
-  const viaApi = async (format: string, files: ImportFile[], dryRun = false) =>
-    (
-      await service.ok<{ importRecords: ImportReport }>(
-        ADMIN_TOKEN,
-        `mutation($input: ImportRecordsInput!) { importRecords(input: $input) { ${REPORT} } }`,
-        { input: { format, dryRun, files: files.map(asInput) } },
-      )
-    ).importRecords;
+  const viaApi = (format: string, files: ImportFile[], dryRun = false) =>
+    importViaApi(service, ADMIN_TOKEN, { format, dryRun, files: files.map(asInput) }, REPORT);
   const countOf = (report: ImportReport, kind: string) => report.counts.find((count) => count.kind === kind);
   const themeKey = async (sourceKey: string) => `TH-${await imports.recordOf('theme', sourceKey)}`;
   const blueprint = async (project: string, name: string) =>

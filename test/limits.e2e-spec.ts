@@ -99,6 +99,9 @@ describe('limits', () => {
         fragment deeper on Loop { themes { theme { parent { parent { parent { parent { parent { parent { parent { parent { key } } } } } } } } } } }`;
       const answer = await refusedBeforeRunning(user, deep);
       expect(answer.body.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', exceeded: 'depth', depth: 13, limit: 12 });
+      const skipped = await post(service, user, { query: deep.replace('{ ...deeper }', '{ key ...deeper @skip(if: true) }') });
+      expect(skipped.body.errors).toBeUndefined();
+      expect(skipped.body.extensions!.cost).toMatchObject({ nodes: 1 });
     });
 
     it('refuses a document too large to measure', async () => {

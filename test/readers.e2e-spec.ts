@@ -116,7 +116,7 @@ describe('readers', () => {
     const HEAVY = `{ loops(first: 30) { nodes { key timeline { totalCount nodes { type } } } } }`;
 
     it('stops a read that runs past the budget with TIMEOUT, and lets a cheap query through meanwhile', async () => {
-      slowMs = 20; (globalThis as any).DBG = true;
+      slowMs = 20;
       try {
         const finished: string[] = [];
         const heavy = service.gql(pm, HEAVY).then((result) => {

@@ -22,6 +22,7 @@ import { LoopsService } from '../loops/loops.service';
 import { backupSqlite } from './backup';
 import { copyDatabase } from './db-copy';
 import { loadDemo } from './demo';
+import { terminalProgress } from './progress';
 
 export const USAGE = `Usage: npm run cli -- <command>
 
@@ -32,7 +33,8 @@ export const USAGE = `Usage: npm run cli -- <command>
   import <format> <file-or-folder>... [--dry-run] [--as <email>]
       Imports records (formats: pwg-tracker, forum-tags, pwg-proposal, csv); a folder is read
       for the files of that format. --dry-run reports without writing; --as names the importing
-      actor (by default importer@looptrace.invalid, created as a product manager).
+      actor (by default importer@looptrace.invalid, created as a product manager). It commits
+      in batches of 100 records and shows its progress on a terminal.
   stages check
       Recomputes every loop from scratch and reports any whose stored stage, current stay,
       completing release or answering blueprints differ from what its links and outcomes derive.
@@ -139,9 +141,12 @@ export async function importFiles(config: LooptraceConfig, args: string[], out: 
   return withCore(config, async (app) => {
     const imports = app.get(ImportService);
     const importer = imports.importerOf(format);
+    const progress = terminalProgress(process.stderr);
     const report = await imports.run(await importingActor(app, values.as), format, filesOf(paths, (name) => importer.accepts(name)), {
       dryRun: values['dry-run'],
+      onBatch: ({ done, total }) => progress.update(done, total),
     });
+    progress.end();
     out(reportText(report));
     return report.files.some((file) => file.error) ? 1 : 0;
   });

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLFormattedError } from 'graphql';
 import { ErrorCode, FieldProblem, RequestTimeoutError } from './errors';
+import { RequestScopes } from './request-scope';
 
 const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode));
 
@@ -62,8 +63,8 @@ function publicCode(extensions: Record<string, unknown> | undefined): ErrorCode 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const extensions = formatted.extensions as Record<string, unknown> | undefined;
   if (isStatementTimeout(error)) {
-    const timeout = new RequestTimeoutError(null);
-    return { message: timeout.message, path: formatted.path, extensions: { code: ErrorCode.TIMEOUT } };
+    const timeout = new RequestTimeoutError(RequestScopes.current()?.timeoutMs ?? null);
+    return { message: timeout.message, path: formatted.path, extensions: timeout.extensions };
   }
   const code = publicCode(extensions);
   if (code === null || code === ErrorCode.INTERNAL_SERVER_ERROR) {

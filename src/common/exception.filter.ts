@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { GqlContextType } from '@nestjs/graphql';
-import { CONFIG, LooptraceConfig } from '../config/config';
+import { CONFIG, LimitsConfig, LooptraceConfig } from '../config/config';
 import { ErrorCode } from './errors';
 
 /**
@@ -18,23 +18,31 @@ function statusOf(exception: unknown): number | null {
   return typeof statusCode === 'number' ? statusCode : null;
 }
 
+/** An HTTP answer already in the GraphQL error shape (the upload endpoint's): sent as it is. */
+function isGraphQLShaped(exception: unknown): boolean {
+  if (!(exception instanceof HttpException)) return false;
+  const body = exception.getResponse();
+  return typeof body === 'object' && body !== null && Array.isArray((body as { errors?: unknown }).errors);
+}
+
 @Catch()
 export class ErrorPassThroughFilter extends BaseExceptionFilter {
-  private readonly bodyLimit: number;
+  private readonly limits: LimitsConfig;
 
   constructor(@Inject(CONFIG) config: LooptraceConfig) {
     super();
-    this.bodyLimit = config.limits.graphqlBodyBytes;
+    this.limits = config.limits;
   }
 
   override catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType<GqlContextType>() === 'graphql') return exception;
+    if (isGraphQLShaped(exception)) return super.catch(exception, host);
     const status = statusOf(exception);
     if (status === HttpStatus.BAD_REQUEST || status === HttpStatus.PAYLOAD_TOO_LARGE) {
       const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void } }>();
       const message =
         status === HttpStatus.PAYLOAD_TOO_LARGE
-          ? `The request body is larger than the limit of ${this.bodyLimit} bytes (GRAPHQL_BODY_LIMIT); it was not read. Send imports to POST /imports.`
+          ? `The request body is larger than the limit (${this.limits.graphqlBodyBytes} bytes for GraphQL, GRAPHQL_BODY_LIMIT; ${this.limits.importBodyBytes} bytes for an upload to /imports, IMPORT_BODY_LIMIT); it was not read. Send large imports to POST /imports.`
           : `The request body is not a GraphQL request: ${(exception as Error).message}`;
       response.status(status).json({
         errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT, fields: [{ field: 'body', message }] } }],

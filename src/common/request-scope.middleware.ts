@@ -2,6 +2,7 @@ import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { CONFIG, LooptraceConfig } from '../config/config';
+import { ErrorCode } from './errors';
 import { RequestScopes } from './request-scope';
 
 /** A request id a client may choose: short, and printable without escaping. */
@@ -14,6 +15,24 @@ export function assignRequestId(request: Request, response: Response, next: Next
   (request as Request & { id?: string }).id = id;
   response.setHeader('X-Request-Id', id);
   next();
+}
+
+/**
+ * Refuses a request whose body is larger than the limit, or does not say how
+ * large it is, before any of it is read; answered in the GraphQL error shape.
+ */
+export function refuseBodiesOver(limit: number, setting: string) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    if (request.method !== 'POST') return next();
+    const declared = request.headers['content-length'];
+    const length = Number(declared);
+    if (declared !== undefined && Number.isFinite(length) && length <= limit) return next();
+    const [status, message] =
+      declared === undefined
+        ? [411, 'The request must say how large its body is (Content-Length); it was not read.']
+        : [413, `The request body is larger than the limit of ${limit} bytes (${setting}); it was not read.`];
+    response.status(status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT, fields: [{ field: 'body', message }] } }] });
+  };
 }
 
 /**

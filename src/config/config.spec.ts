@@ -23,6 +23,22 @@ describe('configuration', () => {
     });
   });
 
+  it('reads the limits, sizes with or without a unit', () => {
+    expect(loadConfig({}).limits).toEqual({
+      maxDepth: 12,
+      maxNodes: 50_000,
+      maxCost: 100_000,
+      budgetPerHour: 5_000_000,
+      requestTimeoutMs: 15_000,
+      graphqlBodyBytes: 1024 * 1024,
+      importBodyBytes: 25 * 1024 * 1024,
+      authFailuresPerMinute: 20,
+      anonymousPerMinute: 120,
+    });
+    const set = loadConfig({ QUERY_MAX_NODES: '2000', GRAPHQL_BODY_LIMIT: '512kb', IMPORT_BODY_LIMIT: '4096', QUERY_BUDGET_PER_HOUR: '200000', QUERY_MAX_COST: '200000' });
+    expect(set.limits).toMatchObject({ maxNodes: 2000, graphqlBodyBytes: 512 * 1024, importBodyBytes: 4096, budgetPerHour: 200_000, maxCost: 200_000 });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -33,6 +49,14 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'postgres://h/db', DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
     [{ WEBHOOK_MAX_ATTEMPTS: 'many' }, 'WEBHOOK_MAX_ATTEMPTS'],
     [{ STALL_DAYS: '0' }, 'STALL_DAYS'],
+    [{ QUERY_MAX_DEPTH: '1' }, 'QUERY_MAX_DEPTH'],
+    [{ QUERY_MAX_NODES: 'lots' }, 'QUERY_MAX_NODES'],
+    [{ QUERY_MAX_COST: '6000000' }, 'QUERY_MAX_COST'],
+    [{ REQUEST_TIMEOUT_MS: '10' }, 'REQUEST_TIMEOUT_MS'],
+    [{ GRAPHQL_BODY_LIMIT: '1gb' }, 'GRAPHQL_BODY_LIMIT'],
+    [{ IMPORT_BODY_LIMIT: '12 bytes' }, 'IMPORT_BODY_LIMIT'],
+    [{ AUTH_FAILURES_PER_MINUTE: '0' }, 'AUTH_FAILURES_PER_MINUTE'],
+    [{ ANONYMOUS_REQUESTS_PER_MINUTE: '-1' }, 'ANONYMOUS_REQUESTS_PER_MINUTE'],
   ])('stops on a bad setting and names it: %j', (env, setting) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(setting);

@@ -145,7 +145,7 @@ function readBoolean(env: Env, name: string): boolean {
 
 /** Builds the one configuration object from the environment; a bad setting throws a ConfigError naming it. */
 export function loadConfig(env: Env = process.env): LooptraceConfig {
-  return {
+  const config: LooptraceConfig = {
     host: env.HOST?.trim() || '0.0.0.0',
     port: readPort(env),
     database: readDatabase(env),
@@ -173,6 +173,11 @@ export function loadConfig(env: Env = process.env): LooptraceConfig {
       anonymousPerMinute: readInteger(env, 'ANONYMOUS_REQUESTS_PER_MINUTE', 120, 1, 1_000_000),
     },
   };
+  if (config.limits.maxCost > config.limits.budgetPerHour) {
+    // An operation allowed per request that no budget could ever pay for would be refused forever.
+    throw new ConfigError('QUERY_MAX_COST', `must not be more than QUERY_BUDGET_PER_HOUR (${config.limits.budgetPerHour}), got ${config.limits.maxCost}`);
+  }
+  return config;
 }
 
 export const CONFIG = Symbol('LooptraceConfig');

@@ -36,6 +36,37 @@ import {
 
 type Outcome = 'created' | 'updated' | 'unchanged';
 
+/** Records applied in one transaction: small enough that other writes wait little, large enough that commits stay few. */
+export const IMPORT_BATCH_SIZE = 100;
+
+/** How far an import has got. */
+export interface ImportProgress {
+  /** Records applied (created, updated, unchanged or skipped). */
+  done: number;
+  total: number;
+  /** The report so far. */
+  report: ImportReport;
+}
+
+export interface ImportOptions {
+  /** Report what would happen, and write nothing. */
+  dryRun?: boolean;
+  batchSize?: number;
+  /** Once the files are parsed, with the number of records to apply. */
+  onStart?: (total: number) => Promise<void> | void;
+  /**
+   * After each batch, inside its transaction: what it writes commits with
+   * the batch (and, in a dry run, is rolled back with everything else).
+   */
+  onBatch?: (progress: ImportProgress) => Promise<void> | void;
+  /** Checked before each batch: once aborted, the import stops with the batches done so far committed. */
+  signal?: AbortSignal;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+}
+
 /** Thrown at the end of a dry run, so that its transaction rolls back. */
 class DryRunRollback extends Error {}
 
@@ -74,10 +105,11 @@ function reasonOf(error: GraphQLError): string {
 /**
  * Imports records from files through the same services as the API, so that
  * stages move and every change is an event with the importing actor. Each
- * file is one transaction and each record a savepoint in it: a bad record is
- * skipped with its reason, a file that cannot be read writes nothing. Every
- * imported record remembers its source, so a second import of the same files
- * changes nothing.
+ * batch of records is one transaction and each record a savepoint in it: a
+ * bad record is skipped with its reason, a file that cannot be read writes
+ * nothing. Every imported record remembers its source, so a second import of
+ * the same files changes nothing, and one stopped halfway is finished by
+ * importing the files again.
  */
 @Injectable()
 export class ImportService {
@@ -111,19 +143,46 @@ export class ImportService {
     return row?.recordId ?? null;
   }
 
-  async run(by: Actor, format: string, files: ImportFile[], options: { dryRun?: boolean } = {}): Promise<ImportReport> {
+  /**
+   * Imports the files, batch by batch: each batch of records is one
+   * transaction (each record a savepoint in it), so that other writes go on
+   * between batches. A dry run applies every batch in one transaction and
+   * rolls it back at the end.
+   */
+  async run(by: Actor, format: string, files: ImportFile[], options: ImportOptions = {}): Promise<ImportReport> {
     const importer = this.importerOf(format);
-    const report = new ReportBuilder(format, options.dryRun ?? false);
-    const work = async () => {
-      for (const file of files) await this.importFile(by, importer, file, report);
+    const dryRun = options.dryRun ?? false;
+    const report = new ReportBuilder(format, dryRun);
+    const batchSize = options.batchSize ?? IMPORT_BATCH_SIZE;
+    const batches = files.flatMap((file) => chunks(applicationOrder(this.parse(importer, file, report)), batchSize));
+    const total = batches.reduce((sum, batch) => sum + batch.length, 0);
+    await options.onStart?.(total);
+    let done = 0;
+    const applyBatch = async (batch: ImportRecord[]) => {
+      for (const record of batch) {
+        try {
+          report.count(record.kind, await this.tx.run((em) => this.apply(em, by, importer.format, record, report)));
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) throw error;
+          report.skip(record.kind, record.at, reasonOf(error));
+        }
+      }
+      done += batch.length;
+      await options.onBatch?.({ done, total, report: report.build() });
     };
-    if (!options.dryRun) {
-      await work();
+    if (!dryRun) {
+      for (const batch of batches) {
+        options.signal?.throwIfAborted();
+        await this.tx.run(() => applyBatch(batch));
+      }
       return report.build();
     }
     try {
       await this.tx.run(async () => {
-        await work();
+        for (const batch of batches) {
+          options.signal?.throwIfAborted();
+          await applyBatch(batch);
+        }
         throw new DryRunRollback();
       });
     } catch (error) {
@@ -132,28 +191,20 @@ export class ImportService {
     return report.build();
   }
 
-  private async importFile(by: Actor, importer: Importer, file: ImportFile, report: ReportBuilder): Promise<void> {
+  /** The records of a file, with what it leaves out in the report; none when it cannot be read at all. */
+  private parse(importer: Importer, file: ImportFile, report: ReportBuilder): ImportRecord[] {
     let parsed;
     try {
       parsed = importer.parse(file);
     } catch (error) {
       if (!(error instanceof UnreadableFileError)) throw error;
       report.file(file.name, 0, error.message);
-      return;
+      return [];
     }
     report.file(file.name, parsed.records.length, null);
     parsed.skips.forEach((skip) => report.skip(skip.kind, skip.at, skip.reason));
     parsed.notes?.forEach((note) => report.note(note.kind, note.at, note.reason));
-    await this.tx.run(async () => {
-      for (const record of applicationOrder(parsed.records)) {
-        try {
-          report.count(record.kind, await this.tx.run((em) => this.apply(em, by, importer.format, record, report)));
-        } catch (error) {
-          if (!(error instanceof GraphQLError)) throw error;
-          report.skip(record.kind, record.at, reasonOf(error));
-        }
-      }
-    });
+    return parsed.records;
   }
 
   private apply(em: EntityManager, by: Actor, format: string, record: ImportRecord, report: ReportBuilder): Promise<Outcome> {
@@ -354,8 +405,15 @@ class ReportBuilder {
     this.report.notes.push(problem(kind, at, reason));
   }
 
+  /** The report as it stands: a copy, so that what is handed out does not change under its reader. */
   build(): ImportReport {
-    this.report.counts.sort((a, b) => KIND_ORDER[a.kind as RecordKind] - KIND_ORDER[b.kind as RecordKind]);
-    return this.report;
+    const counts = [...this.report.counts].sort((a, b) => KIND_ORDER[a.kind as RecordKind] - KIND_ORDER[b.kind as RecordKind]);
+    return {
+      ...this.report,
+      files: [...this.report.files],
+      counts: counts.map((count) => ({ ...count })),
+      skipped: [...this.report.skipped],
+      notes: [...this.report.notes],
+    };
   }
 }

@@ -9,12 +9,11 @@ import { ALL_IMPORTERS } from './formats';
 import { ImportRecordRow } from './import-record.entity';
 import { ImportService } from './import.service';
 import { IMPORTERS } from './importer';
-import { ImportersResolver } from './importers.resolver';
 
 /** Bringing records in from the formats working groups already keep, through the same services as the API. */
 @Module({
   imports: [TypeOrmModule.forFeature([ImportRecordRow]), ThemesModule, BlueprintsModule, OutcomesModule, FeedbackModule, ReleasesModule],
-  providers: [{ provide: IMPORTERS, useValue: ALL_IMPORTERS }, ImportService, ImportersResolver],
+  providers: [{ provide: IMPORTERS, useValue: ALL_IMPORTERS }, ImportService],
   exports: [ImportService],
 })
 export class ImportersModule {}

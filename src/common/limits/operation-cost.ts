@@ -1,16 +1,20 @@
 import {
   DocumentNode,
   FragmentDefinitionNode,
+  getDirectiveValues,
   getNamedType,
   getNullableType,
   GraphQLCompositeType,
   GraphQLField,
+  GraphQLIncludeDirective,
   GraphQLSchema,
+  GraphQLSkipDirective,
   isCompositeType,
   isListType,
   isObjectType,
   Kind,
   OperationDefinitionNode,
+  SelectionNode,
   SelectionSetNode,
 } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
@@ -84,21 +88,34 @@ function estimator(withWeights: boolean): ComplexityEstimator {
   };
 }
 
-/** The deepest nesting of fields under a selection set; fragments are followed, introspection left out. */
-function depthOf(selectionSet: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, memo: Map<string, number>): number {
+/** Whether @skip or @include leaves the selection out, as execution would. */
+function isLeftOut(selection: SelectionNode, variables: Record<string, unknown> | undefined): boolean {
+  const skip = getDirectiveValues(GraphQLSkipDirective, selection, variables);
+  const include = getDirectiveValues(GraphQLIncludeDirective, selection, variables);
+  return skip?.if === true || include?.if === false;
+}
+
+/** The deepest nesting of fields under a selection set: fragments followed, introspection and left-out selections not counted. */
+function depthOf(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Map<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown> | undefined,
+  memo: Map<string, number>,
+): number {
   if (!selectionSet) return 0;
   let deepest = 0;
   for (const selection of selectionSet.selections) {
+    if (isLeftOut(selection, variables)) continue;
     if (selection.kind === Kind.FIELD) {
       if (selection.name.value.startsWith('__')) continue;
-      deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, fragments, memo));
+      deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, fragments, variables, memo));
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, memo));
+      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, variables, memo));
     } else {
       const name = selection.name.value;
       if (!memo.has(name)) {
         memo.set(name, 0);
-        memo.set(name, depthOf(fragments.get(name)?.selectionSet, fragments, memo));
+        memo.set(name, depthOf(fragments.get(name)?.selectionSet, fragments, variables, memo));
       }
       deepest = Math.max(deepest, memo.get(name)!);
     }
@@ -140,7 +157,7 @@ export function measureOperation(
       maxQueryNodes: MAX_ANALYZED_SELECTIONS,
     });
   return {
-    depth: operation ? depthOf(operation.selectionSet, fragments, new Map()) : 0,
+    depth: operation ? depthOf(operation.selectionSet, fragments, variables, new Map()) : 0,
     nodes: measure(false),
     cost: Math.max(1, measure(true)),
   };
