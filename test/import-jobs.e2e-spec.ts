@@ -69,12 +69,17 @@ describe('import jobs', () => {
 
   it('reports a dry run in full and leaves nothing behind', async () => {
     const before = { items: await service.count('feedback_item'), events: await service.count('loop_event') };
-    const job = await start({ format: 'csv', dryRun: true, files: [{ name: 'more.csv', content: `${csv(300, 'more')}\nmore-bad,,OPERATOR,,` }] });
+    const bad = ['more-bad,,OPERATOR,,', 'more-short,ab,OPERATOR,,', `more-long,${'x'.repeat(201)},USER,,`].join('\n');
+    const job = await start({ format: 'csv', dryRun: true, files: [{ name: 'more.csv', content: `${csv(300, 'more')}\n${bad}` }] });
     const done = await finishedJob(service, ADMIN_TOKEN, job.id, REPORT);
     expect(done.status).toBe('SUCCEEDED');
     expect(done.report.dryRun).toBe(true);
-    expect(done.report.counts).toEqual([{ kind: 'feedback', created: 300, updated: 0, unchanged: 0, skipped: 1 }]);
-    expect(done.report.skipped).toEqual([{ line: 302, reason: expect.stringMatching(/title/) }]);
+    expect(done.report.counts).toEqual([{ kind: 'feedback', created: 300, updated: 0, unchanged: 0, skipped: 3 }]);
+    expect(done.report.skipped).toEqual([
+      { line: 302, reason: 'no title' },
+      { line: 303, reason: 'title must be longer than or equal to 3 characters' },
+      { line: 304, reason: 'title must be shorter than or equal to 200 characters' },
+    ]);
     expect({ items: await service.count('feedback_item'), events: await service.count('loop_event') }).toEqual(before);
   });
 

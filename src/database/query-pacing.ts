@@ -8,7 +8,7 @@ import { RequestScopes } from '../common/request-scope';
  * statements resolves in microtasks and never lets a waiting request in; this
  * bounds how long any one caller keeps the others waiting.
  */
-export const TURN_MS = 15;
+export const TURN_MS = 4;
 
 /** Statements run for no request: start-up, the webhook worker, the stall sweep. */
 const BACKGROUND = 'background';

@@ -99,7 +99,12 @@ const problem = (kind: string, at: SourceRef, reason: string): ImportProblem => 
 /** Why a record was refused, in the words of the error a client of the API would have seen. */
 function reasonOf(error: GraphQLError): string {
   const fields = (error.extensions?.fields as Array<{ field: string; message: string }> | undefined) ?? [];
-  return fields.length ? fields.map((field) => `${field.field.replace(/^input\./, '')} ${field.message}`).join('; ') : error.message;
+  const said = (field: { field: string; message: string }) => {
+    const name = field.field.replace(/^input\./, '');
+    // class-validator's messages begin with the property already ("title must be longer than …").
+    return field.message.startsWith(name.split('.').pop()!) ? field.message : `${name} ${field.message}`;
+  };
+  return fields.length ? fields.map(said).join('; ') : error.message;
 }
 
 /**

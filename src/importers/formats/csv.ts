@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FeedbackOrigin } from '../../feedback/feedback.enums';
-import { feedbackProblem, isName, nameList } from '../feedback-fields';
+import { isName, nameList } from '../feedback-fields';
 import { FeedbackRecord, Importer, ImportFile, ParsedFile, Skip, UnreadableFileError } from '../importer';
 import { readTextFile } from '../text-file';
 
@@ -68,35 +68,53 @@ export function readCsv(text: string): CsvTable {
     rows.push({ line: rowLine, cells });
     cells = [];
   };
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
-    const breakLength = char === '\r' && text[i + 1] === '\n' ? 2 : char === '\n' || char === '\r' ? 1 : 0;
+  /** Text between the characters that matter; after a closing quote, spaces and tabs are dropped. */
+  const plain = (run: string) => {
+    cell += afterQuote ? run.replace(/[ \t]/g, '') : run;
+  };
+  const breakAt = (index: number) => (text[index] === '\r' && text[index + 1] === '\n' ? 2 : 1);
+  // Runs of ordinary characters are taken whole, up to the next character that matters.
+  const inQuotes = /["\r\n]/g;
+  const outside = /[,"\r\n]/g;
+  let i = 0;
+  while (i < text.length) {
+    const next = quoted ? inQuotes : outside;
+    next.lastIndex = i;
+    const found = next.exec(text);
+    const at = found ? found.index : text.length;
+    if (quoted) cell += text.slice(i, at);
+    else plain(text.slice(i, at));
+    if (!found) break;
+    const char = text[at];
     if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
+      if (char === '"' && text[at + 1] === '"') {
         cell += '"';
-        i += 1;
+        i = at + 2;
       } else if (char === '"') {
         quoted = false;
         afterQuote = true;
-      } else if (breakLength) {
+        i = at + 1;
+      } else {
         cell += '\n';
         line += 1;
-        i += breakLength - 1;
-      } else {
-        cell += char;
+        i = at + breakAt(at);
       }
     } else if (char === ',') {
       endCell();
-    } else if (breakLength) {
+      i = at + 1;
+    } else if (char === '"') {
+      if (!afterQuote && cell.trim() === '') {
+        cell = '';
+        quoted = true;
+      } else {
+        plain('"');
+      }
+      i = at + 1;
+    } else {
       endRow();
       line += 1;
       rowLine = line;
-      i += breakLength - 1;
-    } else if (char === '"' && !afterQuote && cell.trim() === '') {
-      cell = '';
-      quoted = true;
-    } else if (!(afterQuote && (char === ' ' || char === '\t'))) {
-      cell += char;
+      i = at + breakAt(at);
     }
   }
   const unclosedAt = quoted ? rowLine : null;
@@ -184,8 +202,6 @@ export class CsvImporter implements Importer {
       try {
         if (row.line === unclosedAt) throw new RowProblem('a quoted cell that starts in this row is never closed, so the rest of the file was read into it');
         const record = this.recordOf(row, header.cells.length, index, at);
-        const problem = feedbackProblem(record);
-        if (problem) throw new RowProblem(problem);
         const earlier = seen.get(record.sourceKey);
         if (earlier !== undefined) throw new RowProblem(`the row at line ${earlier} is the same request (${record.sourceKey}); that one is kept`);
         seen.set(record.sourceKey, row.line);

@@ -49,7 +49,7 @@ export class LoopExportsResolver {
     description: `Every loop the filter selects as CSV (RFC 4180), not paged, with the header ${LOOPS_CSV_HEADER.join(',')}. At most ${MAX_EXPORT_ROWS} loops; a filter that selects more is refused as BAD_USER_INPUT.`,
   })
   @Allow(ANY_ROLE)
-  @Cost({ weight: 5000 })
+  @Cost({ weight: 10_000 })
   loopsCsv(@Args() args: LoopsCsvArgs): Promise<string> {
     return this.exportsService.loopsCsv(args.filter, args.orderBy);
   }
