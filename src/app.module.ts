@@ -13,6 +13,7 @@ import { assignRequestId, refuseBodiesOver, RequestScopeMiddleware } from './com
 import { ImportJobsModule } from './importers/import-jobs.module';
 import { IMPORTS_PATH } from './importers/imports.controller';
 import { formatError } from './common/error-formatter';
+import { LegacyJsonStatusPlugin } from './common/legacy-json-status.plugin';
 import { ErrorPassThroughFilter } from './common/exception.filter';
 import { InputValidationPipe } from './common/validation.pipe';
 import { CONFIG, LooptraceConfig, loadConfig } from './config/config';
@@ -71,6 +72,8 @@ export class AppModule implements NestModule {
             autoSchemaFile: true,
             sortSchema: true,
             playground: false,
+            // Explicit, so that NODE_ENV=production (where Apollo turns it off by default) leaves the IDE working.
+            introspection: config.introspection,
             includeStacktraceInErrorResponses: false,
             formatError,
             context: (context: { req?: unknown } | SocketContext) =>
@@ -99,6 +102,7 @@ export class AppModule implements NestModule {
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: ErrorPassThroughFilter },
+        LegacyJsonStatusPlugin,
       ],
     };
   }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, localOnlyContext } from '../scripts/chromium';
-import { startService, TestService } from './support/service';
+import { ADMIN_TOKEN, startService, TestService } from './support/service';
 
 /**
  * The IDE, the dashboard and a trace page in a real browser (Debian's
@@ -225,5 +225,32 @@ describe('the pages in a browser', () => {
     expect(JSON.parse(await response())).toEqual({
       data: { loopEvents: { type: 'blueprint.updated', recordKey: 'neutron/unasked', actor: { name: 'Tom Lead' } } },
     });
+  });
+
+  it('says plainly in the IDE when the server does not answer introspection, and still runs queries', async () => {
+    const closed = await startService({ introspection: false });
+    try {
+      const page = await context.newPage();
+      const closedOrigin = closed.url.replace(/\/graphql$/, '');
+      await page.goto(`${closedOrigin}/ide#token=${encodeURIComponent(ADMIN_TOKEN)}`);
+      await page.waitForSelector('#ide-notice:not([hidden])');
+      expect(await page.textContent('#ide-notice')).toMatch(/^Introspection is turned off on this server \(GRAPHQL_INTROSPECTION=false\).*schema\.gql.*no documentation and no completion\.$/);
+      type Editor = HTMLElement & { CodeMirror: { getValue(): string } };
+      await page.waitForSelector('.graphiql-execute-button');
+      await page.click('.graphiql-execute-button');
+      await page.waitForFunction(() => (document.querySelector('.result-window .CodeMirror') as Editor | null)?.CodeMirror.getValue().includes('viewer'));
+      expect(JSON.parse(await page.$eval('.result-window .CodeMirror', (element) => (element as Editor).CodeMirror.getValue()))).toEqual({
+        data: { viewer: { name: 'Administrator', email: 'admin@looptrace.invalid', role: 'ADMIN' } },
+        extensions: expect.anything(),
+      });
+    } finally {
+      await closed.close();
+    }
+  });
+
+  it('shows no such notice when the server answers introspection', async () => {
+    const page = await open('/ide');
+    await page.waitForSelector('.graphiql-execute-button');
+    expect(await page.isHidden('#ide-notice')).toBe(true);
   });
 });

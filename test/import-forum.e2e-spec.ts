@@ -8,7 +8,7 @@ import { ImportFile } from '../src/importers/importer';
 import { importViaApi } from './support/imports';
 import { ADMIN_TOKEN, startService, TestService } from './support/service';
 
-const FOLDER = join(__dirname, '../../shared/data/openstack-pwg/forum-2017-boston');
+const FOLDER = join(__dirname, '../demo/openstack-pwg/forum-2017-boston');
 const SIGNUP = 'forum:https://etherpad.openstack.org/p/BOS-forum-Features-Missing-For-Public-Clouds#24';
 const SELF_NOMINATION = 'forum:https://etherpad.openstack.org/p/BOS-forum-user-committee-session#46';
 

@@ -9,7 +9,7 @@ import { ImportFile } from '../src/importers/importer';
 import { importViaApi } from './support/imports';
 import { ADMIN_TOKEN, startService, TestService } from './support/service';
 
-const DATA = join(__dirname, '../../shared/data/openstack-pwg');
+const DATA = join(__dirname, '../demo/openstack-pwg');
 const STORY = 'pwg:user-story:rolling-upgrades';
 const SCHEMA_GAP = `${STORY}:task:online-schema-change`;
 

@@ -28,6 +28,10 @@ const logger = new Logger('GraphQL');
 /** What the limit errors tell a client besides their code: the measures, the limit, when to retry. */
 const LIMIT_DETAILS = ['exceeded', 'limit', 'depth', 'nodes', 'cost', 'retryAfter', 'timeoutMs'];
 
+/** What a client that asks for the schema hears when the server does not answer introspection. */
+export const INTROSPECTION_OFF =
+  'Introspection is turned off on this server (GRAPHQL_INTROSPECTION=false), so the schema cannot be asked for here; it is published as schema.gql. Queries and mutations still run.';
+
 /** PostgreSQL's code for a statement cancelled by statement_timeout. */
 const STATEMENT_TIMEOUT = '57014';
 
@@ -65,6 +69,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (isStatementTimeout(error)) {
     const timeout = new RequestTimeoutError(RequestScopes.current()?.timeoutMs ?? null);
     return { message: timeout.message, path: formatted.path, extensions: timeout.extensions };
+  }
+  if (extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
+    return { message: INTROSPECTION_OFF, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT, fields: [{ field: 'query', message: INTROSPECTION_OFF }] } };
   }
   const code = publicCode(extensions);
   if (code === null || code === ErrorCode.INTERNAL_SERVER_ERROR) {

@@ -23,6 +23,17 @@ describe('configuration', () => {
     });
   });
 
+  it('reads how the service reports on itself, and whether it answers introspection', () => {
+    expect(loadConfig({})).toMatchObject({
+      observability: { production: false, logLevel: 'info', slowOperationMs: 1000, metricsToken: null },
+      introspection: true,
+    });
+    expect(loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'WARN', METRICS_TOKEN: 'a-scraper-secret-123', GRAPHQL_INTROSPECTION: 'false' })).toMatchObject({
+      observability: { production: true, logLevel: 'warn', metricsToken: 'a-scraper-secret-123' },
+      introspection: false,
+    });
+  });
+
   it('reads the limits, sizes with or without a unit', () => {
     expect(loadConfig({}).limits).toEqual({
       maxDepth: 12,
@@ -57,6 +68,13 @@ describe('configuration', () => {
     [{ IMPORT_BODY_LIMIT: '12 bytes' }, 'IMPORT_BODY_LIMIT'],
     [{ AUTH_FAILURES_PER_MINUTE: '0' }, 'AUTH_FAILURES_PER_MINUTE'],
     [{ ANONYMOUS_REQUESTS_PER_MINUTE: '-1' }, 'ANONYMOUS_REQUESTS_PER_MINUTE'],
+    [{ DATABASE_SSL: 'sometimes' }, 'DATABASE_SSL'],
+    [{ DATABASE_POOL_SIZE: 'many' }, 'DATABASE_POOL_SIZE'],
+    [{ DATABASE_PATH: 'data/' }, 'DATABASE_PATH'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ SLOW_OPERATION_MS: '0' }, 'SLOW_OPERATION_MS'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ GRAPHQL_INTROSPECTION: 'perhaps' }, 'GRAPHQL_INTROSPECTION'],
   ])('stops on a bad setting and names it: %j', (env, setting) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(setting);

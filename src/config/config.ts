@@ -18,6 +18,23 @@ export interface LooptraceConfig {
   webhooks: WebhookConfig;
   stalls: StallConfig;
   limits: LimitsConfig;
+  observability: ObservabilityConfig;
+  /** Whether the schema answers introspection (the IDE needs it); the schema is public in schema.gql anyway. */
+  introspection: boolean;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** How the service tells its operators what it does. */
+export interface ObservabilityConfig {
+  /** NODE_ENV=production: one JSON line per log event, no stack traces of client errors. */
+  production: boolean;
+  logLevel: LogLevel;
+  /** A GraphQL operation that takes longer is logged as slow. */
+  slowOperationMs: number;
+  /** When set, GET /metrics asks for it as a bearer token. */
+  metricsToken: string | null;
 }
 
 /** What one request, and one caller over time, may ask of the service (docs/api.md, "Limits"). */
@@ -83,6 +100,12 @@ function readPort(env: Env): number {
 
 function readDatabase(env: Env): DatabaseConfig {
   const url = env.DATABASE_URL?.trim();
+  // Read whatever the engine, so that a mistake is caught before the day it matters.
+  const ssl = (env.DATABASE_SSL?.trim().toLowerCase() || 'disable') as DatabaseSsl;
+  if (!['disable', 'require', 'verify-full'].includes(ssl)) {
+    throw new ConfigError('DATABASE_SSL', `must be disable, require or verify-full, got "${env.DATABASE_SSL}"`);
+  }
+  const poolSize = readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 500);
   if (url) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
       throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
@@ -92,23 +115,29 @@ function readDatabase(env: Env): DatabaseConfig {
     } catch {
       throw new ConfigError('DATABASE_URL', 'is not a valid URL');
     }
-    const ssl = (env.DATABASE_SSL?.trim().toLowerCase() || 'disable') as DatabaseSsl;
-    if (!['disable', 'require', 'verify-full'].includes(ssl)) {
-      throw new ConfigError('DATABASE_SSL', `must be disable, require or verify-full, got "${env.DATABASE_SSL}"`);
-    }
-    return { engine: 'postgres', url, poolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 500), ssl };
+    return { engine: 'postgres', url, poolSize, ssl };
   }
   const path = env.DATABASE_PATH?.trim() || './data/looptrace.sqlite';
+  if (path !== ':memory:' && path.endsWith('/')) throw new ConfigError('DATABASE_PATH', `must name a file, not a folder, got "${path}"`);
   return { engine: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
 }
 
+function readLogLevel(env: Env): LogLevel {
+  const raw = env.LOG_LEVEL?.trim().toLowerCase();
+  if (!raw) return 'info';
+  if (!LOG_LEVELS.includes(raw as LogLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  return raw as LogLevel;
+}
+
+function readSecret(env: Env, name: string): string | null {
+  const secret = env[name];
+  if (secret === undefined || secret === '') return null;
+  if (secret.trim() !== secret || secret.length < 16) throw new ConfigError(name, 'must be at least 16 characters with no surrounding spaces');
+  return secret;
+}
+
 function readAdminToken(env: Env): string | null {
-  const token = env.ADMIN_TOKEN;
-  if (token === undefined || token === '') return null;
-  if (token.trim() !== token || token.length < 16) {
-    throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters with no surrounding spaces');
-  }
-  return token;
+  return readSecret(env, 'ADMIN_TOKEN');
 }
 
 function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -135,9 +164,9 @@ function readSize(env: Env, name: string, fallback: number, min: number, max: nu
   return value;
 }
 
-function readBoolean(env: Env, name: string): boolean {
+function readBoolean(env: Env, name: string, fallback = false): boolean {
   const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return false;
+  if (!raw) return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
@@ -172,6 +201,13 @@ export function loadConfig(env: Env = process.env): LooptraceConfig {
       authFailuresPerMinute: readInteger(env, 'AUTH_FAILURES_PER_MINUTE', 20, 1, 1_000_000),
       anonymousPerMinute: readInteger(env, 'ANONYMOUS_REQUESTS_PER_MINUTE', 120, 1, 1_000_000),
     },
+    observability: {
+      production: env.NODE_ENV?.trim() === 'production',
+      logLevel: readLogLevel(env),
+      slowOperationMs: readInteger(env, 'SLOW_OPERATION_MS', 1000, 1, 3_600_000),
+      metricsToken: readSecret(env, 'METRICS_TOKEN'),
+    },
+    introspection: readBoolean(env, 'GRAPHQL_INTROSPECTION', true),
   };
   if (config.limits.maxCost > config.limits.budgetPerHour) {
     // An operation allowed per request that no budget could ever pay for would be refused forever.

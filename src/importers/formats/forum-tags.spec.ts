@@ -4,7 +4,7 @@ import { FeedbackOrigin } from '../../feedback/feedback.enums';
 import { FeedbackRecord, ImportFile, ParsedFile, UnreadableFileError } from '../importer';
 import { countVotes, ForumTagsImporter, OPENSTACK_PROJECTS, titleOf } from './forum-tags';
 
-const FOLDER = join(__dirname, '../../../../shared/data/openstack-pwg/forum-2017-boston');
+const FOLDER = join(__dirname, '../../../demo/openstack-pwg/forum-2017-boston');
 const PUBLIC_CLOUDS = 'https://etherpad.openstack.org/p/BOS-forum-Features-Missing-For-Public-Clouds';
 const USER_COMMITTEE = 'https://etherpad.openstack.org/p/BOS-forum-user-committee-session';
 

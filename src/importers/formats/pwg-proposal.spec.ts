@@ -6,7 +6,7 @@ import { ThemeRecord, UnreadableFileError } from '../importer';
 import { PwgProposalImporter } from './pwg-proposal';
 import { PwgTrackerImporter } from './pwg-tracker';
 
-const DATA = join(__dirname, '../../../../shared/data/openstack-pwg');
+const DATA = join(__dirname, '../../../demo/openstack-pwg');
 const importer = new PwgProposalImporter();
 
 const PROPOSALS = ['proposed', 'parking'].flatMap((folder) =>

@@ -7,7 +7,7 @@ import { ThemeKind, ThemeStatus } from '../../themes/theme.enums';
 import { BlueprintRecord, ParsedFile, ThemeRecord, UnreadableFileError } from '../importer';
 import { PwgTrackerImporter, trackerDate } from './pwg-tracker';
 
-const DATA = join(__dirname, '../../../../shared/data/openstack-pwg');
+const DATA = join(__dirname, '../../../demo/openstack-pwg');
 const importer = new PwgTrackerImporter();
 
 const parseFile = (name: string) => importer.parse({ name, content: readFileSync(join(DATA, 'trackers', name)) });

@@ -124,6 +124,27 @@
   const examplesPlugin = { title: 'Examples', icon: ExamplesIcon, content: ExamplesPanel };
   const root = ReactDOM.createRoot(document.getElementById('graphiql'));
 
+  /** Whether the server answers introspection; when it does not, the IDE says so instead of failing to fetch the schema. */
+  let introspection = true;
+
+  async function askIntrospection() {
+    try {
+      const response = await fetch(GRAPHQL_PATH, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+      });
+      const answer = await response.json();
+      const refusal = (answer.errors || []).find((error) => /GRAPHQL_INTROSPECTION=false/.test(error.message));
+      introspection = !refusal;
+      const notice = document.getElementById('ide-notice');
+      notice.hidden = introspection;
+      if (refusal) notice.textContent = `${refusal.message} The IDE therefore has no documentation and no completion.`;
+    } catch {
+      introspection = true;
+    }
+  }
+
   // A new fetcher makes GraphiQL fetch the schema again, with the new token.
   function render() {
     root.render(
@@ -132,6 +153,7 @@
         plugins: [examplesPlugin],
         defaultQuery: WELCOME,
         shouldPersistHeaders: false,
+        ...(introspection ? {} : { schema: null }),
       }),
     );
   }
@@ -155,6 +177,7 @@
   Promise.all([
     fetch('/ide/examples', { headers: { accept: 'application/json' } }).then((response) => (response.ok ? response.json() : [])),
     showViewersExamplesFirst(),
+    askIntrospection(),
   ])
     .then(([loaded]) => {
       examples = loaded;
