@@ -1,6 +1,11 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger as PinoLogger, LoggerModule } from 'nestjs-pino';
+import type { Logger as RootLogger } from 'pino';
+import { pinoHttp } from 'pino-http';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
@@ -18,21 +23,36 @@ import { ErrorPassThroughFilter } from './common/exception.filter';
 import { InputValidationPipe } from './common/validation.pipe';
 import { CONFIG, LooptraceConfig, loadConfig } from './config/config';
 import { CoreModule } from './core.module';
+import { Metrics } from './monitoring/metrics';
+import { requestLogging, ROOT_LOGGER } from './monitoring/logging';
+import { MonitoringModule } from './monitoring/monitoring.module';
+import { routeOf } from './monitoring/routes';
 import { WebModule } from './web/web.module';
 
 export const GRAPHQL_PATH = '/graphql';
 
 /**
  * What the HTTP server needs besides the modules, in the order a request
- * meets it: an id; for GraphQL and uploads, the authentication gate, before
- * the body is read; a JSON body no larger than GRAPHQL_BODY_LIMIT, an upload
- * no larger than IMPORT_BODY_LIMIT. The service and its tests start it the
- * same way.
+ * meets it: security headers; an id; its count in the metrics and its line
+ * in the log, once answered; for GraphQL and uploads, the authentication
+ * gate, before the body is read; a JSON body no larger than
+ * GRAPHQL_BODY_LIMIT, an upload no larger than IMPORT_BODY_LIMIT. Nest's own
+ * messages go to the same log. The service and its tests start it the same
+ * way.
  */
 export function configureHttp(app: NestExpressApplication): void {
   const config = app.get<LooptraceConfig>(CONFIG);
   const gate = app.get(AuthenticationGate);
+  const metrics = app.get(Metrics);
+  app.useLogger(app.get(PinoLogger));
+  // Pages set a policy of their own (src/web); everything else may load nothing at all.
+  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
   app.use(assignRequestId);
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    response.on('finish', () => metrics.httpAnswered(routeOf(request.originalUrl), response.statusCode));
+    next();
+  });
+  app.use(pinoHttp(requestLogging(app.get(ROOT_LOGGER))));
   app.use(GRAPHQL_PATH, gate.handle);
   app.use(IMPORTS_PATH, refuseBodiesOver(config.limits.importBodyBytes, 'IMPORT_BODY_LIMIT'), gate.handle);
   app.useBodyParser('json', { limit: config.limits.graphqlBodyBytes });
@@ -97,6 +117,13 @@ export class AppModule implements NestModule {
         }),
         LimitsModule,
         ImportJobsModule,
+        MonitoringModule,
+        // Nest's Logger over the service's one pino logger; the request log is set up in configureHttp, ahead of the door.
+        LoggerModule.forRootAsync({
+          imports: [MonitoringModule],
+          inject: [ROOT_LOGGER],
+          useFactory: (logger: RootLogger) => ({ pinoHttp: { logger }, useExisting: true }),
+        }),
         WebModule.forRoot(GRAPHQL_PATH),
       ],
       providers: [

@@ -3,32 +3,43 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AdminBootstrap } from './actors/admin-bootstrap';
 import { AppModule, configureHttp, GRAPHQL_PATH } from './app.module';
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig, LooptraceConfig } from './config/config';
+import { startupProblem } from './startup-problem';
 import { DASHBOARD_PATH, IDE_PATH } from './web/web.controller';
 
-async function bootstrap(): Promise<void> {
+async function bootstrap(config: LooptraceConfig): Promise<void> {
   const logger = new Logger('Looptrace');
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    logger.error(error.message);
-    process.exit(1);
-  }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: false });
+  // Nest's messages wait for the service's own logger; a start-up that fails says why once, below, without them.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: false, bufferLogs: true, abortOnError: false });
   configureHttp(app);
   app.enableShutdownHooks();
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const origin = `http://${host}:${config.port}`;
-  logger.log(`GraphQL on ${origin}${GRAPHQL_PATH}`);
-  logger.log(`IDE on ${origin}${IDE_PATH}, dashboard on ${origin}${DASHBOARD_PATH}`);
+  logger.log(`Started: GraphQL on ${origin}${GRAPHQL_PATH}`);
+  logger.log(`IDE on ${origin}${IDE_PATH}, dashboard on ${origin}${DASHBOARD_PATH}, health on ${origin}/health/ready, metrics on ${origin}/metrics`);
   const advice = await app.get(AdminBootstrap).firstStartAdvice();
   if (advice) logger.warn(advice);
 }
 
-bootstrap().catch((error: unknown) => {
-  new Logger('Looptrace').error(error instanceof Error ? error.message : String(error));
+/** A start-up that cannot succeed says why in one line, naming the setting to change, and exits. */
+function fail(error: unknown): never {
+  const problem = startupProblem(error);
+  process.stderr.write(`Looptrace cannot start: ${problem}\n`);
   process.exit(1);
-});
+}
+
+let config: LooptraceConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`Looptrace cannot start: ${error.message}\n`);
+  process.exit(1);
+}
+bootstrap(config).catch(fail);

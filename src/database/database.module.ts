@@ -5,6 +5,7 @@ import { CONFIG, LooptraceConfig } from '../config/config';
 import { dataSourceOptions } from './data-source-options';
 import { QueryPacing } from './query-pacing';
 import { SqlLogger } from './sql-logger';
+import { prepareSqliteFolder } from './sqlite-file';
 import { WRITER } from './writer';
 
 
@@ -31,6 +32,7 @@ async function openReader(options: DataSourceOptions): Promise<DataSource> {
     single.subscribers.push(new QueryPacing(true));
     return single;
   }
+  if (isSqliteFile(options)) prepareSqliteFolder(options.database as string);
   await migrate(options);
   const reader = await new DataSource(options).initialize();
   if (isSqliteFile(options)) await reader.query('PRAGMA query_only = ON');

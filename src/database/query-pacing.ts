@@ -27,7 +27,7 @@ export class Turns {
   private holder: string | null = null;
   private since = 0;
   private running = false;
-  private readonly waiting = new Map<string, Array<() => void>>();
+  private readonly queues = new Map<string, Array<() => void>>();
   private scheduled = false;
 
   /** Returns nothing when the statement may run now; otherwise a promise that resolves when it may. Each start is followed by one finish(). */
@@ -37,9 +37,9 @@ export class Turns {
       return undefined;
     }
     return new Promise((resolve) => {
-      const queue = this.waiting.get(who);
+      const queue = this.queues.get(who);
       if (queue) queue.push(resolve);
-      else this.waiting.set(who, [resolve]);
+      else this.queues.set(who, [resolve]);
       if (!this.running) this.scheduleTurn();
     });
   }
@@ -47,19 +47,26 @@ export class Turns {
   /** The statement has run (or will not): the holder's next statement goes on while its turn lasts, or the next turn is scheduled. */
   finish(): void {
     this.running = false;
-    const mine = this.holder === null ? undefined : this.waiting.get(this.holder);
+    const mine = this.holder === null ? undefined : this.queues.get(this.holder);
     if (mine && this.fresh(this.holder!)) {
       this.running = true;
       mine.shift()!();
-      if (!mine.length) this.waiting.delete(this.holder!);
+      if (!mine.length) this.queues.delete(this.holder!);
       return;
     }
     if (mine) {
       // The turn is spent: the holder queues again, behind the requests that waited meanwhile.
-      this.waiting.delete(this.holder!);
-      this.waiting.set(this.holder!, mine);
+      this.queues.delete(this.holder!);
+      this.queues.set(this.holder!, mine);
     }
-    if (this.waiting.size) this.scheduleTurn();
+    if (this.queues.size) this.scheduleTurn();
+  }
+
+  /** Statements waiting for their turn now, over every request. */
+  get waiting(): number {
+    let count = 0;
+    for (const queue of this.queues.values()) count += queue.length;
+    return count;
   }
 
   private fresh(who: string): boolean {
@@ -75,19 +82,22 @@ export class Turns {
   private nextTurn(): void {
     this.scheduled = false;
     if (this.running) return;
-    const first = this.waiting.entries().next();
+    const first = this.queues.entries().next();
     if (first.done) return;
     const [who, queue] = first.value;
     this.holder = who;
     this.since = performance.now();
     this.running = true;
     queue.shift()!();
-    if (!queue.length) this.waiting.delete(who);
+    if (!queue.length) this.queues.delete(who);
   }
 }
 
 /** One event loop per process, so one set of turns for every synchronous connection. */
 const turns = new Turns();
+
+/** Statements of the synchronous connections waiting for their turn now (for the metrics). */
+export const statementsWaiting = (): number => turns.waiting;
 
 /**
  * Runs around every statement of a data source (TypeORM awaits beforeQuery):

@@ -25,11 +25,14 @@ export class SqlLogger implements Logger {
   }
 
   logSchemaBuild(message: string): void {
-    if (this.verbose) this.logger.debug(message);
+    // TypeORM reports each migration it ran as a schema-build message; an operator wants those whatever LOG_SQL says.
+    const migrated = /^Migration (\S+) has been executed successfully\.$/.exec(message);
+    if (migrated) this.logger.log(`Migrated the database: ${migrated[1]}`);
+    else if (this.verbose) this.logger.debug(message);
   }
 
   logMigration(message: string): void {
-    this.logger.log(message);
+    this.logger.error(message);
   }
 
   log(level: 'log' | 'info' | 'warn', message: unknown): void {

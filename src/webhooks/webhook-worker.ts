@@ -8,7 +8,7 @@ import { ClaimedDelivery, WebhooksService } from './webhooks.service';
 const ROUND_SIZE = 20;
 
 /** How much longer than an attempt's timeout a lease lasts, for recording the attempt after it. */
-const LEASE_MARGIN_MS = 5000;
+export const LEASE_MARGIN_MS = 5000;
 
 const ERROR_MAX_LENGTH = 300;
 
@@ -35,6 +35,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('WebhookWorker');
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<number> | null = null;
+  private lastRoundAt: number | null = null;
+  private startedAt: number | null = null;
 
   constructor(
     @Inject(CONFIG) private readonly config: LooptraceConfig,
@@ -46,12 +48,22 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.config.webhooks.pollMs === 0) return;
     this.timer = setInterval(() => void this.deliverDue(), this.config.webhooks.pollMs);
     this.timer.unref();
+    this.startedAt = Date.now();
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.round;
+  }
+
+  /**
+   * For the health check: whether the worker polls (it is off with
+   * WEBHOOK_POLL_MS=0), and when it last showed life (epoch ms): the start of
+   * its last round, or its own start before the first.
+   */
+  state(): { polling: boolean; lastBeatAt: number | null } {
+    return { polling: this.timer !== null, lastBeatAt: this.lastRoundAt ?? this.startedAt };
   }
 
   /** Sends what is due, up to a round's worth; resolves to how many were attempted. */
@@ -66,6 +78,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async sendRound(): Promise<number> {
+    this.lastRoundAt = Date.now();
     const claimed = await this.webhooks.claimDue(ROUND_SIZE, this.config.webhooks.timeoutMs + LEASE_MARGIN_MS);
     const results = await Promise.allSettled(claimed.map((delivery) => this.attempt(delivery)));
     results.forEach((result, index) => {
@@ -80,6 +93,9 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const attemptedAt = this.clock.now();
     const started = performance.now();
     const result = await this.post(webhook.url, webhook.secret, delivery.id, delivery.payload, Math.floor(attemptedAt.getTime() / 1000));
+    if (result.error) {
+      this.logger.warn(`Webhook delivery ${delivery.id} (webhook ${webhook.id}, attempt ${delivery.attempts + 1} of ${this.config.webhooks.maxAttempts}) failed: ${result.error}`);
+    }
     await this.webhooks.recordAttempt(delivery.id, { attemptedAt, durationMs: Math.round(performance.now() - started), ...result });
   }
 

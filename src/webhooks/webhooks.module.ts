@@ -14,5 +14,6 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Webhook, WebhookDelivery, WebhookAttempt]), ActorsModule, HistoryModule, NotificationsModule],
   providers: [WebhooksService, WebhookWorker, WebhooksResolver, WebhookDeliveryResolver],
+  exports: [WebhooksService, WebhookWorker],
 })
 export class WebhooksModule {}

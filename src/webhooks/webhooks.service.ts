@@ -5,6 +5,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
 import { Clock } from '../common/clock';
+import { dateFromDatabase } from '../common/columns';
 import { diff } from '../common/diff';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { Connection, PageArgs, paginate } from '../common/pagination';
@@ -219,6 +220,25 @@ export class WebhooksService implements OnModuleInit {
   }
 
   /** Logs the attempt and moves the delivery on: delivered on 2xx, else due again after the backoff, or dead after the last attempt. */
+  /** How the outbox stands, for the metrics: deliveries waiting, how long the oldest has waited, and those given up on. */
+  async outboxState(): Promise<{ pending: number; oldestPendingSince: Date | null; dead: number }> {
+    const counts = await this.deliveries
+      .createQueryBuilder('delivery')
+      .select('delivery.status', 'status')
+      .addSelect('COUNT(*)', 'count')
+      .addSelect('MIN(delivery.createdAt)', 'oldest')
+      .where('delivery.status IN (:...statuses)', { statuses: [WebhookDeliveryStatus.PENDING, WebhookDeliveryStatus.DEAD] })
+      .groupBy('delivery.status')
+      .getRawMany<{ status: WebhookDeliveryStatus; count: string | number; oldest: string | Date | null }>();
+    const of = (status: WebhookDeliveryStatus) => counts.find((row) => row.status === status);
+    const oldest = of(WebhookDeliveryStatus.PENDING)?.oldest ?? null;
+    return {
+      pending: Number(of(WebhookDeliveryStatus.PENDING)?.count ?? 0),
+      oldestPendingSince: oldest === null ? null : dateFromDatabase(oldest),
+      dead: Number(of(WebhookDeliveryStatus.DEAD)?.count ?? 0),
+    };
+  }
+
   async recordAttempt(deliveryId: string, outcome: AttemptOutcome): Promise<void> {
     await this.tx.run(async (em) => {
       const delivery = await em.findOneOrFail(WebhookDelivery, { where: { id: deliveryId }, ...forUpdate(em) });

@@ -6,6 +6,8 @@ import { AppModule, configureHttp } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
 import { DatabaseConfig, loadConfig, LooptraceConfig } from '../../src/config/config';
 import { createTestDatabase, portable } from './database';
+import { Writable } from 'node:stream';
+import { LOG_DESTINATION } from '../../src/monitoring/logging';
 import { WRITER } from '../../src/database/writer';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -69,7 +71,7 @@ export interface TestService {
  * database of the test engine, or on the one the overrides name (which the
  * caller then owns).
  */
-export async function startService(overrides: Partial<LooptraceConfig> = {}): Promise<TestService> {
+export async function startService(overrides: Partial<LooptraceConfig> = {}, options: { logs?: Writable } = {}): Promise<TestService> {
   const quiet = !process.env.TEST_LOG;
   if (quiet) Logger.overrideLogger(false);
   const fresh = overrides.database ? null : await createTestDatabase();
@@ -79,6 +81,8 @@ export async function startService(overrides: Partial<LooptraceConfig> = {}): Pr
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(Clock)
     .useValue(clock)
+    .overrideProvider(LOG_DESTINATION)
+    .useValue(options.logs ?? (quiet ? new Writable({ write: (_chunk, _encoding, done) => done() }) : null))
     .compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>(quiet ? { logger: false } : {});
   configureHttp(app);
