@@ -9,6 +9,7 @@ import { ActorsService } from './actors/actors.service';
 import { AuthenticationGate } from './actors/authentication.gate';
 import { LimitsModule } from './common/limits/limits.module';
 import { OperationLimits } from './common/limits/operation-limits';
+import { refuseUnreadableOperations } from './common/limits/operation-text';
 import { assignRequestId, refuseBodiesOver, RequestScopeMiddleware } from './common/request-scope.middleware';
 import { ImportJobsModule } from './importers/import-jobs.module';
 import { IMPORTS_PATH } from './importers/imports.controller';
@@ -25,8 +26,8 @@ export const GRAPHQL_PATH = '/graphql';
  * What the HTTP server needs besides the modules, in the order a request
  * meets it: an id; for GraphQL and uploads, the authentication gate, before
  * the body is read; a JSON body no larger than GRAPHQL_BODY_LIMIT, an upload
- * no larger than IMPORT_BODY_LIMIT. The service and its tests start it the
- * same way.
+ * no larger than IMPORT_BODY_LIMIT; operation text short and shallow enough to
+ * parse. The service and its tests start it the same way.
  */
 export function configureHttp(app: NestExpressApplication): void {
   const config = app.get<LooptraceConfig>(CONFIG);
@@ -35,6 +36,7 @@ export function configureHttp(app: NestExpressApplication): void {
   app.use(GRAPHQL_PATH, gate.handle);
   app.use(IMPORTS_PATH, refuseBodiesOver(config.limits.importBodyBytes, 'IMPORT_BODY_LIMIT'), gate.handle);
   app.useBodyParser('json', { limit: config.limits.graphqlBodyBytes });
+  app.use(GRAPHQL_PATH, refuseUnreadableOperations);
 }
 
 /** What graphql-ws hands to onConnect and to the context of each operation on a socket. */
