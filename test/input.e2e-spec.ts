@@ -158,6 +158,8 @@ describe('bad input and unknown records', () => {
     await expectRefused(pm, `{ events(filter: { loopKey: "FB-2147483648" }) { totalCount } }`, {}, ['filter.loopKey']);
     await expectRefused(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-2147483648", themeKey: "TH-1" }) { theme { key } } }`, {}, ['input.feedbackKey']);
     await expectRefused(pm, `mutation { mergeFeedback(input: { duplicateKey: "FB-1", survivorKey: "FB-4294967296" }) { survivor { key } } }`, {}, ['input.survivorKey']);
+    // A position the next release, placed after it by default, could not take.
+    await expectRefused(pm, `mutation { createRelease(input: { name: "Zenith", sequence: 2147483647 }) { release { name } } }`, {}, ['input.sequence']);
 
     // The largest id is an id like any other: unknown, so null in a query and NOT_FOUND in a mutation.
     expect(await service.ok(pm, `{ feedback(key: "FB-2147483647") { key } }`)).toEqual({ feedback: null });
