@@ -14,6 +14,7 @@ import { ActorsService } from './actors/actors.service';
 import { AuthenticationGate } from './actors/authentication.gate';
 import { LimitsModule } from './common/limits/limits.module';
 import { OperationLimits } from './common/limits/operation-limits';
+import { refuseUnreadableOperations } from './common/limits/operation-text';
 import { assignRequestId, refuseBodiesOver, RequestScopeMiddleware } from './common/request-scope.middleware';
 import { ImportJobsModule } from './importers/import-jobs.module';
 import { IMPORTS_PATH } from './importers/imports.controller';
@@ -36,9 +37,9 @@ export const GRAPHQL_PATH = '/graphql';
  * meets it: security headers; an id; its count in the metrics and its line
  * in the log, once answered; for GraphQL and uploads, the authentication
  * gate, before the body is read; a JSON body no larger than
- * GRAPHQL_BODY_LIMIT, an upload no larger than IMPORT_BODY_LIMIT. Nest's own
- * messages go to the same log. The service and its tests start it the same
- * way.
+ * GRAPHQL_BODY_LIMIT, an upload no larger than IMPORT_BODY_LIMIT; operation
+ * text short and shallow enough to parse. Nest's own messages go to the same
+ * log. The service and its tests start it the same way.
  */
 export function configureHttp(app: NestExpressApplication): void {
   const config = app.get<LooptraceConfig>(CONFIG);
@@ -56,6 +57,7 @@ export function configureHttp(app: NestExpressApplication): void {
   app.use(GRAPHQL_PATH, gate.handle);
   app.use(IMPORTS_PATH, refuseBodiesOver(config.limits.importBodyBytes, 'IMPORT_BODY_LIMIT'), gate.handle);
   app.useBodyParser('json', { limit: config.limits.graphqlBodyBytes });
+  app.use(GRAPHQL_PATH, refuseUnreadableOperations);
 }
 
 /** What graphql-ws hands to onConnect and to the context of each operation on a socket. */

@@ -1,4 +1,12 @@
-import { startService, TestService } from './support/service';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { ADMIN_TOKEN, startService, TestService } from './support/service';
+
+/** A cursor as a client could forge it: any JSON, encoded the way the service encodes its own. */
+const forgedCursor = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
+
+/** What must never reach a client: the generic internal error, a stack, a file path, SQL or a runtime's own message. */
+const INTERNAL = /INTERNAL_SERVER_ERROR|Internal server error|\bat \w+ \(|\.(?:ts|js):\d+|node_modules|SELECT|INSERT|sqlite|call stack|Cannot read/i;
 
 /** Bad input is refused naming each field, and nothing is half-written; unknown keys are NOT_FOUND. */
 describe('bad input and unknown records', () => {
@@ -17,7 +25,7 @@ describe('bad input and unknown records', () => {
 
   afterAll(() => service.close());
 
-  const tables = ['feedback_item', 'feedback_project', 'feedback_tag', 'feedback_vote', 'theme', 'blueprint', 'release', 'loop_event', 'loop_event_loop'];
+  const tables = ['actor', 'api_token', 'feedback_item', 'feedback_project', 'feedback_tag', 'feedback_vote', 'theme', 'blueprint', 'release', 'loop_event', 'loop_event_loop'];
   const snapshot = async () => Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await service.count(table)])));
 
   async function expectRefused(token: string, query: string, variables: Record<string, unknown>, fields: string[]) {
@@ -113,6 +121,66 @@ describe('bad input and unknown records', () => {
     expect(vote.errors?.[0].extensions?.code).toBe('CONFLICT');
   });
 
+  const UNSTORABLE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+
+  it('refuses NUL and lone surrogates in every string argument, at any depth, before any other rule', async () => {
+    const title = await expectRefused(operator, SUBMIT, { input: { title: 'abc\u0000def', origin: 'USER' } }, ['input.title']);
+    expect(title.extensions?.fields).toEqual([{ field: 'input.title', message: UNSTORABLE }]);
+    await expectRefused(operator, SUBMIT, { input: { title: 'Pinned instances', origin: 'USER', projects: ['nova', 'neutron\u0000'], tags: ['a\udc00b'] } }, [
+      'input.projects',
+      'input.tags',
+    ]);
+    const email = await expectRefused(
+      ADMIN_TOKEN,
+      `mutation($input: CreateActorInput!) { createActor(input: $input) { actor { id } } }`,
+      { input: { name: 'Mallory', email: 'a\ud800@x.org', role: 'USER' } },
+      ['input.email'],
+    );
+    expect(email.extensions?.fields).toEqual([{ field: 'input.email', message: UNSTORABLE }]);
+    await expectRefused(pm, `query($query: String!) { search(query: $query) { totalCount } }`, { query: 'live\u0000migration' }, ['query']);
+    await expectRefused(pm, `query($filter: FeedbackFilter) { feedbackItems(filter: $filter) { totalCount } }`, { filter: { organization: 'Example\u0000Cloud' } }, [
+      'filter.organization',
+    ]);
+    const key = await expectRefused(pm, `{ feedback(key: "FB-1\\u0000") { key } }`, {}, ['key']);
+    expect(key.extensions?.fields).toEqual([{ field: 'key', message: UNSTORABLE }]);
+  });
+
+  it('answers ids and key numbers beyond 2^31-1 as bad input, alike on both engines', async () => {
+    await expectRefused(ADMIN_TOKEN, `mutation { revokeToken(input: { tokenId: "2147483648" }) { apiToken { id } } }`, {}, ['input.tokenId']);
+    await expectRefused(operator, `mutation { markNotificationsRead(input: { ids: ["1", "2147483648"] }) { unreadCount } }`, {}, ['input.ids']);
+    await expectRefused(ADMIN_TOKEN, `mutation { updateWebhook(input: { id: "2147483648", active: false }) { webhook { id } } }`, {}, ['input.id']);
+    await expectRefused(ADMIN_TOKEN, `mutation { retryWebhookDelivery(input: { id: "2147483648" }) { delivery { id } } }`, {}, ['input.id']);
+    await expectRefused(ADMIN_TOKEN, `{ webhookDeliveries(filter: { webhookId: "2147483648" }) { totalCount } }`, {}, ['filter.webhookId']);
+    await expectRefused(ADMIN_TOKEN, `{ importJob(id: "2147483648") { id } }`, {}, ['id']);
+    await expectRefused(pm, `{ feedback(key: "FB-2147483648") { key } }`, {}, ['key']);
+    await expectRefused(pm, `{ theme(key: "TH-99999999999") { key } }`, {}, ['key']);
+    await expectRefused(pm, `{ loop(key: "FB-2147483648") { key } }`, {}, ['key']);
+    await expectRefused(pm, `{ events(filter: { loopKey: "FB-2147483648" }) { totalCount } }`, {}, ['filter.loopKey']);
+    await expectRefused(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-2147483648", themeKey: "TH-1" }) { theme { key } } }`, {}, ['input.feedbackKey']);
+    await expectRefused(pm, `mutation { mergeFeedback(input: { duplicateKey: "FB-1", survivorKey: "FB-4294967296" }) { survivor { key } } }`, {}, ['input.survivorKey']);
+    // A position the next release, placed after it by default, could not take.
+    await expectRefused(pm, `mutation { createRelease(input: { name: "Zenith", sequence: 2147483647 }) { release { name } } }`, {}, ['input.sequence']);
+
+    // The largest id is an id like any other: unknown, so null in a query and NOT_FOUND in a mutation.
+    expect(await service.ok(pm, `{ feedback(key: "FB-2147483647") { key } }`)).toEqual({ feedback: null });
+    const revoked = await service.gql(ADMIN_TOKEN, `mutation { revokeToken(input: { tokenId: "2147483647" }) { apiToken { id } } }`);
+    expect(revoked.errors?.[0].extensions).toEqual({ code: 'NOT_FOUND', field: 'input.tokenId' });
+  });
+
+  it('refuses forged cursors and times no engine keeps alike', async () => {
+    const paged = (field: string) => `query($after: String) { ${field}(after: $after) { totalCount } }`;
+    await expectRefused(pm, paged('themes'), { after: forgedCursor([2147483648]) }, ['after']);
+    await expectRefused(pm, paged('themes'), { after: forgedCursor(['TH-1']) }, ['after']);
+    await expectRefused(pm, paged('feedbackItems'), { after: forgedCursor(['yesterday', 1]) }, ['after']);
+    await expectRefused(pm, paged('blueprints'), { after: forgedCursor(['nova\u0000', 'x', 1]) }, ['after']);
+    await expectRefused(pm, `query($after: String) { search(query: "migration", after: $after) { totalCount } }`, { after: forgedCursor({ offset: 1e300 }) }, ['after']);
+    await expectRefused(pm, `{ events(filter: { since: "-271821-04-20T00:00:00Z" }) { totalCount } }`, {}, ['filter.since']);
+    await expectRefused(pm, `{ events(filter: { until: "+275760-09-13T00:00:00Z" }) { totalCount } }`, {}, ['filter.until']);
+
+    const page = await service.ok<{ themes: { pageInfo: { endCursor: string } } }>(pm, `{ themes(first: 1) { pageInfo { endCursor } } }`);
+    expect((await service.ok(pm, paged('themes'), { after: page.themes.pageInfo.endCursor })).themes.totalCount).toBeGreaterThan(0);
+  });
+
   it('rolls a failing write back whole: an error after the first statement leaves nothing behind', async () => {
     await service.ok(pm, `mutation { createTheme(input: { title: "Compute gaps", kind: USER_STORY }) { theme { key } } }`);
     await service.ok(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-2" }) { theme { key } } }`);
@@ -134,6 +202,110 @@ describe('a body that is not GraphQL', () => {
       expect(body.errors[0].extensions.fields[0].field).toBe('body');
     } finally {
       await service.close();
+    }
+  });
+});
+
+/** Requests hostile in their very shape: each refused with a client's code, never an internal error. */
+describe('hostile requests', () => {
+  let service: TestService;
+  let pm: string;
+
+  beforeAll(async () => {
+    service = await startService();
+    pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
+  });
+
+  afterAll(() => service.close());
+
+  interface Answer {
+    status: number;
+    errors: Array<{ message: string; extensions: Record<string, any> }>;
+    text: string;
+  }
+
+  async function send(body: unknown, init: { method?: string; query?: string } = {}): Promise<Answer> {
+    const url = init.query === undefined ? service.url : `${service.url}?query=${encodeURIComponent(init.query)}`;
+    const response = await fetch(url, {
+      method: init.method ?? 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${pm}`, 'apollo-require-preflight': 'true' },
+      body: init.method === 'GET' ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const parsed = JSON.parse(text) as { errors?: Answer['errors'] };
+    expect(text).not.toMatch(INTERNAL);
+    return { status: response.status, errors: parsed.errors ?? [], text };
+  }
+
+  async function refused(body: unknown, code: string, status: number, init: { method?: string; query?: string } = {}): Promise<Answer> {
+    const answer = await send(body, init);
+    expect(answer.status).toBe(status);
+    expect(answer.errors.length).toBeGreaterThan(0);
+    for (const error of answer.errors) expect(error.extensions.code).toBe(code);
+    return answer;
+  }
+
+  it('refuses a bad persisted query extension', async () => {
+    await refused({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'nothex' } } }, 'BAD_USER_INPUT', 400);
+    await refused({ query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: 'nothex' } } }, 'BAD_USER_INPUT', 400);
+    await refused({ query: '{ __typename }', extensions: { persistedQuery: 'yes' } }, 'BAD_USER_INPUT', 400);
+  });
+
+  it('refuses a subscription sent over HTTP, before it costs anything', async () => {
+    const answer = await refused({ query: 'subscription { loopEvents { type } }' }, 'BAD_USER_INPUT', 400);
+    expect(answer.errors[0].extensions.fields).toEqual([{ field: 'query', message: expect.stringMatching(/WebSocket/) }]);
+    expect(JSON.parse(answer.text).extensions?.cost).toBeUndefined();
+  });
+
+  it('refuses more than 50 variables that do not fit their types', async () => {
+    const answer = await refused(
+      { query: 'query($types: [String!]) { events(filter: { types: $types }) { totalCount } }', variables: { types: Array.from({ length: 60 }, (_, index) => index) } },
+      'BAD_USER_INPUT',
+      400,
+    );
+    expect(answer.errors).toHaveLength(51);
+    expect(answer.errors[50].extensions.fields).toEqual([{ field: 'variables', message: expect.stringMatching(/Too many errors/) }]);
+  });
+
+  it('refuses list and object literals nested 5,000 deep, over POST and GET', async () => {
+    const lists = `{ loops(filter: { project: ${'['.repeat(5000)}"nova"${']'.repeat(5000)} }) { totalCount } }`;
+    const objects = `{ loops(filter: ${'{ project: '.repeat(5000)}"nova"${' }'.repeat(5000)}) { totalCount } }`;
+    for (const query of [lists, objects]) {
+      const answer = await refused({ query }, 'BAD_USER_INPUT', 400);
+      expect(answer.errors[0].extensions.fields).toEqual([{ field: 'query', message: expect.stringMatching(/nest more than 200 deep/) }]);
+    }
+    await refused(null, 'BAD_USER_INPUT', 400, { method: 'GET', query: `{ __typename ${'{ a '.repeat(300)} }` });
+  });
+
+  it('refuses 10,000 aliases or 10,000 directives as too large to read', async () => {
+    const aliases = `{ ${Array.from({ length: 10_000 }, (_, index) => `a${index}: __typename`).join(' ')} }`;
+    const directives = `{ __typename ${'@include(if: true) '.repeat(10_000)}}`;
+    for (const query of [aliases, directives]) {
+      const answer = await refused({ query }, 'QUERY_TOO_COMPLEX', 200);
+      expect(answer.errors).toHaveLength(1);
+      expect(answer.errors[0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', exceeded: 'size' });
+    }
+  });
+
+  it('refuses deeply nested variables', async () => {
+    const query = 'query($types: [String!], $filter: LoopFilter) { events(filter: { types: $types }) { totalCount } loops(filter: $filter) { totalCount } }';
+    const lists = `{"query":${JSON.stringify(query)},"variables":{"types":${'['.repeat(100_000)}"loop.closed"${']'.repeat(100_000)}}}`;
+    await refused(lists, 'BAD_USER_INPUT', 400);
+    const objects = `{"query":${JSON.stringify(query)},"variables":{"filter":${'{"project":'.repeat(50_000)}"nova"${'}'.repeat(50_000)}}}`;
+    await refused(objects, 'BAD_USER_INPUT', 400);
+  });
+
+  it('refuses a subscription nested 5,000 deep over WebSocket with the same code', async () => {
+    const client = createClient({ url: service.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${pm}` }, retryAttempts: 0 });
+    try {
+      const deep = `subscription { loopEvents(filter: ${'{ loopKey: '.repeat(5000)}"FB-1"${' }'.repeat(5000)}) { type } }`;
+      const answer = await new Promise<unknown>((resolve) => {
+        client.subscribe({ query: deep }, { next: resolve, error: resolve, complete: () => resolve('completed without an error') });
+      });
+      expect(answer).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+      expect(JSON.stringify(answer)).not.toMatch(INTERNAL);
+    } finally {
+      await client.dispose();
     }
   });
 });

@@ -1,5 +1,6 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
+import { numericId } from '../common/keys';
 import { groupByKeys, requestLoader } from '../common/loaders';
 import { Connection, ConnectionType, PageArgs } from '../common/pagination';
 import { Actor } from './actor.entity';
@@ -48,7 +49,7 @@ export class ActorsResolver {
   @Mutation(() => RevokeTokenPayload)
   @Allow(Role.ADMIN)
   async revokeToken(@CurrentActor() by: Actor, @Args('input') input: RevokeTokenInput): Promise<RevokeTokenPayload> {
-    return { apiToken: await this.actorsService.revokeToken(by, Number(input.tokenId)) };
+    return { apiToken: await this.actorsService.revokeToken(by, numericId(input.tokenId, 'input.tokenId', 'a token')) };
   }
 
   @ResolveField(() => [ApiToken], { description: "The actor's tokens; visible to the actor and to admins, empty to others." })

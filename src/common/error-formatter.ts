@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ErrorCode, FieldProblem, RequestTimeoutError } from './errors';
 import { RequestScopes } from './request-scope';
 
@@ -50,6 +50,27 @@ function fieldsOf(message: string): FieldProblem[] {
   return [{ field: named || 'query', message }];
 }
 
+/**
+ * graphql-js's refusal, with no code, of a request with more than 50
+ * variables that do not fit their types: it stops there with this message.
+ */
+const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables/;
+
+function isTooManyVariableErrors(formatted: GraphQLFormattedError, error: unknown): boolean {
+  return error instanceof GraphQLError && !error.originalError && !formatted.path && TOO_MANY_VARIABLE_ERRORS.test(formatted.message);
+}
+
+/**
+ * A refusal the GraphQL server raised without a code of its own but with an
+ * HTTP status for the client (a persisted query of an unknown version, or
+ * whose hash does not match): its code follows from the status.
+ */
+function refusalByStatus(error: unknown): ErrorCode | null {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return null;
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return (status && HTTP_STATUS_CODES[status]) || null;
+}
+
 function publicCode(extensions: Record<string, unknown> | undefined): ErrorCode | null {
   const code = extensions?.code;
   if (typeof code === 'string' && PUBLIC_CODES.has(code)) return code as ErrorCode;
@@ -73,7 +94,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
     return { message: INTROSPECTION_OFF, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT, fields: [{ field: 'query', message: INTROSPECTION_OFF }] } };
   }
-  const code = publicCode(extensions);
+  if (isTooManyVariableErrors(formatted, error)) {
+    return { message: formatted.message, extensions: { code: ErrorCode.BAD_USER_INPUT, fields: [{ field: 'variables', message: formatted.message }] } };
+  }
+  const code = refusalByStatus(error) ?? publicCode(extensions);
   if (code === null || code === ErrorCode.INTERNAL_SERVER_ERROR) {
     const original = (error as { originalError?: unknown })?.originalError ?? error;
     logger.error(formatted.message, original instanceof Error ? original.stack : String(original));

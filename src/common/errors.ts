@@ -25,14 +25,18 @@ export interface FieldProblem {
 }
 
 export class BadUserInputError extends GraphQLError {
-  constructor(readonly problems: FieldProblem[]) {
+  /** With an HTTP status when the request is refused as a whole, before it ran. */
+  constructor(
+    readonly problems: FieldProblem[],
+    httpStatus?: number,
+  ) {
     super(`Invalid input: ${problems.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`, {
-      extensions: { code: ErrorCode.BAD_USER_INPUT, fields: problems },
+      extensions: { code: ErrorCode.BAD_USER_INPUT, fields: problems, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
     });
   }
 
-  static field(field: string, message: string): BadUserInputError {
-    return new BadUserInputError([{ field, message }]);
+  static field(field: string, message: string, httpStatus?: number): BadUserInputError {
+    return new BadUserInputError([{ field, message }], httpStatus);
   }
 }
 

@@ -3,6 +3,8 @@ import { ArgsType, Field, Int, ObjectType, registerEnumType } from '@nestjs/grap
 import { IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { BadUserInputError } from './errors';
+import { MAX_ID } from './keys';
+import { isStorableText, isStorableTime } from './storable';
 
 export enum OrderDirection {
   ASC = 'ASC',
@@ -93,14 +95,39 @@ function encodeCursor(values: Array<number | string | Date>): string {
   return Buffer.from(JSON.stringify(plain)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, length: number): Array<number | string | Date> {
+/** What a sort key's column holds. */
+type SortKind = 'integer' | 'time' | 'text';
+
+/** The kind of the column behind a sort key, as its entity declares it. */
+function sortKindOf<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, path: string): SortKind {
+  const [alias, property] = path.split('.');
+  const type = query.expressionMap.findAliasByName(alias).metadata.findColumnWithPropertyPath(property)?.type;
+  if (type === Date || (typeof type === 'string' && /date|time/i.test(type))) return 'time';
+  if (type === Number || (typeof type === 'string' && /int/i.test(type))) return 'integer';
+  return 'text';
+}
+
+/** The sort value a cursor carries for a column of this kind, or undefined when it cannot be one. */
+function cursorValue(value: CursorValue, kind: SortKind): number | string | Date | undefined {
+  if (kind === 'integer') return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= MAX_ID ? value : undefined;
+  if (kind === 'text') return typeof value === 'string' && isStorableText(value) ? value : undefined;
+  const time = typeof value === 'object' && value !== null && typeof value.d === 'string' ? new Date(value.d) : null;
+  return time && isStorableTime(time) ? time : undefined;
+}
+
+/**
+ * The sort values a cursor carries. A client may send anything as a cursor:
+ * each value must be of its column's kind, so that no engine is asked to
+ * compare a column with what it cannot hold.
+ */
+function decodeCursor(cursor: string, kinds: SortKind[]): Array<number | string | Date> {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorValue[];
-    if (!Array.isArray(values) || values.length !== length) throw new Error('wrong length');
-    return values.map((value) => {
-      if (typeof value === 'number' || typeof value === 'string') return value;
-      if (value && typeof value.d === 'string' && !Number.isNaN(Date.parse(value.d))) return new Date(value.d);
-      throw new Error('bad value');
+    if (!Array.isArray(values) || values.length !== kinds.length) throw new Error('wrong length');
+    return values.map((value, index) => {
+      const decoded = cursorValue(value, kinds[index]);
+      if (decoded === undefined) throw new Error('bad value');
+      return decoded;
     });
   } catch {
     throw BadUserInputError.field('after', 'is not a cursor of this list; pass the endCursor of the previous page');
@@ -127,7 +154,7 @@ export async function paginate<T extends ObjectLiteral>(
   const totalCount = await query.clone().getCount();
   const rowsQuery = query.clone();
   if (page.after) {
-    const values = decodeCursor(page.after, sort.length);
+    const values = decodeCursor(page.after, sort.map((key) => sortKindOf(query, key.path)));
     rowsQuery.andWhere(
       new Brackets((outer) => {
         sort.forEach((key, index) => {

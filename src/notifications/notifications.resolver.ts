@@ -2,6 +2,7 @@ import { Args, Context, Int, Mutation, Parent, ResolveField, Resolver } from '@n
 import { Actor } from '../actors/actor.entity';
 import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
 import { ForbiddenError } from '../common/errors';
+import { numericId } from '../common/keys';
 import { Connection, ConnectionType } from '../common/pagination';
 import { FeedbackLoader } from '../feedback/feedback.loader';
 import { Loop } from '../loops/models/loop.model';
@@ -21,7 +22,7 @@ export class NotificationsResolver {
   @Mutation(() => MarkNotificationsReadPayload)
   @Allow(ANY_ROLE)
   async markNotificationsRead(@CurrentActor() by: Actor, @Args('input') input: MarkNotificationsReadInput): Promise<MarkNotificationsReadPayload> {
-    const notifications = await this.notificationsService.markRead(by, input.ids.map(Number));
+    const notifications = await this.notificationsService.markRead(by, input.ids.map((id) => numericId(id, 'input.ids', 'a notification')));
     return { notifications, unreadCount: await this.notificationsService.unreadCount(by.id) };
   }
 

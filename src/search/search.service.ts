@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { BadUserInputError } from '../common/errors';
-import { idFromKey } from '../common/keys';
+import { idFromKey, MAX_ID } from '../common/keys';
 import { pageSize } from '../common/pagination';
 import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
@@ -29,7 +29,8 @@ function offsetOf(after: string | null | undefined): number {
   if (!after) return 0;
   try {
     const { offset } = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as { offset: unknown };
-    if (Number.isInteger(offset) && (offset as number) >= 0) return offset as number;
+    // No list holds more hits than there are ids: a larger offset is no cursor of this search.
+    if (Number.isInteger(offset) && (offset as number) >= 0 && (offset as number) <= MAX_ID) return offset as number;
   } catch {
     // falls through to the refusal below
   }

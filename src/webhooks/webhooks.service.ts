@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { dateFromDatabase } from '../common/columns';
 import { diff } from '../common/diff';
 import { ConflictError, NotFoundError } from '../common/errors';
+import { numericId } from '../common/keys';
 import { Connection, PageArgs, paginate } from '../common/pagination';
 import { forUpdate, TransactionRunner } from '../common/transactions';
 import { CONFIG, LooptraceConfig } from '../config/config';
@@ -91,7 +92,7 @@ export class WebhooksService implements OnModuleInit {
   /** Deliveries, newest event first. */
   listDeliveries(filter: WebhookDeliveryFilter | null | undefined, page: PageArgs): Promise<Connection<WebhookDelivery>> {
     const query = this.deliveries.createQueryBuilder('delivery');
-    if (filter?.webhookId) query.andWhere('delivery.webhookId = :webhookId', { webhookId: Number(filter.webhookId) });
+    if (filter?.webhookId) query.andWhere('delivery.webhookId = :webhookId', { webhookId: numericId(filter.webhookId, 'filter.webhookId', 'a webhook') });
     if (filter?.status) query.andWhere('delivery.status = :status', { status: filter.status });
     if (filter?.eventType) {
       query.andWhere('delivery.eventId IN (SELECT e.id FROM loop_event e WHERE e.type = :eventType)', { eventType: filter.eventType });
@@ -140,7 +141,7 @@ export class WebhooksService implements OnModuleInit {
   /** Changes a webhook, pauses or resumes it. A new secret shows in the history only as the fact that it changed. */
   update(by: Actor, input: UpdateWebhookInput): Promise<Webhook> {
     return this.tx.run(async (em) => {
-      const webhook = await em.findOne(Webhook, { where: { id: Number(input.id) }, ...forUpdate(em) });
+      const webhook = await em.findOne(Webhook, { where: { id: numericId(input.id, 'input.id', 'a webhook') }, ...forUpdate(em) });
       if (!webhook) throw new NotFoundError('webhook', input.id, 'input.id');
       const changes: Partial<Webhook> = {};
       if (input.url) changes.url = input.url;

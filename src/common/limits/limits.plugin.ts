@@ -1,5 +1,7 @@
 import { ApolloServerPlugin, GraphQLRequestListener, GraphQLServerContext } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
+import { OperationTypeNode } from 'graphql';
+import { BadUserInputError } from '../errors';
 import { CostReport, OperationLimits } from './operation-limits';
 
 /** The part of the GraphQL context the limits read: whom the request is charged to (set by the authentication gate). */
@@ -10,7 +12,9 @@ export interface ChargedContext {
 /**
  * Costs every HTTP operation once it is parsed and validated, before any
  * resolver runs, and tells the caller what it cost in extensions.cost.
- * (Operations over WebSocket are costed in the socket's onSubscribe.)
+ * (Operations over WebSocket are costed in the socket's onSubscribe.) A
+ * subscription sent over HTTP is refused instead: its events go out only
+ * over WebSocket.
  */
 @Plugin()
 export class LimitsPlugin implements ApolloServerPlugin<ChargedContext> {
@@ -24,7 +28,10 @@ export class LimitsPlugin implements ApolloServerPlugin<ChargedContext> {
     let report: CostReport | null = null;
     const limits = this.limits;
     return {
-      async didResolveOperation({ schema, document, request, operationName, contextValue }) {
+      async didResolveOperation({ schema, document, request, operation, operationName, contextValue }) {
+        if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+          throw BadUserInputError.field('query', 'a subscription runs over WebSocket (graphql-ws) on this same path, not over HTTP', 400);
+        }
         report = limits.admit(schema, document, request.variables, operationName, contextValue.req?.callerKey ?? 'unknown');
       },
       async willSendResponse({ response }) {

@@ -5,6 +5,7 @@ import { Clock } from '../clock';
 import { QueryTooComplexError, RateLimitedError } from '../errors';
 import { Buckets } from './buckets';
 import { measureOperation, OperationMeasure } from './operation-cost';
+import { refuseUnreadableText } from './operation-text';
 
 const HOUR_MS = 3_600_000;
 
@@ -20,6 +21,13 @@ export interface CostReport {
   limit: number;
   /** When the budget will be full again, if nothing more is spent. */
   resetAt: string;
+}
+
+/** A refusal as a socket sends it: the same error, without the HTTP status it would have over HTTP. */
+function socketErrors(error: unknown): GraphQLError[] {
+  if (!(error instanceof GraphQLError)) throw error;
+  const { http: _http, ...extensions } = error.extensions;
+  return [new GraphQLError(error.message, { extensions })];
 }
 
 const PAGE_ADVICE = 'Ask for smaller pages (first) or fewer nested lists, and page through the rest with after.';
@@ -47,11 +55,17 @@ export class OperationLimits {
   }
 
   /**
-   * Admits a subscription before it starts, or returns why not. A document
-   * that does not parse or validate is left to the socket server to refuse.
+   * Admits a subscription before it starts, or returns why not. Its text is
+   * held to the same bounds as over HTTP before it is parsed; a document that
+   * does not parse or validate is left to the socket server to refuse.
    */
   admitSubscription(payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }, callerKey: string): GraphQLError[] | undefined {
     if (!this.schema) return undefined;
+    try {
+      refuseUnreadableText(payload.query);
+    } catch (error) {
+      return socketErrors(error);
+    }
     let document: DocumentNode;
     try {
       document = parse(payload.query);
@@ -63,9 +77,7 @@ export class OperationLimits {
       this.admit(this.schema, document, payload.variables ?? undefined, payload.operationName, callerKey);
       return undefined;
     } catch (error) {
-      if (!(error instanceof GraphQLError)) throw error;
-      const { http: _http, ...extensions } = error.extensions;
-      return [new GraphQLError(error.message, { extensions })];
+      return socketErrors(error);
     }
   }
 

@@ -1,5 +1,5 @@
 import { ArgsType, Field, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { IsEnum, IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
+import { IsEnum, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { PageArgs } from '../../common/pagination';
 import { Release } from '../release.entity';
 import { ReleaseState } from '../release.enums';
@@ -7,6 +7,13 @@ import { ReleaseState } from '../release.enums';
 export const RELEASE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,49}$/;
 const RELEASE_NAME_MESSAGE = 'must be a release name such as Liberty or 2024.1 (letters, digits, space, dot, dash; at most 50)';
 const DATE_MESSAGE = 'must be a date as YYYY-MM-DD';
+
+/**
+ * The largest position a release may be given: far past any release history,
+ * and far enough below the largest integer a database column holds that the
+ * position after it, which a new release takes by default, always fits.
+ */
+const MAX_SEQUENCE = 1_000_000;
 
 @InputType({ isAbstract: true })
 abstract class ReleaseFields {
@@ -39,6 +46,7 @@ export class CreateReleaseInput extends ReleaseFields {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_SEQUENCE)
   sequence?: number | null;
 }
 
@@ -53,6 +61,7 @@ export class UpdateReleaseInput extends ReleaseFields {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_SEQUENCE)
   sequence?: number | null;
 
   @Field(() => String, { nullable: true, description: 'A new name for the release named by name.' })
