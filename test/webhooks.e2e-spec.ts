@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import dns from 'node:dns';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { WebhookConfig } from '../src/config/config';
@@ -413,5 +414,188 @@ describe('webhooks', () => {
     };
     await statementsFor(2);
     expect(await statementsFor(20)).toBe(await statementsFor(2));
+  });
+});
+
+/** A public address (example.com's) that the fake DNS answers with; nothing ever connects to it. */
+const PUBLIC_ADDRESS = '93.184.215.14';
+
+/** Answers DNS for one name with the address the test sets, as the resolver would; every other name goes to the system's resolver. */
+function fakeDns(name: string) {
+  const system = dns.lookup;
+  let answer = PUBLIC_ADDRESS;
+  const asked: string[] = [];
+  const spy = jest.spyOn(dns, 'lookup').mockImplementation(((hostname: string, options: unknown, callback?: unknown) => {
+    if (hostname !== name) return (system as (...args: unknown[]) => void)(hostname, options, callback);
+    asked.push(answer);
+    const done = (typeof options === 'function' ? options : callback) as (...args: unknown[]) => void;
+    const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
+    const family = answer.includes(':') ? 6 : 4;
+    process.nextTick(() => (all ? done(null, [{ address: answer, family }]) : done(null, answer, family)));
+  }) as unknown as typeof dns.lookup);
+  return {
+    answerWith: (address: string) => (answer = address),
+    /** The answers given so far, in order. */
+    asked,
+    restore: () => spy.mockRestore(),
+  };
+}
+
+describe('webhook addresses', () => {
+  let receiver: Receiver;
+  let names: ReturnType<typeof fakeDns>;
+  const services: TestService[] = [];
+  const NAME = 'hooks.example.org';
+
+  const start = async (overrides: Parameters<typeof startService>[0] = {}) => {
+    const service = await startService(overrides);
+    services.push(service);
+    return service;
+  };
+  const refusedFields = (response: GraphQLResponse) => {
+    expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    return response.errors?.[0].extensions?.fields.map((problem: { field: string }) => problem.field);
+  };
+  const deliveries = async (service: TestService) => (await service.ok(ADMIN_TOKEN, DELIVERIES)).webhookDeliveries.nodes;
+  const webhookEvents = async (service: TestService) =>
+    Number((await service.sql<{ n: string | number }>(`SELECT COUNT(*) AS n FROM loop_event WHERE type LIKE 'webhook.%'`))[0].n);
+
+  beforeEach(async () => {
+    receiver = await new Receiver().start();
+    names = fakeDns(NAME);
+  });
+
+  afterEach(async () => {
+    for (const service of services.splice(0)) await service.close().catch(() => undefined);
+    names.restore();
+    await receiver.stop();
+  });
+
+  it('refuses URLs into the service’s own network, with credentials, or for unknown events, and writes nothing', async () => {
+    const service = await start(webhookConfig({ pollMs: 0, allowPrivateNetworks: false }));
+    const port = new URL(receiver.url).port;
+    const inside = [
+      'http://169.254.169.254/latest/meta-data/',
+      `http://127.0.0.1:${port}/hooks/looptrace`,
+      'http://localhost/hooks',
+      'http://LOCALHOST./hooks',
+      'http://api.localhost/hooks',
+      'http://[::1]/hooks',
+      'http://0x7f000001/hooks',
+      'http://2130706433/hooks',
+      'http://0177.0.0.1/hooks',
+      'http://127.1/hooks',
+      'http://[::ffff:169.254.169.254]/hooks',
+      'http://[::ffff:a9fe:a9fe]/hooks',
+      'http://[64:ff9b::a9fe:a9fe]/hooks',
+      'http://metadata.google.internal/computeMetadata/v1/',
+      'http://metadata/computeMetadata/v1/',
+      'http://10.0.0.5/hooks',
+      'http://172.16.0.1/hooks',
+      'http://172.31.255.254/hooks',
+      'http://192.168.1.10/hooks',
+      'http://100.64.0.1/hooks',
+      'http://[fc00::1]/hooks',
+      'http://[fd12:3456::1]/hooks',
+      'http://[fe80::1]/hooks',
+      'http://0.0.0.0/hooks',
+      'http://0/hooks',
+      'http://[::]/hooks',
+      'http://224.0.0.251/hooks',
+      'http://[ff02::1]/hooks',
+      'http://255.255.255.255/hooks',
+      `https://user:secret@${NAME}/hooks`,
+      `https://${NAME}@127.0.0.1/hooks`,
+      'http://[fe80::1%25eth0]/hooks',
+    ];
+    for (const url of inside) {
+      const response = await service.gql(ADMIN_TOKEN, REGISTER, { input: { url, events: ['loop.closed'], secret: SECRET } });
+      expect({ url, fields: refusedFields(response) }).toEqual({ url, fields: ['input.url'] });
+    }
+
+    names.answerWith('10.20.30.40');
+    const resolvedInside = await service.gql(ADMIN_TOKEN, REGISTER, { input: { url: `https://${NAME}/hooks`, events: ['loop.closed'], secret: SECRET } });
+    expect(refusedFields(resolvedInside)).toEqual(['input.url']);
+    expect(resolvedInside.errors?.[0].message).toContain(`${NAME} resolves to 10.20.30.40`);
+
+    for (const events of [['loop.nonsense'], ['nonsense.*'], ['loop.closed', 'loop.closed_again'], ['loop.stage.*'], ['webhook.registered'], ['.*']]) {
+      const response = await service.gql(ADMIN_TOKEN, REGISTER, { input: { url: `https://${NAME}/hooks`, events, secret: SECRET } });
+      expect({ events, fields: refusedFields(response) }).toEqual({ events, fields: ['input.events'] });
+    }
+    expect(await service.count('webhook')).toBe(0);
+    expect(await webhookEvents(service)).toBe(0);
+
+    names.answerWith(PUBLIC_ADDRESS);
+    const registered = await service.ok(ADMIN_TOKEN, REGISTER, {
+      input: { url: `https://${NAME}/hooks`, events: ['loop.*', 'feedback.submitted', '*', 'link.*'], secret: SECRET },
+    });
+    expect(registered.registerWebhook.webhook).toMatchObject({ url: `https://${NAME}/hooks`, events: ['loop.*', 'feedback.submitted', '*', 'link.*'] });
+
+    const UPDATE = `mutation($input: UpdateWebhookInput!) { updateWebhook(input: $input) { webhook { url events } } }`;
+    for (const input of [
+      { id: '1', url: 'http://169.254.169.254/latest/meta-data/' },
+      { id: '1', url: 'http://[::ffff:127.0.0.1]/hooks' },
+      { id: '1', url: `https://admin:admin@${NAME}/hooks` },
+    ]) {
+      expect(refusedFields(await service.gql(ADMIN_TOKEN, UPDATE, { input }))).toEqual(['input.url']);
+    }
+    expect(refusedFields(await service.gql(ADMIN_TOKEN, UPDATE, { input: { id: '1', events: ['loop.nonsense'] } }))).toEqual(['input.events']);
+    names.answerWith('fd00::7');
+    expect(refusedFields(await service.gql(ADMIN_TOKEN, UPDATE, { input: { id: '1', url: `https://${NAME}/other` } }))).toEqual(['input.url']);
+    expect((await service.ok(ADMIN_TOKEN, `{ webhooks { nodes { url events } } }`)).webhooks.nodes).toEqual([
+      { url: `https://${NAME}/hooks`, events: ['loop.*', 'feedback.submitted', '*', 'link.*'] },
+    ]);
+    expect(await webhookEvents(service)).toBe(1);
+  });
+
+  it('checks the name again when it delivers, and refuses a name that has turned private since', async () => {
+    const service = await start(webhookConfig({ pollMs: 50, retryBaseMs: 20, maxAttempts: 2, allowPrivateNetworks: false }));
+    const operator = (await service.actor('OPERATOR', 'Olga Operator')).token;
+    const url = `http://${NAME}:${new URL(receiver.url).port}/hooks/looptrace`;
+    await service.ok(ADMIN_TOKEN, REGISTER, { input: { url, events: ['feedback.submitted'], secret: SECRET } });
+    expect(names.asked).toEqual([PUBLIC_ADDRESS]);
+
+    names.answerWith('127.0.0.1');
+    await service.ok(operator, SUBMIT, { title: 'Evacuate hosts without shared storage' });
+    const dead = await waitFor('the delivery to die', async () => {
+      service.clock.advanceSeconds(1);
+      const [delivery] = await deliveries(service);
+      return delivery?.status === 'DEAD' && delivery;
+    });
+    const refusal = `refused: ${NAME} resolves to 127.0.0.1, a loopback address`;
+    expect(dead).toMatchObject({ attempts: 2, lastStatusCode: null, lastError: refusal });
+    expect(dead.attemptLog.map(({ statusCode, error }: Record<string, unknown>) => ({ statusCode, error }))).toEqual([
+      { statusCode: null, error: refusal },
+      { statusCode: null, error: refusal },
+    ]);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('refuses to deliver to an address of its own network that was registered while they were allowed', async () => {
+    const before = await start(webhookConfig({ pollMs: 0 }));
+    const operator = (await before.actor('OPERATOR', 'Olga Operator')).token;
+    await before.ok(ADMIN_TOKEN, REGISTER, { input: { url: receiver.url, events: ['feedback.submitted'], secret: SECRET } });
+    await before.ok(operator, SUBMIT, { title: 'Resize volumes in use' });
+    await before.app.close();
+
+    const after = await start({ ...webhookConfig({ pollMs: 0, allowPrivateNetworks: false }), database: before.database });
+    await after.app.get(WebhookWorker).deliverDue();
+    const [delivery] = await deliveries(after);
+    expect(delivery).toMatchObject({ status: 'PENDING', attempts: 1, lastError: 'refused: 127.0.0.1 is a loopback address' });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('connects to the address it checked', async () => {
+    const service = await start();
+    const operator = (await service.actor('OPERATOR', 'Olga Operator')).token;
+    names.answerWith('127.0.0.1');
+    const port = new URL(receiver.url).port;
+    await service.ok(ADMIN_TOKEN, REGISTER, { input: { url: `http://${NAME}:${port}/hooks/looptrace`, events: ['feedback.submitted'], secret: SECRET } });
+    await service.ok(operator, SUBMIT, { title: 'Name the hosts in the scheduler logs' });
+
+    const [request] = await waitFor('the POST', async () => receiver.requests.length > 0 && receiver.requests);
+    expect(request.headers.host).toBe(`${NAME}:${port}`);
+    expectSigned(request, SECRET);
+    expect(names.asked).toEqual(['127.0.0.1']);
   });
 });

@@ -50,6 +50,12 @@ describe('configuration', () => {
     expect(set.limits).toMatchObject({ maxNodes: 2000, graphqlBodyBytes: 512 * 1024, importBodyBytes: 4096, budgetPerHour: 200_000, maxCost: 200_000 });
   });
 
+  it('refuses webhooks into private networks unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is true', () => {
+    expect(loadConfig({}).webhooks.allowPrivateNetworks).toBe(false);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).webhooks.allowPrivateNetworks).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'off' }).webhooks.allowPrivateNetworks).toBe(false);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -59,6 +65,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'postgres://h/db', DATABASE_SSL: 'sometimes' }, 'DATABASE_SSL'],
     [{ DATABASE_URL: 'postgres://h/db', DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
     [{ WEBHOOK_MAX_ATTEMPTS: 'many' }, 'WEBHOOK_MAX_ATTEMPTS'],
+    [{ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'sometimes' }, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS'],
     [{ STALL_DAYS: '0' }, 'STALL_DAYS'],
     [{ QUERY_MAX_DEPTH: '1' }, 'QUERY_MAX_DEPTH'],
     [{ QUERY_MAX_NODES: 'lots' }, 'QUERY_MAX_NODES'],

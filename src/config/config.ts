@@ -68,6 +68,8 @@ export interface WebhookConfig {
   timeoutMs: number;
   /** How often the worker looks for deliveries that are due; 0 turns the worker off. */
   pollMs: number;
+  /** Lets webhooks reach loopback, private, link-local and other internal addresses, which are refused by default. */
+  allowPrivateNetworks: boolean;
 }
 
 export interface StallConfig {
@@ -185,6 +187,7 @@ export function loadConfig(env: Env = process.env): LooptraceConfig {
       maxAttempts: readInteger(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
       timeoutMs: readInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
       pollMs: readInteger(env, 'WEBHOOK_POLL_MS', 1000, 0, 3_600_000),
+      allowPrivateNetworks: readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS'),
     },
     stalls: {
       days: readInteger(env, 'STALL_DAYS', 30, 1, 3650),

@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Clock } from '../common/clock';
 import { CONFIG, LooptraceConfig } from '../config/config';
+import { WebhookAddresses } from './webhook-addresses';
 import { signature } from './webhook-signature';
 import { ClaimedDelivery, WebhooksService } from './webhooks.service';
 
@@ -14,15 +17,11 @@ const ERROR_MAX_LENGTH = 300;
 
 type SendResult = { statusCode: number | null; error: string | null };
 
-type ErrorLike = { name?: unknown; message?: unknown; cause?: { message?: unknown } };
-
 /** A short reason for the delivery's log: what a receiver's operator can act on, never a stack. */
-function failureOf(error: unknown, timeoutMs: number): string {
-  // Read by shape, not by prototype: fetch's errors need not share this realm's Error.
-  const { name, message, cause } = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
-  if (name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  const reason = typeof cause?.message === 'string' ? `: ${cause.message}` : '';
-  return `${typeof message === 'string' ? message : String(error)}${reason}`.slice(0, ERROR_MAX_LENGTH);
+function failureOf(error: Error): string {
+  // Trying each address of a name in turn fails with the errors of all of them, and no message of its own.
+  const messages = error instanceof AggregateError ? error.errors.map((each: Error) => each.message) : [error.message];
+  return (messages.join('; ') || error.name).slice(0, ERROR_MAX_LENGTH);
 }
 
 /**
@@ -41,6 +40,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(CONFIG) private readonly config: LooptraceConfig,
     private readonly webhooks: WebhooksService,
+    private readonly addresses: WebhookAddresses,
     private readonly clock: Clock,
   ) {}
 
@@ -100,28 +100,43 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async post(url: string, secret: string, deliveryId: string, body: string, timestamp: number): Promise<SendResult> {
+    if (!URL.canParse(url)) return { statusCode: null, error: 'refused: the URL does not parse' };
+    const target = new URL(url);
+    const refusal = this.addresses.refusalOf(target);
+    if (refusal) return { statusCode: null, error: `refused: ${refusal}` };
     const { timeoutMs } = this.config.webhooks;
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Looptrace-Webhooks',
-          'X-Looptrace-Event': (JSON.parse(body) as { type: string }).type,
-          'X-Looptrace-Delivery': deliveryId,
-          'X-Looptrace-Timestamp': String(timestamp),
-          'X-Looptrace-Signature': signature(secret, timestamp, body),
+    const signal = AbortSignal.timeout(timeoutMs);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<SendResult>((resolve) => {
+      const request = send(
+        target,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'user-agent': 'Looptrace-Webhooks',
+            'X-Looptrace-Event': (JSON.parse(body) as { type: string }).type,
+            'X-Looptrace-Delivery': deliveryId,
+            'X-Looptrace-Timestamp': String(timestamp),
+            'X-Looptrace-Signature': signature(secret, timestamp, body),
+          },
+          // The socket connects only to addresses this lookup has checked, whatever the name resolves to by then.
+          lookup: this.addresses.lookup,
+          // A connection of its own for each attempt: a kept-alive one would skip the check of the address.
+          agent: false,
+          signal,
         },
-        body,
-        // Following a redirect would hand the signed body to an address nobody registered.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await response.body?.cancel().catch(() => undefined);
-      if (response.ok) return { statusCode: response.status, error: null };
-      return { statusCode: response.status, error: `HTTP ${response.status} ${response.statusText}`.trim() };
-    } catch (error) {
-      return { statusCode: null, error: failureOf(error, timeoutMs) };
-    }
+        (response) => {
+          const statusCode = response.statusCode ?? null;
+          // The answer's body is not read; a redirect is not followed, as it would hand the signed body to an address nobody registered.
+          response.destroy();
+          if (statusCode !== null && statusCode >= 200 && statusCode < 300) resolve({ statusCode, error: null });
+          else resolve({ statusCode, error: `HTTP ${statusCode} ${response.statusMessage ?? ''}`.trim() });
+        },
+      );
+      request.on('error', (error) => resolve({ statusCode: null, error: signal.aborted ? `no answer within ${timeoutMs} ms` : failureOf(error) }));
+      request.end(body);
+    });
   }
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActorsModule } from '../actors/actors.module';
 import { HistoryModule } from '../history/history.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { WebhookAddresses } from './webhook-addresses';
 import { WebhookAttempt } from './webhook-attempt.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookWorker } from './webhook-worker';
@@ -13,7 +14,7 @@ import { WebhooksService } from './webhooks.service';
 /** Signed HTTP POSTs of events to the addresses admins register, through an outbox so that nothing committed is lost. */
 @Module({
   imports: [TypeOrmModule.forFeature([Webhook, WebhookDelivery, WebhookAttempt]), ActorsModule, HistoryModule, NotificationsModule],
-  providers: [WebhooksService, WebhookWorker, WebhooksResolver, WebhookDeliveryResolver],
+  providers: [WebhooksService, WebhookAddresses, WebhookWorker, WebhooksResolver, WebhookDeliveryResolver],
   exports: [WebhooksService, WebhookWorker],
 })
 export class WebhooksModule {}

@@ -1,15 +1,4 @@
-import { matchesEventType, retryDelayMs } from './webhooks.service';
-
-describe('matchesEventType', () => {
-  it('takes an exact type, a family ending in .*, or * for everything', () => {
-    expect(matchesEventType('loop.closed', 'loop.closed')).toBe(true);
-    expect(matchesEventType('loop.closed', 'loop.closed_again')).toBe(false);
-    expect(matchesEventType('loop.*', 'loop.stage_changed')).toBe(true);
-    expect(matchesEventType('loop.*', 'loopy.closed')).toBe(false);
-    expect(matchesEventType('loop.*', 'feedback.submitted')).toBe(false);
-    expect(matchesEventType('*', 'outcome.recorded')).toBe(true);
-  });
-});
+import { retryDelayMs } from './webhooks.service';
 
 describe('retryDelayMs', () => {
   it('waits the base before the first retry and twice as long before each further one', () => {

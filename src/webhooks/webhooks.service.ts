@@ -13,12 +13,15 @@ import { Connection, PageArgs, paginate } from '../common/pagination';
 import { forUpdate, TransactionRunner } from '../common/transactions';
 import { CONFIG, LooptraceConfig } from '../config/config';
 import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
+import { matchesEventType } from '../history/event-types';
 import { EventDraft, HandlerOrder, HistoryService } from '../history/history.service';
 import { JsonObject, LoopEvent } from '../history/loop-event.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RegisterWebhookInput, UpdateWebhookInput, WebhookDeliveryFilter } from './dto/webhook.inputs';
+import { WebhookAddresses } from './webhook-addresses';
 import { WebhookAttempt } from './webhook-attempt.entity';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
+import { isSentToWebhooks } from './webhook-events';
 import { Webhook } from './webhook.entity';
 
 /** Events whose body names the people to tell: a receiver can pass the news on without asking back. */
@@ -40,12 +43,6 @@ export interface AttemptOutcome {
   /** Null when the receiver answered 2xx. */
   error: string | null;
   durationMs: number;
-}
-
-/** Exact types, `*` for every event, or a trailing `.*` for a family: the same patterns as the loopEvents subscription. */
-export function matchesEventType(pattern: string, type: string): boolean {
-  if (pattern === '*' || pattern === type) return true;
-  return pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1));
 }
 
 /** How long to wait before the next attempt once `attempts` have failed: retryBaseMs, twice as long after each further failure. */
@@ -73,6 +70,7 @@ export class WebhooksService implements OnModuleInit {
     private readonly history: HistoryService,
     private readonly actors: ActorsService,
     private readonly notifications: NotificationsService,
+    private readonly addresses: WebhookAddresses,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
@@ -113,7 +111,8 @@ export class WebhooksService implements OnModuleInit {
     return this.history.byIds(eventIds);
   }
 
-  register(by: Actor, input: RegisterWebhookInput): Promise<Webhook> {
+  async register(by: Actor, input: RegisterWebhookInput): Promise<Webhook> {
+    await this.addresses.check(input.url, 'input.url');
     return this.tx.run(async (em) => {
       const now = this.clock.now();
       const webhook = em.create(Webhook, {
@@ -139,7 +138,8 @@ export class WebhooksService implements OnModuleInit {
   }
 
   /** Changes a webhook, pauses or resumes it. A new secret shows in the history only as the fact that it changed. */
-  update(by: Actor, input: UpdateWebhookInput): Promise<Webhook> {
+  async update(by: Actor, input: UpdateWebhookInput): Promise<Webhook> {
+    if (input.url) await this.addresses.check(input.url, 'input.url');
     return this.tx.run(async (em) => {
       const webhook = await em.findOne(Webhook, { where: { id: numericId(input.id, 'input.id', 'a webhook') }, ...forUpdate(em) });
       if (!webhook) throw new NotFoundError('webhook', input.id, 'input.id');
@@ -267,8 +267,7 @@ export class WebhooksService implements OnModuleInit {
 
   /** The outbox: one delivery per active webhook that asks for the event, written in the event's transaction. */
   private async enqueue(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<void> {
-    // What happens to webhooks is not sent to them, so that a delivery can never cause another.
-    if (event.type.startsWith('webhook.')) return;
+    if (!isSentToWebhooks(event.type)) return;
     const webhooks = (await em.findBy(Webhook, { active: true })).filter((webhook) =>
       webhook.events.some((pattern) => matchesEventType(pattern, event.type)),
     );

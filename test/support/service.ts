@@ -25,7 +25,7 @@ export function testConfig(database: DatabaseConfig): LooptraceConfig {
     host: '127.0.0.1',
     port: 0,
     database,
-    webhooks: { ...defaults.webhooks, pollMs: 50, retryBaseMs: 50, timeoutMs: 1000 },
+    webhooks: { ...defaults.webhooks, pollMs: 50, retryBaseMs: 50, timeoutMs: 1000, allowPrivateNetworks: true },
     stalls: { ...defaults.stalls, sweepMs: 0 },
   };
 }

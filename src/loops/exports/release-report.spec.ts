@@ -58,6 +58,22 @@ describe('release report as Markdown', () => {
     expect(markdown.match(/\| FB-4 \|/g)).toHaveLength(2);
   });
 
+  it('escapes the HTML and the links people typed in titles and notes', () => {
+    const hostileLoop: ReportLoop = {
+      ...closedLoop,
+      title: '\\<img src=x onerror=alert(1)>',
+      outcomes: [{ blueprint: 'neutron/rolling-upgrade', result: OutcomeResult.DELIVERED, notes: '[notes](javascript:alert(2)) | <b>' }],
+    };
+    const hostile = releaseReportMarkdown({
+      ...report,
+      themes: [{ key: 'TH-1', title: '![x](data:image/svg+xml;base64,PHN2Zz4=)', counts: { closed: 1, moved: 0 }, closed: [hostileLoop], moved: [] }],
+    });
+    expect(hostile).toContain('## TH-1 !\\[x\\](data:image/svg+xml;base64,PHN2Zz4=): 1 closed, 0 moved');
+    expect(hostile).toContain(
+      '| FB-1 | \\\\\\<img src=x onerror=alert(1)\\> | CLOSED | neutron/rolling-upgrade DELIVERED (\\[notes\\](javascript:alert(2)) \\| \\<b\\>) |',
+    );
+  });
+
   it('says so when the release touched no loop', () => {
     const empty = releaseReportMarkdown({ ...report, release: { ...report.release, startsOn: null, releasedOn: null, state: ReleaseState.PLANNED }, counts: { closed: 0, moved: 0 }, themes: [] });
     expect(empty).toContain('- **State:** PLANNED\n');

@@ -163,7 +163,7 @@ describe('trace as Markdown', () => {
 
   it('lists the timeline with what changed, who did it and what they said', () => {
     expect(markdown).toContain(
-      '- 2026-01-05 09:00 UTC · **feedback.submitted** · FB-1 · Olga Operator · title: Upgrade compute and network without downtime; projects: ["nova","neutron"]',
+      '- 2026-01-05 09:00 UTC · **feedback.submitted** · FB-1 · Olga Operator · title: Upgrade compute and network without downtime; projects: \\["nova","neutron"\\]',
     );
     expect(markdown).toContain('- 2026-01-07 09:00 UTC · **loop.stage_changed** · FB-1 · Pat Manager · stage: TRIAGED → THEMED');
     expect(markdown).toContain('- 2026-03-11 09:00 UTC · **loop.closed** · FB-1 · the service · resolution: none → DELIVERED; “Pike and Queens deliver it”');
@@ -184,6 +184,43 @@ describe('trace as Markdown', () => {
   it('keeps typed text from breaking the document', () => {
     const hostile = traceMarkdown(trace({ title: 'Two\nlines <b>bold</b>' }));
     expect(hostile.split('\n')[0]).toBe('# FB-1: Two lines \\<b\\>bold\\</b\\>');
+  });
+
+  it('escapes the HTML and the links people typed in titles, bodies, rationales and notes', () => {
+    const [linked] = trace().themes;
+    const hostile = traceMarkdown(
+      trace({
+        title: '\\<img src=x onerror=alert(1)>',
+        body: '[click](javascript:alert(1))\n![x](data:text/html;base64,PHNjcmlwdD4=)',
+        themes: [{ ...linked, rationale: '<javascript:alert(2)>' }],
+        closure: { resolution: Resolution.DELIVERED, note: '[see](vbscript:msgbox(3))', closedAt: '2026-03-11T09:00:00.000Z', closedBy: pat },
+      }),
+    );
+    expect(hostile.split('\n')[0]).toBe('# FB-1: \\\\\\<img src=x onerror=alert(1)\\>');
+    expect(hostile).toContain('## Request\n\n> \\[click\\](javascript:alert(1))\n> !\\[x\\](data:text/html;base64,PHNjcmlwdD4=)');
+    expect(hostile).toContain('(GAP), under TH-1 Rolling upgrades (USER_STORY): \\<javascript:alert(2)\\>');
+    expect(hostile).toContain('by Pat Manager (pat@example.org): \\[see\\](vbscript:msgbox(3))');
+  });
+
+  it('links the source and the release notes when they are web addresses, and writes any other address as text', () => {
+    const outcome = { release: 'Pike', result: OutcomeResult.DELIVERED, notes: 'merged', recordedAt: '2026-02-19T09:00:00.000Z' };
+    const linked = traceMarkdown(
+      trace({
+        sourceUrl: 'https://etherpad.openstack.org/p/ops-meetup',
+        projects: [{ project: 'nova', delivered: true, blueprints: [blueprint({ outcomes: [{ ...outcome, releaseNoteUrl: 'https://docs.openstack.org/releasenotes/nova/pike.html' }] })] }],
+      }),
+    );
+    expect(linked).toContain('- **Source:** <https://etherpad.openstack.org/p/ops-meetup>\n');
+    expect(linked).toContain('| TH-2 | Pike: DELIVERED (merged) <https://docs.openstack.org/releasenotes/nova/pike.html> |');
+
+    const unlinked = traceMarkdown(
+      trace({
+        sourceUrl: 'javascript:alert(1)',
+        projects: [{ project: 'nova', delivered: true, blueprints: [blueprint({ outcomes: [{ ...outcome, releaseNoteUrl: 'data:text/html,<b>x</b>' }] })] }],
+      }),
+    );
+    expect(unlinked).toContain('- **Source:** javascript:alert(1)\n');
+    expect(unlinked).toContain('| TH-2 | Pike: DELIVERED (merged) data:text/html,\\<b\\>x\\</b\\> |');
   });
 });
 

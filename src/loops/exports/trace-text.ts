@@ -1,5 +1,5 @@
 import { Trace, TraceBlueprint, TraceEvent, TracePerson, TraceTheme } from '../trace';
-import { cell, duration, inline, quote, table, when } from './markdown';
+import { cell, duration, inline, link, quote, table, when } from './markdown';
 
 /** Long values of an event (a whole title, a list) are cut in the document; the JSON keeps them whole. */
 const VALUE_LENGTH = 100;
@@ -38,7 +38,7 @@ function facts(trace: Trace): string {
     `- **Votes:** ${trace.votes}`,
   ];
   if (trace.releaseInUse) lines.push(`- **Runs:** ${inline(trace.releaseInUse)}`);
-  if (trace.sourceUrl) lines.push(`- **Source:** ${inline(trace.sourceUrl)}`);
+  if (trace.sourceUrl) lines.push(`- **Source:** ${link(trace.sourceUrl)}`);
   if (trace.completedIn) lines.push(`- **Completed in:** ${trace.completedIn}`);
   if (trace.duplicateOf) lines.push(`- **Duplicate of:** ${trace.duplicateOf}`);
   return lines.join('\n');
@@ -60,7 +60,10 @@ function project(share: Trace['projects'][number]): string {
 
 function blueprintRow(blueprint: TraceBlueprint): string[] {
   const through = [...(blueprint.direct ? ['direct link'] : []), ...blueprint.viaThemes].join(', ');
-  const outcomes = blueprint.outcomes.map((outcome) => `${outcome.release}: ${outcome.result}${outcome.notes ? ` (${cell(outcome.notes)})` : ''}`);
+  const outcomes = blueprint.outcomes.map(
+    (outcome) =>
+      `${outcome.release}: ${outcome.result}${outcome.notes ? ` (${cell(outcome.notes)})` : ''}${outcome.releaseNoteUrl ? ` ${link(outcome.releaseNoteUrl)}` : ''}`,
+  );
   return [
     blueprint.key,
     cell(blueprint.title),

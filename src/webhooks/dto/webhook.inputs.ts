@@ -11,18 +11,35 @@ import {
   Length,
   Matches,
   MaxLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { PageArgs } from '../../common/pagination';
+import { matchesAnyEventType } from '../../history/event-types';
 import { WebhookDelivery, WebhookDeliveryStatus } from '../webhook-delivery.entity';
+import { WEBHOOK_EVENT_TYPES } from '../webhook-events';
 import { Webhook } from '../webhook.entity';
 
-const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
-const URL_MESSAGE = 'must be an http:// or https:// URL';
-const EVENT_PATTERN = /^(\*|[a-z]+(\.([a-z_]+|\*))+)$/;
-const EVENT_PATTERN_MESSAGE = 'each must be an event type such as loop.closed, a family such as loop.*, or *';
+// A user name or password in the URL would show wherever the URL does: the webhook list, the history, logs.
+const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, disallow_auth: true };
+const URL_MESSAGE = 'must be an http:// or https:// URL, without a user name or password';
+const EVENTS_MESSAGE = 'each must be an event type sent to webhooks such as loop.closed, a family of them such as loop.*, or *';
 const SECRET_MESSAGE = 'must be 16 to 200 characters';
 const ID_PATTERN = /^\d{1,15}$/;
+
+/** Each pattern must match an event type that webhooks are sent: a misspelt type would wait for an event that never comes. */
+function IsWebhookEventPattern(): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isWebhookEventPattern',
+      validator: {
+        validate: (pattern: unknown) => typeof pattern === 'string' && matchesAnyEventType(pattern, WEBHOOK_EVENT_TYPES),
+        defaultMessage: () => EVENTS_MESSAGE,
+      },
+    },
+    { each: true },
+  );
+}
 
 @InputType()
 export class RegisterWebhookInput {
@@ -34,7 +51,7 @@ export class RegisterWebhookInput {
   @Field(() => [String], { description: 'The event types to send: loop.closed, a family such as loop.*, or * for every event.' })
   @ArrayNotEmpty()
   @ArrayMaxSize(50)
-  @Matches(EVENT_PATTERN, { each: true, message: EVENT_PATTERN_MESSAGE })
+  @IsWebhookEventPattern()
   events: string[];
 
   @Field({ description: 'Keys the X-Looptrace-Signature of every delivery. It is never shown again.' })
@@ -65,7 +82,7 @@ export class UpdateWebhookInput {
   @IsOptional()
   @ArrayNotEmpty()
   @ArrayMaxSize(50)
-  @Matches(EVENT_PATTERN, { each: true, message: EVENT_PATTERN_MESSAGE })
+  @IsWebhookEventPattern()
   events?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'A new secret; deliveries are signed with it from their next attempt.' })
