@@ -1,5 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter, on } from 'node:events';
+import { EventReader, mayReadEvent } from './event-visibility';
 import { LoopEvent } from './loop-event.entity';
 
 const EVENT = 'event';
@@ -42,10 +43,12 @@ export class LiveEvents implements OnModuleDestroy {
     return this.emitter.listenerCount(EVENT);
   }
 
-  /** Every event published from now on, until the consumer stops or the service shuts down. */
-  async *stream(): AsyncGenerator<LoopEvent> {
+  /** Every event published from now on that this reader may see, until the consumer stops or the service shuts down. */
+  async *stream(reader: EventReader): AsyncGenerator<LoopEvent> {
     try {
-      for await (const [event] of on(this.emitter, EVENT, { signal: this.closing.signal })) yield event as LoopEvent;
+      for await (const [event] of on(this.emitter, EVENT, { signal: this.closing.signal })) {
+        if (mayReadEvent(reader, event as LoopEvent)) yield event as LoopEvent;
+      }
     } catch (error) {
       if ((error as Error).name !== 'AbortError') throw error;
     }
