@@ -68,3 +68,58 @@ describe('who hears which live events', () => {
     expect(await types(ADMIN_TOKEN)).toEqual(expect.arrayContaining(ADMINISTRATION));
   });
 });
+
+/** A socket shows its token once, when it opens: revoking the token must end it at once. */
+describe('revoking the token of an open socket', () => {
+  let service: TestService;
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    service = await startService();
+  });
+
+  afterAll(async () => {
+    await Promise.all(sockets.map((socket) => socket.client.dispose()));
+    await service.close();
+  });
+
+  async function issue(email: string, label: string): Promise<{ id: string; secret: string }> {
+    const issued = await service.ok(ADMIN_TOKEN, `mutation($email: String!, $label: String!) { issueToken(input: { actorEmail: $email, label: $label }) { token apiToken { id } } }`, {
+      email,
+      label,
+    });
+    return { id: issued.issueToken.apiToken.id, secret: issued.issueToken.token };
+  }
+
+  it('closes its sockets with 4403 as soon as the revocation commits, and leaves the same person\'s other tokens open', async () => {
+    const user = await service.actor('USER', 'Uma');
+    const laptop = await issue(user.email, 'laptop');
+    const phone = await issue(user.email, 'phone');
+    const [first, second, other] = [laptop.secret, laptop.secret, phone.secret].map((secret) => {
+      const socket = openSocket(service, secret);
+      sockets.push(socket);
+      return socket;
+    });
+    const watches = [await watchEvents(service, first), await watchEvents(service, second), await watchEvents(service, other)];
+
+    await service.ok(ADMIN_TOKEN, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { id } } }`, { id: laptop.id });
+    await waitFor('the revoked sockets to close', () => first.closedWith !== null && second.closedWith !== null);
+    expect([first.closedWith, second.closedWith]).toEqual([4403, 4403]);
+
+    await service.ok(user.token, `mutation { submitFeedback(input: { title: "Shelve servers on a schedule", origin: USER }) { feedback { key } } }`);
+    await waitFor('the open socket to hear of the request', () => watches[2].received.length > 0);
+    expect(watches.map((watch) => watch.received.map((event) => event.type))).toEqual([[], [], ['feedback.submitted']]);
+    expect(other.closedWith).toBeNull();
+  });
+
+  it('refuses a new socket with a revoked token', async () => {
+    const user = await service.actor('OPERATOR', 'Olga');
+    const token = await issue(user.email, 'scripts');
+    await service.ok(ADMIN_TOKEN, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { id } } }`, { id: token.id });
+    const socket = openSocket(service, token.secret);
+    sockets.push(socket);
+    socket.client.subscribe({ query: `subscription { loopEvents { type } }` }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    await waitFor('the socket to be refused', () => socket.closedWith !== null);
+    expect(socket.closedWith).toBe(4403);
+  });
+});
