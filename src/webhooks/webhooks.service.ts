@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
+import { publicPerson } from '../actors/personal-data';
 import { Clock } from '../common/clock';
 import { diff } from '../common/diff';
 import { ConflictError, NotFoundError } from '../common/errors';
@@ -19,7 +20,7 @@ import { WebhookAttempt } from './webhook-attempt.entity';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
 import { Webhook } from './webhook.entity';
 
-/** Events whose body names the people to tell: a receiver can pass the news on without asking back. */
+/** Events whose body names the people the inbox tells, by name, role and organization, so that an announcement can name them too. */
 const NOTIFYING_EVENTS = new Set(['loop.released', 'loop.closed']);
 
 /** However the configuration multiplies out, a dead receiver is tried at least once a day. */
@@ -292,12 +293,12 @@ export class WebhooksService implements OnModuleInit {
     if (NOTIFYING_EVENTS.has(event.type)) {
       // The same people the inbox tells, by the same rule.
       const audience = await this.notifications.audience(em, event, draft);
-      data.notify = (audience?.recipients ?? []).map(({ name, email, relation }) => ({ name, email, relation }));
+      data.notify = (audience?.recipients ?? []).map(({ person, relation }) => ({ ...person, relation }));
     }
     return {
       type: event.type,
       occurredAt: event.occurredAt.toISOString(),
-      actor: actor ? { name: actor.name, email: actor.email, role: actor.role } : null,
+      actor: actor ? publicPerson(actor) : null,
       loopKey: loopIds.length === 1 ? loopKey(loopIds[0]) : null,
       data,
     };
