@@ -140,6 +140,8 @@ describe('whose email reaches whom', () => {
       const json = JSON.stringify(events.map(({ before, after, data }) => ({ before, after, data })));
       expect({ source, ids: json.match(new RegExp(ID_KEY, 'g')), emails: emails.filter((email) => json.includes(email)) }).toEqual({ source, ids: null, emails: [] });
     }
+    const actorsHeardLive = new Set(watched.received.map((event) => event.actor && `${event.actor.name}:${event.actor.email}`));
+    expect([...actorsHeardLive].sort()).toEqual(['Olga:null', 'Otto:null', 'Pat:null', 'Tom:null', `Uma:${uma.email}`]);
     const find = (type: string, recordKey: string) => sources.events.find((event) => event.type === type && event.recordKey === recordKey)!;
     expect(find('theme.updated', 'TH-2').after).toEqual({ parentKey: 'TH-1', owner: 'Pia', targetRelease: 'Pike' });
     expect(find('blueprint.updated', 'nova/pinned-migration').after).toEqual({ implementationStatus: 'STARTED' });
