@@ -12,6 +12,7 @@ import type { Context, SubscribePayload } from 'graphql-ws';
 import { ActorsModule } from './actors/actors.module';
 import { ActorsService } from './actors/actors.service';
 import { AuthenticationGate } from './actors/authentication.gate';
+import { TokenSocket, TokenSockets } from './actors/token-sockets';
 import { LimitsModule } from './common/limits/limits.module';
 import { OperationLimits } from './common/limits/operation-limits';
 import { refuseUnreadableOperations } from './common/limits/operation-text';
@@ -88,8 +89,8 @@ export class AppModule implements NestModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [ActorsModule, LimitsModule],
-          inject: [ActorsService, OperationLimits],
-          useFactory: (actors: ActorsService, limits: OperationLimits) => ({
+          inject: [ActorsService, OperationLimits, TokenSockets],
+          useFactory: (actors: ActorsService, limits: OperationLimits, sockets: TokenSockets) => ({
             path: GRAPHQL_PATH,
             autoSchemaFile: true,
             sortSchema: true,
@@ -106,7 +107,8 @@ export class AppModule implements NestModule {
                 onConnect: async (context: SocketContext) => {
                   const token = socketToken(context.connectionParams);
                   const found = token ? await actors.authenticateToken(token) : null;
-                  if (!found) return false;
+                  // Held by its token until it closes, so that revoking the token closes it.
+                  if (!found || !sockets.hold(found.tokenId, (context.extra as { socket: TokenSocket }).socket)) return false;
                   Object.assign(socketCaller(context), { actor: found.actor, callerKey: `token:${found.tokenId}` });
                   return true;
                 },

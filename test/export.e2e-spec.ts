@@ -260,7 +260,8 @@ describe('exports', () => {
     const closed = rows[2];
     expect(closed.slice(0, 4)).toEqual(['FB-1', 'Upgrade compute and network without downtime', 'OPERATOR', 'CLOSED']);
     expect(closed[5]).toBe('3.5');
-    expect(closed.slice(6, 10)).toEqual(['1', '"neutron;nova"', 'TH-1', operator.email]);
+    // The user reads the operator's request: the submitter's email is not theirs to see.
+    expect(closed.slice(6, 10)).toEqual(['1', '"neutron;nova"', 'TH-1', '']);
     expect(new Date(closed[4]).getTime()).toBe(service.clock.now().getTime() - 3.5 * DAY);
     expect(rows[1]).toEqual(['FB-2', 'Quota usage drifts from reality', 'USER', 'PLANNED', expect.any(String), '63.5', '0', 'nova', '', user.email, expect.any(String)]);
     expect(lines[1]).toMatch(new RegExp(`^FB-3,"Say ""why"", with commas",USER,REQUESTED,[^,]+,53\\.5,0,,,${user.email.replace(/\./g, '\\.')},[^,]+$`));

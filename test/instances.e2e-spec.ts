@@ -6,6 +6,7 @@ import { LiveEvents } from '../src/history/live-events';
 import { LoopsService } from '../src/loops/loops.service';
 import { createTestDatabase, TestDatabase } from './support/database';
 import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { openSocket, watchEvents } from './support/sockets';
 
 /**
  * Several stateless instances on one PostgreSQL database: one truth. This
@@ -19,6 +20,7 @@ describe('two instances on one PostgreSQL database', () => {
   let pm: string;
   let lead: string;
   let operator: string;
+  let operatorEmail: string;
   const clients: Client[] = [];
 
   async function waitFor(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
@@ -35,7 +37,7 @@ describe('two instances on one PostgreSQL database', () => {
     b = await startService({ database: database.database });
     pm = (await a.actor('PRODUCT_MANAGER', 'Pat')).token;
     lead = (await b.actor('TECH_LEAD', 'Tom')).token;
-    operator = (await a.actor('OPERATOR', 'Olga')).token;
+    ({ token: operator, email: operatorEmail } = await a.actor('OPERATOR', 'Olga'));
   });
 
   afterAll(async () => {
@@ -59,7 +61,8 @@ describe('two instances on one PostgreSQL database', () => {
     const client = createClient({ url: b.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${pm}` } });
     clients.push(client);
     client.subscribe(
-      { query: `subscription { loopEvents(filter: { loopKey: "FB-1" }) { type after } }` },
+      // Only what this test causes: the relay may still be bringing the request submitted before it.
+      { query: `subscription { loopEvents(filter: { loopKey: "FB-1", types: ["loop.*", "link.*"] }) { type after } }` },
       { next: (result) => received.push((result.data as any).loopEvents.type), error: () => undefined, complete: () => undefined },
     );
     await waitFor('the subscription', () => live.subscribers > before);
@@ -68,6 +71,18 @@ describe('two instances on one PostgreSQL database', () => {
     await a.ok(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-1" }) { theme { key } } }`);
     await waitFor('the events from the other instance', () => received.length >= 4);
     expect(received).toEqual(['loop.triaged', 'loop.stage_changed', 'link.created', 'loop.stage_changed']);
+  });
+
+  it('closes on one instance the open socket of a token revoked through the other', async () => {
+    const issued = await a.ok(ADMIN_TOKEN, `mutation($email: String!) { issueToken(input: { actorEmail: $email, label: "watcher" }) { token apiToken { id } } }`, {
+      email: operatorEmail,
+    });
+    const socket = openSocket(b, issued.issueToken.token);
+    clients.push(socket.client);
+    await watchEvents(b, socket);
+    await a.ok(ADMIN_TOKEN, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { id } } }`, { id: issued.issueToken.apiToken.id });
+    await waitFor('the socket on the other instance to close', () => socket.closedWith !== null);
+    expect(socket.closedWith).toBe(4403);
   });
 
   it('makes each webhook delivery once, however many instances run their workers', async () => {

@@ -175,7 +175,7 @@ describe('webhooks', () => {
       id: request.headers['x-looptrace-delivery'],
       type: 'feedback.submitted',
       occurredAt: service.clock.now().toISOString(),
-      actor: { name: 'Olga Operator', email: operator.email, role: 'OPERATOR' },
+      actor: { name: 'Olga Operator', role: 'OPERATOR', organization: 'Example Cloud' },
       loopKey: 'FB-1',
       data: {
         recordType: 'feedback',
@@ -350,7 +350,7 @@ describe('webhooks', () => {
       id: request.headers['x-looptrace-delivery'],
       type: 'loop.closed',
       occurredAt: expect.any(String),
-      actor: { name: 'Pat Manager', email: pm.email, role: 'PRODUCT_MANAGER' },
+      actor: { name: 'Pat Manager', role: 'PRODUCT_MANAGER', organization: 'Example Cloud' },
       loopKey: 'FB-1',
       data: {
         recordType: 'feedback',
@@ -358,12 +358,11 @@ describe('webhooks', () => {
         before: { resolution: null },
         after: { resolution: 'DELIVERED' },
         note: 'Keystone does it since Pike',
-        submitterId: expect.any(Number),
         loopKeys: ['FB-1'],
         notify: [
-          { name: 'Olga Operator', email: operator.email, relation: 'submitter' },
-          { name: 'Uma User', email: user.email, relation: 'voter' },
-          { name: 'Otto Operator', email: otherOperator.email, relation: 'voter' },
+          { name: 'Olga Operator', role: 'OPERATOR', organization: 'Example Cloud', relation: 'submitter' },
+          { name: 'Uma User', role: 'USER', organization: 'Example Cloud', relation: 'voter' },
+          { name: 'Otto Operator', role: 'OPERATOR', organization: 'Example Cloud', relation: 'voter' },
         ],
       },
     });

@@ -14,7 +14,7 @@ export class Actor {
   @Column()
   name: string;
 
-  @Field()
+  /** Personal data: exposed through ActorsResolver.email, to those who may see it. */
   @Column()
   email: string;
 

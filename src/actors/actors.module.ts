@@ -10,10 +10,11 @@ import { ApiToken } from './api-token.entity';
 import { AdminBootstrap } from './admin-bootstrap';
 import { AuthGuard } from './auth.guard';
 import { AuthenticationGate } from './authentication.gate';
+import { TokenSockets } from './token-sockets';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Actor, ApiToken]), HistoryModule],
-  providers: [ActorsService, ActorLoader, ActorsResolver, AdminBootstrap, AuthenticationGate, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [ActorsService, ActorLoader, AdminBootstrap, AuthenticationGate],
+  providers: [ActorsService, ActorLoader, ActorsResolver, AdminBootstrap, AuthenticationGate, TokenSockets, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ActorsService, ActorLoader, AdminBootstrap, AuthenticationGate, TokenSockets],
 })
 export class ActorsModule {}

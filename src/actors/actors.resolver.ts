@@ -6,6 +6,7 @@ import { Connection, ConnectionType, PageArgs } from '../common/pagination';
 import { Actor } from './actor.entity';
 import { ActorsService } from './actors.service';
 import { ApiToken } from './api-token.entity';
+import { emailSeenBy } from './personal-data';
 import {
   CreateActorInput,
   CreateActorPayload,
@@ -50,6 +51,14 @@ export class ActorsResolver {
   @Allow(Role.ADMIN)
   async revokeToken(@CurrentActor() by: Actor, @Args('input') input: RevokeTokenInput): Promise<RevokeTokenPayload> {
     return { apiToken: await this.actorsService.revokeToken(by, numericId(input.tokenId, 'input.tokenId', 'a token')) };
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description: 'Personal data: shown to the actor themself, to product managers and to admins; null for everyone else.',
+  })
+  email(@Parent() actor: Actor, @CurrentActor() viewer: Actor): string | null {
+    return emailSeenBy(viewer, actor);
   }
 
   @ResolveField(() => [ApiToken], { description: "The actor's tokens; visible to the actor and to admins, empty to others." })

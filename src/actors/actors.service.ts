@@ -8,7 +8,7 @@ import { Connection, PageArgs, paginate } from '../common/pagination';
 import { TransactionRunner } from '../common/transactions';
 import { HistoryService } from '../history/history.service';
 import { Actor } from './actor.entity';
-import { ApiToken } from './api-token.entity';
+import { ApiToken, TOKEN_KEY_PREFIX } from './api-token.entity';
 import { CreateActorInput } from './dto/actor.inputs';
 import { Role } from './role';
 
@@ -103,7 +103,7 @@ export class ActorsService {
     await this.history.record(em, {
       type: 'token.issued',
       recordType: 'token',
-      recordKey: `token-${apiToken.id}`,
+      recordKey: `${TOKEN_KEY_PREFIX}${apiToken.id}`,
       otherRecordKeys: [actor.email],
       actorId: by?.id ?? null,
       after: { actorEmail: actor.email, label, prefix: apiToken.prefix },
@@ -122,7 +122,7 @@ export class ActorsService {
       await this.history.record(em, {
         type: 'token.revoked',
         recordType: 'token',
-        recordKey: `token-${apiToken.id}`,
+        recordKey: `${TOKEN_KEY_PREFIX}${apiToken.id}`,
         actorId: by.id,
         before: { revokedAt: null },
         after: { revokedAt: apiToken.revokedAt.toISOString() },

@@ -2,6 +2,9 @@ import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { TimestampColumn } from '../common/columns';
 
+/** A token's key in the history: token-12. */
+export const TOKEN_KEY_PREFIX = 'token-';
+
 @ObjectType({ description: 'An API token. Only its hash is stored; the secret is shown once, when issued.' })
 @Entity()
 export class ApiToken {

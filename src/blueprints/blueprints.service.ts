@@ -147,8 +147,8 @@ export class BlueprintsService {
         recordType: 'blueprint',
         recordKey: blueprint.key,
         actorId: by.id,
-        before,
-        after,
+        before: await this.releases.withReleaseNames(before, em),
+        after: await this.releases.withReleaseNames(after, em),
         touches: STAGE_FIELDS.some((field) => field in after) ? { blueprints: [blueprint.id] } : undefined,
       });
       return blueprint;

@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
+import { COMMAND_LINE } from '../actors/personal-data';
 import { Role } from '../actors/role';
 import { AppModule } from '../app.module';
 import { SLUG_PATTERN } from '../common/keys';
@@ -217,7 +218,7 @@ export async function exportText(config: LooptraceConfig, args: string[], out: O
     const [name] = positionals;
     return withCore(config, async (app) => {
       const exporter = app.get(ExportsService);
-      return written(what === 'loop' ? await exporter.loop(name, format) : await exporter.release(name, format), values.out, out);
+      return written(what === 'loop' ? await exporter.loop(name, format, COMMAND_LINE) : await exporter.release(name, format), values.out, out);
     });
   }
   if (what === 'loops') {
@@ -244,7 +245,7 @@ export async function exportText(config: LooptraceConfig, args: string[], out: O
       themeKey: values.theme,
       release: values.release,
     };
-    return withCore(config, async (app) => written(await app.get(ExportsService).loopsCsv(filter, null), values.out, out));
+    return withCore(config, async (app) => written(await app.get(ExportsService).loopsCsv(filter, null, COMMAND_LINE), values.out, out));
   }
   throw new UsageError(what ? `Unknown export: ${what}` : 'export needs loop, release or loops');
 }

@@ -4,13 +4,11 @@ import { Cost } from '../common/limits/cost.decorator';
 import { groupByKeys, requestLoader } from '../common/loaders';
 import { Connection, ConnectionType } from '../common/pagination';
 import { EventsArgs } from './dto/event.inputs';
+import { EventReader } from './event-visibility';
 import { HistoryService } from './history.service';
 import { LoopEvent } from './loop-event.entity';
 
 export const EventConnection = ConnectionType(LoopEvent, 'Event');
-
-/** Events about who may use the service: for admins' eyes only. */
-const ADMIN_RECORD_TYPES = ['actor', 'token', 'webhook'];
 
 @Resolver(() => LoopEvent)
 export class EventsResolver {
@@ -19,8 +17,8 @@ export class EventsResolver {
   @Query(() => EventConnection, { description: 'The audit log, newest first. Events about actors, tokens and webhooks are shown to admins only.' })
   @Allow('PRODUCT_MANAGER', 'TECH_LEAD')
   @Cost({ weight: 20 })
-  events(@Args() args: EventsArgs, @CurrentActor() viewer: { role: string }): Promise<Connection<LoopEvent>> {
-    return this.historyService.list(args.filter, args, viewer.role === 'ADMIN' ? [] : ADMIN_RECORD_TYPES);
+  events(@Args() args: EventsArgs, @CurrentActor() viewer: EventReader): Promise<Connection<LoopEvent>> {
+    return this.historyService.list(args.filter, args, viewer);
   }
 
   @ResolveField(() => [String], { description: 'Every record it concerns: its own and, for a link, both ends.' })

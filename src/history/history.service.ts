@@ -6,6 +6,7 @@ import { idFromKey } from '../common/keys';
 import { Connection, PageArgs, paginate } from '../common/pagination';
 import { TransactionRunner } from '../common/transactions';
 import { EventFilter } from './dto/event.inputs';
+import { EventReader, hiddenRecordTypes } from './event-visibility';
 import { LiveEvents } from './live-events';
 import { JsonObject, LoopEvent, LoopEventLoop, LoopEventRecord } from './loop-event.entity';
 
@@ -99,10 +100,11 @@ export class HistoryService {
     }
   }
 
-  /** The audit log: every event, newest first, narrowed by the filter. */
-  list(filter: EventFilter | null | undefined, page: PageArgs, hiddenRecordTypes: string[] = []): Promise<Connection<LoopEvent>> {
+  /** The audit log: every event this reader may see, newest first, narrowed by the filter. */
+  list(filter: EventFilter | null | undefined, page: PageArgs, reader: EventReader): Promise<Connection<LoopEvent>> {
     const query = this.events.createQueryBuilder('event');
-    if (hiddenRecordTypes.length) query.andWhere('event.recordType NOT IN (:...hidden)', { hidden: hiddenRecordTypes });
+    const hidden = hiddenRecordTypes(reader);
+    if (hidden.length) query.andWhere('event.recordType NOT IN (:...hidden)', { hidden });
     if (filter?.recordKey) {
       query.andWhere('event.id IN (SELECT r.event_id FROM loop_event_record r WHERE r.record_key = :recordKey)', {
         recordKey: filter.recordKey.trim(),

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter, on } from 'node:events';
+import { EventReader, mayReadEvent } from './event-visibility';
 import { LoopEvent } from './loop-event.entity';
 
 const EVENT = 'event';
@@ -16,17 +17,25 @@ export class LiveEvents implements OnModuleDestroy {
   private readonly closing = new AbortController();
   private readonly relays: Array<(event: LoopEvent) => void> = [];
   private readonly preparers: Array<(event: LoopEvent) => Promise<void>> = [];
+  private readonly watchers: Array<(event: LoopEvent) => void> = [];
 
   /** An event committed in this process: for subscribers here, and for every relay to other instances. */
   publish(event: LoopEvent): void {
+    this.watchers.forEach((watcher) => watcher(event));
     this.emitter.emit(EVENT, event);
     this.relays.forEach((relay) => relay(event));
   }
 
   /** An event committed by another instance: prepared as a local one would be, then given to subscribers here. */
   async publishRelayed(event: LoopEvent): Promise<void> {
+    this.watchers.forEach((watcher) => watcher(event));
     for (const prepare of this.preparers) await prepare(event);
     this.emitter.emit(EVENT, event);
+  }
+
+  /** Every committed event that reaches this instance, its own and the relayed ones, whether anyone subscribes or not. */
+  onEvent(watcher: (event: LoopEvent) => void): void {
+    this.watchers.push(watcher);
   }
 
   onPublished(relay: (event: LoopEvent) => void): void {
@@ -42,10 +51,12 @@ export class LiveEvents implements OnModuleDestroy {
     return this.emitter.listenerCount(EVENT);
   }
 
-  /** Every event published from now on, until the consumer stops or the service shuts down. */
-  async *stream(): AsyncGenerator<LoopEvent> {
+  /** Every event published from now on that this reader may see, until the consumer stops or the service shuts down. */
+  async *stream(reader: EventReader): AsyncGenerator<LoopEvent> {
     try {
-      for await (const [event] of on(this.emitter, EVENT, { signal: this.closing.signal })) yield event as LoopEvent;
+      for await (const [event] of on(this.emitter, EVENT, { signal: this.closing.signal })) {
+        if (mayReadEvent(reader, event as LoopEvent)) yield event as LoopEvent;
+      }
     } catch (error) {
       if ((error as Error).name !== 'AbortError') throw error;
     }

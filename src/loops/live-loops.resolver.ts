@@ -1,7 +1,8 @@
 import { Args, Resolver, Subscription } from '@nestjs/graphql';
-import { Allow, ANY_ROLE } from '../common/access';
+import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
 import { idFromKey } from '../common/keys';
 import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
+import { EventReader } from '../history/event-visibility';
 import { LiveEvents } from '../history/live-events';
 import { LoopEvent } from '../history/loop-event.entity';
 import { THEME_KEY_PREFIX } from '../themes/theme.entity';
@@ -16,11 +17,15 @@ export class LiveLoopsResolver {
   ) {}
 
   @Subscription(() => LoopEvent, {
-    description: 'Events as they are committed, over graphql-ws (token in the connection parameters: { "authorization": "Bearer <token>" }).',
+    description:
+      'Events as they are committed, over graphql-ws (token in the connection parameters: { "authorization": "Bearer <token>" }). Events about actors, tokens and webhooks reach admins only, as in the audit log.',
     resolve: (event: LoopEvent) => event,
   })
   @Allow(ANY_ROLE)
-  loopEvents(@Args('filter', { type: () => LoopEventFilter, nullable: true }) filter: LoopEventFilter | null): AsyncIterator<LoopEvent> {
+  loopEvents(
+    @Args('filter', { type: () => LoopEventFilter, nullable: true }) filter: LoopEventFilter | null,
+    @CurrentActor() viewer: EventReader,
+  ): AsyncIterator<LoopEvent> {
     const loopId = filter?.loopKey ? idFromKey(FEEDBACK_KEY_PREFIX, filter.loopKey, 'filter.loopKey') : null;
     const themeId = filter?.themeKey ? idFromKey(THEME_KEY_PREFIX, filter.themeKey, 'filter.themeKey') : null;
     const project = filter?.project?.toLowerCase() ?? null;
@@ -33,7 +38,7 @@ export class LiveLoopsResolver {
       const scope = this.scopes.of(event);
       return (themeId === null || scope.themeIds.has(themeId)) && (project === null || scope.projects.has(project));
     };
-    const stream = this.live.stream();
+    const stream = this.live.stream(viewer);
     return (async function* () {
       for await (const event of stream) if (matches(event)) yield event;
     })();

@@ -68,7 +68,7 @@ export class LoopsService {
         actorId: by.id,
         before: { resolution: null },
         after: { resolution: input.resolution },
-        data: { note: item.resolutionNote, submitterId: item.submitterId },
+        data: { note: item.resolutionNote },
         touches: { feedback: [item.id] },
       });
       return this.feedback.reload(em, item);
@@ -173,7 +173,7 @@ export class LoopsService {
         actorId: by.id,
         before: { mergedInto: null, survivorVoteCount: survivor.voteCount - movedVoters.length },
         after: { mergedInto: survivor.key, survivorVoteCount: survivor.voteCount },
-        data: { duplicateKey: duplicate.key, survivorKey: survivor.key, movedVoterIds: movedVoters, note },
+        data: { duplicateKey: duplicate.key, survivorKey: survivor.key, movedVotes: movedVoters.length, note },
         touches: { feedback: [duplicate.id, survivor.id] },
       });
       await this.history.record(em, {
@@ -183,7 +183,7 @@ export class LoopsService {
         actorId: by.id,
         before: { resolution: null },
         after: { resolution: Resolution.DUPLICATE },
-        data: { note, survivorKey: survivor.key, submitterId: duplicate.submitterId },
+        data: { note, survivorKey: survivor.key },
         touches: { feedback: [duplicate.id] },
       });
       return { duplicate: await this.feedback.reload(em, duplicate), survivor: await this.feedback.reload(em, survivor) };

@@ -105,13 +105,14 @@ export class StageProjector implements OnModuleInit {
       recordType: 'feedback',
       recordKey: item.key,
       actorId: cause?.actorId ?? null,
-      data: { cause: cause ? { id: cause.id, type: cause.type, recordKey: cause.recordKey } : null },
+      data: { cause: cause ? { type: cause.type, recordKey: cause.recordKey } : null },
       touches: { feedback: [item.id] },
       derived: true,
     };
     await this.history.record(em, { ...moved, type: 'loop.stage_changed', before: { stage: from }, after: { stage: derived.stage } });
     if (derived.stage === LoopStage.RELEASED) {
-      await this.history.record(em, { ...moved, type: 'loop.released', after: { completedInReleaseId: derived.completedInReleaseId } });
+      const completing = record.facts.blueprints.flatMap((blueprint) => blueprint.outcomes).find((outcome) => outcome.releaseId === derived.completedInReleaseId);
+      await this.history.record(em, { ...moved, type: 'loop.released', after: { completedIn: completing?.release ?? null } });
     }
   }
 

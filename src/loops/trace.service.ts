@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
+import { emailSeenBy, PersonalDataReader } from '../actors/personal-data';
 import { Clock } from '../common/clock';
 import { MAX_PAGE_SIZE } from '../common/pagination';
 import { FEEDBACK_KEY_PREFIX, FeedbackItem } from '../feedback/feedback-item.entity';
@@ -53,21 +54,21 @@ export class TraceService {
     private readonly clock: Clock,
   ) {}
 
-  /** The trace of the loop with this key. */
-  async trace(key: string): Promise<Trace> {
+  /** The trace of the loop with this key, as this reader may see it. */
+  async trace(key: string, reader: PersonalDataReader): Promise<Trace> {
     const item = await this.feedback.byKey(key);
-    return (await this.traces([item])).get(item.id)!;
+    return (await this.traces([item], reader)).get(item.id)!;
   }
 
-  /** The traces of these loops, by feedback id. */
-  async traces(items: FeedbackItem[]): Promise<Map<number, Trace>> {
+  /** The traces of these loops, by feedback id, as this reader may see them. */
+  async traces(items: FeedbackItem[], reader: PersonalDataReader): Promise<Map<number, Trace>> {
     const now = this.clock.now();
     const traces = new Map<number, Trace>();
     for (let start = 0; start < items.length; start += CHUNK) {
       const chunk = items.slice(start, start + CHUNK);
       const records = await this.facts.loadFor(chunk);
       const batch = await this.batchOf([...records.values()], now);
-      for (const record of records.values()) traces.set(record.item.id, this.build(record, batch));
+      for (const record of records.values()) traces.set(record.item.id, this.build(record, batch, reader));
     }
     return traces;
   }
@@ -110,11 +111,11 @@ export class TraceService {
     return events;
   }
 
-  private build(record: LoopRecord, batch: Batch): Trace {
+  private build(record: LoopRecord, batch: Batch, reader: PersonalDataReader): Trace {
     const { item, facts } = record;
     const person = (id: number | null): TracePerson | null => {
       const actor = id === null ? undefined : batch.actors.get(id);
-      return actor ? { name: actor.name, email: actor.email } : null;
+      return actor ? { name: actor.name, email: emailSeenBy(reader, actor) } : null;
     };
     const stays = stageSpans(batch.stays.get(item.id)!, batch.now);
     const closure = closureOf(item);

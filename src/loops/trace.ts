@@ -42,7 +42,8 @@ export interface Trace {
 
 export interface TracePerson {
   name: string;
-  email: string;
+  /** Null when the reader may not see it. */
+  email: string | null;
 }
 
 export interface TraceThemeRef {

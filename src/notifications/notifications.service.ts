@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
+import { PublicPerson, publicPerson } from '../actors/personal-data';
 import { Clock } from '../common/clock';
 import { ForbiddenError } from '../common/errors';
 import { Connection, PageArgs, paginate } from '../common/pagination';
@@ -18,8 +19,7 @@ import { Notification, NotificationKind } from './notification.entity';
 /** Someone to tell about a loop: who asked for it, or who voted for it. */
 export interface Recipient {
   actorId: number;
-  name: string;
-  email: string;
+  person: PublicPerson;
   relation: 'submitter' | 'voter';
 }
 
@@ -64,8 +64,7 @@ export class NotificationsService implements OnModuleInit {
     const voterIds = await this.feedback.voterIds(em, feedbackId);
     const people = new Map((await this.actors.byIds([item.submitterId, ...voterIds], em)).map((actor) => [actor.id, actor]));
     const recipient = (actorId: number, relation: Recipient['relation']) => {
-      const actor = people.get(actorId)!;
-      return { actorId, name: actor.name, email: actor.email, relation };
+      return { actorId, person: publicPerson(people.get(actorId)!), relation };
     };
     return [recipient(item.submitterId, 'submitter'), ...voterIds.filter((id) => id !== item.submitterId).map((id) => recipient(id, 'voter'))];
   }

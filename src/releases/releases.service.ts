@@ -25,6 +25,17 @@ export class ReleasesService {
     return ids.length ? em.findBy(Release, { id: In([...ids]) }) : Promise.resolve([]);
   }
 
+  /**
+   * Changed fields as the history keeps them: a target release by its name
+   * (targetRelease), the way the API names releases, never by its id.
+   */
+  async withReleaseNames(fields: Record<string, unknown>, em: EntityManager): Promise<Record<string, unknown>> {
+    if (!('targetReleaseId' in fields)) return fields;
+    const { targetReleaseId, ...rest } = fields;
+    const [release] = typeof targetReleaseId === 'number' ? await this.byIds([targetReleaseId], em) : [];
+    return { ...rest, targetRelease: release?.name ?? null };
+  }
+
   /** Release names are matched without regard to case: "liberty" in a spec URL is Liberty. */
   findByName(name: string, em: EntityManager = this.releases.manager): Promise<Release | null> {
     return em.createQueryBuilder(Release, 'release').where('LOWER(release.name) = LOWER(:name)', { name: name.trim() }).getOne();

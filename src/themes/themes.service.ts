@@ -150,8 +150,8 @@ export class ThemesService {
         recordType: 'theme',
         recordKey: theme.key,
         actorId: by.id,
-        before,
-        after,
+        before: await this.described(before, em),
+        after: await this.described(after, em),
         touches: movedInTree ? { themes: [theme.id, ...(oldParentId ? [oldParentId] : [])] } : undefined,
       });
       return theme;
@@ -205,6 +205,18 @@ export class ThemesService {
       data: { kind: 'feedback-theme', feedbackKey: item.key, themeKey: theme.key, rationale },
       touches: { feedback: [item.id] },
     });
+  }
+
+  /** Changed fields as the history keeps them: the parent by its key, the owner by name, the target release by name; never internal ids. */
+  private async described(fields: Record<string, unknown>, em: EntityManager): Promise<Record<string, unknown>> {
+    const { parentId, ownerId, ...rest } = await this.releases.withReleaseNames(fields, em);
+    const described: Record<string, unknown> = { ...rest };
+    if ('parentId' in fields) described.parentKey = typeof parentId === 'number' ? `${THEME_KEY_PREFIX}${parentId}` : null;
+    if ('ownerId' in fields) {
+      const [owner] = typeof ownerId === 'number' ? await this.actors.byIds([ownerId], em) : [];
+      described.owner = owner?.name ?? null;
+    }
+    return described;
   }
 
   /** Theme links in force of each feedback item. */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
+import { publicPerson } from '../actors/personal-data';
 import { Clock } from '../common/clock';
 import { dateFromDatabase } from '../common/columns';
 import { diff } from '../common/diff';
@@ -24,7 +25,7 @@ import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entit
 import { isSentToWebhooks } from './webhook-events';
 import { Webhook } from './webhook.entity';
 
-/** Events whose body names the people to tell: a receiver can pass the news on without asking back. */
+/** Events whose body names the people the inbox tells, by name, role and organization, so that an announcement can name them too. */
 const NOTIFYING_EVENTS = new Set(['loop.released', 'loop.closed']);
 
 /** However the configuration multiplies out, a dead receiver is tried at least once a day. */
@@ -312,12 +313,12 @@ export class WebhooksService implements OnModuleInit {
     if (NOTIFYING_EVENTS.has(event.type)) {
       // The same people the inbox tells, by the same rule.
       const audience = await this.notifications.audience(em, event, draft);
-      data.notify = (audience?.recipients ?? []).map(({ name, email, relation }) => ({ name, email, relation }));
+      data.notify = (audience?.recipients ?? []).map(({ person, relation }) => ({ ...person, relation }));
     }
     return {
       type: event.type,
       occurredAt: event.occurredAt.toISOString(),
-      actor: actor ? { name: actor.name, email: actor.email, role: actor.role } : null,
+      actor: actor ? publicPerson(actor) : null,
       loopKey: loopIds.length === 1 ? loopKey(loopIds[0]) : null,
       data,
     };

@@ -1,5 +1,6 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Allow, ANY_ROLE } from '../../common/access';
+import { Actor } from '../../actors/actor.entity';
+import { Allow, ANY_ROLE, CurrentActor } from '../../common/access';
 import { Cost } from '../../common/limits/cost.decorator';
 import { requestLoader } from '../../common/loaders';
 import { FeedbackItem } from '../../feedback/feedback-item.entity';
@@ -21,9 +22,9 @@ export class LoopExportsResolver {
   ) {}
 
   /** One trace per loop and request, shared by both formats and built for all the loops of a list at once. */
-  private trace(loop: Loop, context: object): Promise<Trace> {
+  private trace(loop: Loop, viewer: Actor, context: object): Promise<Trace> {
     return requestLoader<FeedbackItem, Trace>(context, 'loop.trace', async (items) => {
-      const traces = await this.traceService.traces([...items]);
+      const traces = await this.traceService.traces([...items], viewer);
       return items.map((item) => traces.get(item.id)!);
     }).load(loop.item);
   }
@@ -33,16 +34,16 @@ export class LoopExportsResolver {
       'The trace as a Markdown document: the request, its stage and what it waits on, its themes, the blueprints per project with their outcomes, the time in each stage and the timeline.',
   })
   @Cost({ weight: 20 })
-  async markdown(@Parent() loop: Loop, @Context() context: object): Promise<string> {
-    return traceMarkdown(await this.trace(loop, context));
+  async markdown(@Parent() loop: Loop, @CurrentActor() viewer: Actor, @Context() context: object): Promise<string> {
+    return traceMarkdown(await this.trace(loop, viewer, context));
   }
 
   @ResolveField(() => String, {
     description: 'The trace as indented JSON text: the facts of this Loop under the same names where they share one, times in ISO 8601.',
   })
   @Cost({ weight: 20 })
-  async json(@Parent() loop: Loop, @Context() context: object): Promise<string> {
-    return traceJson(await this.trace(loop, context));
+  async json(@Parent() loop: Loop, @CurrentActor() viewer: Actor, @Context() context: object): Promise<string> {
+    return traceJson(await this.trace(loop, viewer, context));
   }
 
   @Query(() => String, {
@@ -50,8 +51,8 @@ export class LoopExportsResolver {
   })
   @Allow(ANY_ROLE)
   @Cost({ weight: 10_000 })
-  loopsCsv(@Args() args: LoopsCsvArgs): Promise<string> {
-    return this.exportsService.loopsCsv(args.filter, args.orderBy);
+  loopsCsv(@Args() args: LoopsCsvArgs, @CurrentActor() viewer: Actor): Promise<string> {
+    return this.exportsService.loopsCsv(args.filter, args.orderBy, viewer);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ActorsService } from '../../actors/actors.service';
+import { emailSeenBy, PersonalDataReader } from '../../actors/personal-data';
 import { Clock } from '../../common/clock';
 import { BadUserInputError } from '../../common/errors';
 import { OrderDirection } from '../../common/pagination';
@@ -64,8 +65,8 @@ export class ExportsService {
     private readonly clock: Clock,
   ) {}
 
-  async loop(key: string, format: ExportFormat): Promise<string> {
-    return traceText(await this.traces.trace(key), format);
+  async loop(key: string, format: ExportFormat, reader: PersonalDataReader): Promise<string> {
+    return traceText(await this.traces.trace(key, reader), format);
   }
 
   async release(release: Release | string, format: ExportFormat): Promise<string> {
@@ -73,8 +74,8 @@ export class ExportsService {
     return releaseReportText(await this.releaseReport(found), format);
   }
 
-  async loopsCsv(filter: LoopFilter | null | undefined, orderBy: LoopOrder | null | undefined): Promise<string> {
-    return loopsCsv(await this.loopRows(filter, orderBy));
+  async loopsCsv(filter: LoopFilter | null | undefined, orderBy: LoopOrder | null | undefined, reader: PersonalDataReader): Promise<string> {
+    return loopsCsv(await this.loopRows(filter, orderBy, reader));
   }
 
   /**
@@ -126,8 +127,8 @@ export class ExportsService {
     };
   }
 
-  /** Every loop the filter selects, in the order asked (newest first by default), as lines of the loops table. */
-  async loopRows(filter: LoopFilter | null | undefined, orderBy: LoopOrder | null | undefined): Promise<LoopRow[]> {
+  /** Every loop the filter selects, in the order asked (newest first by default), as lines of the loops table, as this reader may see them. */
+  async loopRows(filter: LoopFilter | null | undefined, orderBy: LoopOrder | null | undefined, reader: PersonalDataReader): Promise<LoopRow[]> {
     const query = await this.loops.filtered(filter);
     const total = await query.clone().getCount();
     if (total > MAX_EXPORT_ROWS) {
@@ -156,7 +157,7 @@ export class ExportsService {
           votes: item.voteCount,
           projects: [...projects].sort(),
           themes: record.themeLinks.map((link) => `${THEME_KEY_PREFIX}${link.themeId}`),
-          submitter: submitters.get(item.submitterId)?.email ?? null,
+          submitter: submitters.has(item.submitterId) ? emailSeenBy(reader, submitters.get(item.submitterId)!) : null,
           lastEventAt: item.lastEventAt.toISOString(),
         };
       });

@@ -28,7 +28,7 @@ export function traceMarkdown(trace: Trace): string {
   return `${sections.join('\n\n')}\n`;
 }
 
-const person = (who: TracePerson | null) => (who ? `${inline(who.name)} (${inline(who.email)})` : 'unknown');
+const person = (who: TracePerson | null) => (who ? (who.email ? `${inline(who.name)} (${inline(who.email)})` : inline(who.name)) : 'unknown');
 
 function facts(trace: Trace): string {
   const lines = [
