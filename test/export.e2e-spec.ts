@@ -306,10 +306,10 @@ describe('exports', () => {
     await expect(cli(['export', 'loop'])).rejects.toThrow(UsageError);
     await expect(cli(['export', 'loop', 'FB-1', '--format', 'pdf'])).rejects.toThrow(/--format markdown or json/);
     await expect(cli(['export', 'loops', '--format', 'json'])).rejects.toThrow(/CSV only/);
-    await expect(cli(['export', 'loops', '--stage', 'done'])).rejects.toThrow(/--stage must be one of REQUESTED/);
+    await expect(cli(['export', 'loops', '--stage', 'done'])).rejects.toThrow(/--stage must be one of the following values: REQUESTED/);
     await expect(cli(['export', 'loops', '--project', 'nova compute'])).rejects.toThrow(/--project must be a project name/);
     await expect(cli(['export', 'loops', '--colour', 'red'])).rejects.toThrow(UsageError);
-    await expect(cli(['export', 'loops', '--theme', 'theme one'])).rejects.toThrow(/filter.themeKey: must be a key like TH-42/);
+    await expect(cli(['export', 'loops', '--theme', 'theme one'])).rejects.toThrow(/--theme must be a theme key such as TH-7/);
     await expect(cli(['export', 'loop', 'FB-99'])).rejects.toThrow(/No feedback "FB-99"/);
     await expect(cli(['export', 'release', 'Nowhere'])).rejects.toThrow(/No release "Nowhere"/);
   });

@@ -1,16 +1,27 @@
-import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '../config/config';
-import { run, USAGE, UsageError } from './commands';
+import { loadConfig } from '../config/config';
+import { Output, run, Settings } from './commands';
+import { errorLine, exitStatusOf, Stderr } from './errors';
 
-async function main(): Promise<number> {
+/**
+ * Runs one command line and resolves to its exit status: 0 when the
+ * command did its work, 1 when it failed, 2 when the command line itself is
+ * wrong. Standard output carries only what the command prints; a failure is
+ * one plain line on standard error.
+ */
+export async function main(
+  argv: string[],
+  settings: Settings = () => loadConfig(),
+  stdout: Output = (text) => process.stdout.write(text),
+  stderr: Stderr = process.stderr,
+): Promise<number> {
   try {
-    return await run(loadConfig(), process.argv.slice(2), (text) => process.stdout.write(text));
+    return await run(settings, argv, stdout, stderr);
   } catch (error) {
-    if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}`);
-    else if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-    else new Logger('cli').error(error instanceof Error ? error.message : String(error));
-    return error instanceof UsageError ? 2 : 1;
+    stderr.write(errorLine(error));
+    return exitStatusOf(error);
   }
 }
 
-main().then((code) => (process.exitCode = code));
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((status) => (process.exitCode = status));
+}
