@@ -10,7 +10,7 @@ import { HistoryModule } from './history/history.module';
 import { ImportersModule } from './importers/importers.module';
 import { LoopsModule } from './loops/loops.module';
 import { NotificationsModule } from './notifications/notifications.module';
-import { OutcomesModule } from './releases/outcomes.module';
+import { OutcomesModule } from './outcomes/outcomes.module';
 import { ReleasesModule } from './releases/releases.module';
 import { SearchModule } from './search/search.module';
 import { ThemesModule } from './themes/themes.module';

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BlueprintsModule } from '../blueprints/blueprints.module';
 import { FeedbackModule } from '../feedback/feedback.module';
-import { OutcomesModule } from '../releases/outcomes.module';
+import { OutcomesModule } from '../outcomes/outcomes.module';
 import { ReleasesModule } from '../releases/releases.module';
 import { ThemesModule } from '../themes/themes.module';
 import { ALL_IMPORTERS } from './formats';

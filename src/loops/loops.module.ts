@@ -4,7 +4,7 @@ import { ActorsModule } from '../actors/actors.module';
 import { BlueprintsModule } from '../blueprints/blueprints.module';
 import { FeedbackModule } from '../feedback/feedback.module';
 import { HistoryModule } from '../history/history.module';
-import { OutcomesModule } from '../releases/outcomes.module';
+import { OutcomesModule } from '../outcomes/outcomes.module';
 import { ReleasesModule } from '../releases/releases.module';
 import { ThemesModule } from '../themes/themes.module';
 import { LoopBlueprint } from './loop-blueprint.entity';

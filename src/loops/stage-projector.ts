@@ -6,7 +6,7 @@ import { LoopStage } from '../feedback/feedback.enums';
 import { FeedbackService } from '../feedback/feedback.service';
 import { EventDraft, HandlerOrder, HistoryService, Touches } from '../history/history.service';
 import { LoopEvent } from '../history/loop-event.entity';
-import { OutcomesService } from '../releases/outcomes.service';
+import { OutcomesService } from '../outcomes/outcomes.service';
 import { ThemesService } from '../themes/themes.service';
 import { LoopBlueprint } from './loop-blueprint.entity';
 import { LoopStageVisit } from './loop-stage-visit.entity';

@@ -1,6 +1,6 @@
 import { DefinitionStatus, ImplementationStatus } from '../blueprints/blueprint.enums';
 import { LoopStage, Resolution, Verdict } from '../feedback/feedback.enums';
-import { OutcomeResult } from '../releases/release.enums';
+import { OutcomeResult } from '../outcomes/outcome.enums';
 import { BlueprintFact, deriveStage, isStarted, LoopFacts } from './stage';
 
 const PIKE = { releaseId: 1, release: 'Pike', sequence: 16 };

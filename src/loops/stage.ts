@@ -1,6 +1,6 @@
 import { DefinitionStatus, ImplementationStatus } from '../blueprints/blueprint.enums';
 import { LoopStage, Resolution, Verdict } from '../feedback/feedback.enums';
-import { OutcomeResult } from '../releases/release.enums';
+import { OutcomeResult } from '../outcomes/outcome.enums';
 
 /**
  * The stage engine: the one definition of what each stage of a loop means.

@@ -1,6 +1,6 @@
 import { DefinitionStatus, ImplementationStatus, BlueprintPriority } from '../blueprints/blueprint.enums';
 import { FeedbackOrigin, LoopStage, Resolution, Verdict } from '../feedback/feedback.enums';
-import { OutcomeResult } from '../releases/release.enums';
+import { OutcomeResult } from '../outcomes/outcome.enums';
 import { ThemeKind } from '../themes/theme.enums';
 
 /**

@@ -6,15 +6,4 @@ export enum ReleaseState {
   RELEASED = 'RELEASED',
 }
 
-export enum OutcomeResult {
-  DELIVERED = 'DELIVERED',
-  PARTIAL = 'PARTIAL',
-  DEFERRED = 'DEFERRED',
-  DROPPED = 'DROPPED',
-}
-
 registerEnumType(ReleaseState, { name: 'ReleaseState' });
-registerEnumType(OutcomeResult, {
-  name: 'OutcomeResult',
-  description: 'What a release did for a blueprint. Only DELIVERED counts as delivered; PARTIAL does not.',
-});

@@ -1,5 +1,6 @@
 import { LoopStage } from '../../feedback/feedback.enums';
-import { OutcomeResult, ReleaseState } from '../../releases/release.enums';
+import { ReleaseState } from '../../releases/release.enums';
+import { OutcomeResult } from '../../outcomes/outcome.enums';
 import { ReleaseReport, releaseReportJson, releaseReportMarkdown, ReportLoop } from './release-report';
 
 const closedLoop: ReportLoop = {

@@ -1,5 +1,6 @@
 import { LoopStage } from '../../feedback/feedback.enums';
-import { OutcomeResult, ReleaseState } from '../../releases/release.enums';
+import { ReleaseState } from '../../releases/release.enums';
+import { OutcomeResult } from '../../outcomes/outcome.enums';
 import { cell, inline, plural, table } from './markdown';
 
 /** What one release did for the loops: those it closed and those it moved on, per theme. */

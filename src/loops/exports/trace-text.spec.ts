@@ -1,6 +1,6 @@
 import { BlueprintPriority, DefinitionStatus, ImplementationStatus } from '../../blueprints/blueprint.enums';
 import { FeedbackOrigin, LoopStage, Resolution, Verdict } from '../../feedback/feedback.enums';
-import { OutcomeResult } from '../../releases/release.enums';
+import { OutcomeResult } from '../../outcomes/outcome.enums';
 import { ThemeKind } from '../../themes/theme.enums';
 import { Trace, TraceBlueprint } from '../trace';
 import { traceJson, traceMarkdown } from './trace-text';

@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { Blueprint } from '../../blueprints/blueprint.entity';
 import { FeedbackItem } from '../../feedback/feedback-item.entity';
 import { LoopStage, Resolution, Verdict } from '../../feedback/feedback.enums';
-import { ReleaseOutcome } from '../../releases/release-outcome.entity';
+import { ReleaseOutcome } from '../../outcomes/release-outcome.entity';
 import { Theme } from '../../themes/theme.entity';
 
 /** The trace of one feedback item's loop. Computed from the item, its links and outcomes; not stored as such. */

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { TimestampColumn } from '../common/columns';
-import { OutcomeResult } from './release.enums';
+import { OutcomeResult } from './outcome.enums';
 
 @ObjectType({ description: 'What one release did for one blueprint.' })
 @Entity()

@@ -9,7 +9,7 @@ import { TransactionRunner } from '../common/transactions';
 import { HistoryService } from '../history/history.service';
 import { RecordReleaseOutcomeInput } from './dto/outcome.inputs';
 import { ReleaseOutcome } from './release-outcome.entity';
-import { ReleasesService } from './releases.service';
+import { ReleasesService } from '../releases/releases.service';
 
 @Injectable()
 export class OutcomesService {

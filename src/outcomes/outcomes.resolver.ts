@@ -8,8 +8,8 @@ import { Allow, CurrentActor } from '../common/access';
 import { groupByKeys, requestLoader } from '../common/loaders';
 import { RecordReleaseOutcomeInput, RecordReleaseOutcomePayload } from './dto/outcome.inputs';
 import { ReleaseOutcome } from './release-outcome.entity';
-import { Release } from './release.entity';
-import { ReleaseLoader } from './release.loader';
+import { Release } from '../releases/release.entity';
+import { ReleaseLoader } from '../releases/release.loader';
 import { OutcomesService } from './outcomes.service';
 
 @Resolver(() => ReleaseOutcome)

@@ -6,7 +6,7 @@ import { HistoryModule } from '../history/history.module';
 import { OutcomesResolver, BlueprintOutcomesResolver, ReleaseOutcomesResolver } from './outcomes.resolver';
 import { OutcomesService } from './outcomes.service';
 import { ReleaseOutcome } from './release-outcome.entity';
-import { ReleasesModule } from './releases.module';
+import { ReleasesModule } from '../releases/releases.module';
 
 /** Release outcomes sit between releases and blueprints, so they have a module of their own above both. */
 @Module({

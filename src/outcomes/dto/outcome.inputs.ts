@@ -2,8 +2,8 @@ import { Field, InputType, ObjectType } from '@nestjs/graphql';
 import { IsEnum, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
 import { BlueprintRef } from '../../blueprints/dto/blueprint.inputs';
 import { ReleaseOutcome } from '../release-outcome.entity';
-import { OutcomeResult } from '../release.enums';
-import { RELEASE_NAME } from './release.inputs';
+import { OutcomeResult } from '../outcome.enums';
+import { RELEASE_NAME } from '../../releases/dto/release.inputs';
 
 @InputType()
 export class RecordReleaseOutcomeInput extends BlueprintRef {
