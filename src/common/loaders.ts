@@ -1,8 +1,19 @@
 import DataLoader from 'dataloader';
+import { RequestScopes } from './request-scope';
 
 const LOADERS = Symbol('loaders');
 
 type WithLoaders = { [LOADERS]?: Map<string, DataLoader<unknown, unknown>> };
+
+/**
+ * Sends a batch once the request's statements in flight have been answered
+ * (see StatementsInFlight), so that a batch holds every key its rows ask for.
+ */
+function afterStatementsInFlight(dispatch: () => void): void {
+  const statements = RequestScopes.current()?.statements;
+  if (statements) statements.whenSettled(dispatch);
+  else setImmediate(dispatch);
+}
 
 /**
  * A DataLoader that lives as long as the request whose GraphQL context holds
@@ -17,7 +28,7 @@ export function requestLoader<K, V>(
   holder[LOADERS] ??= new Map();
   let loader = holder[LOADERS].get(name);
   if (!loader) {
-    loader = new DataLoader<K, V>(batch, { maxBatchSize: 500 }) as DataLoader<unknown, unknown>;
+    loader = new DataLoader<K, V>(batch, { maxBatchSize: 500, batchScheduleFn: afterStatementsInFlight }) as DataLoader<unknown, unknown>;
     holder[LOADERS].set(name, loader);
   }
   return loader as DataLoader<K, V>;

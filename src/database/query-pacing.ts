@@ -112,9 +112,11 @@ export class QueryPacing implements EntitySubscriberInterface {
 
   beforeQuery(event: BeforeQueryEvent): Promise<void> | void {
     const scope = RequestScopes.current();
+    scope?.statements.started();
     const checkDeadline = () => {
       if (!event.queryRunner.isTransactionActive && scope?.deadline && Date.now() > scope.deadline) {
         if (this.synchronousDriver) turns.finish();
+        scope.statements.finished();
         throw new RequestTimeoutError(scope.timeoutMs);
       }
     };
@@ -126,5 +128,6 @@ export class QueryPacing implements EntitySubscriberInterface {
 
   afterQuery(_event: AfterQueryEvent): void {
     if (this.synchronousDriver) turns.finish();
+    RequestScopes.current()?.statements.finished();
   }
 }
