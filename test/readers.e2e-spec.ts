@@ -148,7 +148,8 @@ describe('readers', () => {
       const reader = service.app.get<DataSource>(getDataSourceToken());
       expect(await reader.query('SHOW statement_timeout')).toEqual([{ statement_timeout: "1s" }]);
       await expect(reader.query('SELECT pg_sleep(1)')).rejects.toThrow(/statement timeout/);
-      const inWrite = await service.app.get(TransactionRunner).run((em) => em.query('SHOW statement_timeout'));
+      const tx = service.app.get(TransactionRunner);
+      const inWrite = await tx.run(() => tx.manager.query('SHOW statement_timeout'));
       expect(inWrite).toEqual([{ statement_timeout: '0' }]);
     });
   });

@@ -21,19 +21,19 @@ describe('transactions', () => {
 
   it('rolls back a failed inner write alone, and publishes only what committed, after the whole', async () => {
     const published: string[] = [];
-    await tx.run(async (em) => {
-      await em.insert(Actor, actor('outer@example.org'));
-      tx.afterCommit(em, () => published.push('outer'));
+    await tx.run(async () => {
+      await tx.manager.insert(Actor, actor('outer@example.org'));
+      tx.afterCommit(() => published.push('outer'));
       await expect(
-        tx.run(async (inner) => {
-          await inner.insert(Actor, actor('failed@example.org'));
-          tx.afterCommit(inner, () => published.push('failed'));
+        tx.run(async () => {
+          await tx.manager.insert(Actor, actor('failed@example.org'));
+          tx.afterCommit(() => published.push('failed'));
           throw new Error('refused');
         }),
       ).rejects.toThrow('refused');
-      await tx.run(async (inner) => {
-        await inner.insert(Actor, actor('inner@example.org'));
-        tx.afterCommit(inner, () => published.push('inner'));
+      await tx.run(async () => {
+        await tx.manager.insert(Actor, actor('inner@example.org'));
+        tx.afterCommit(() => published.push('inner'));
       });
       expect(published).toEqual([]);
     });
@@ -44,9 +44,9 @@ describe('transactions', () => {
 
   it('rolls back everything, inner writes included, when the outer write fails', async () => {
     await expect(
-      tx.run(async (em) => {
-        await em.insert(Actor, actor('gone@example.org'));
-        await tx.run((inner) => inner.insert(Actor, actor('gone-too@example.org')));
+      tx.run(async () => {
+        await tx.manager.insert(Actor, actor('gone@example.org'));
+        await tx.run(() => tx.manager.insert(Actor, actor('gone-too@example.org')));
         throw new Error('abandon');
       }),
     ).rejects.toThrow('abandon');
@@ -57,8 +57,8 @@ describe('transactions', () => {
   it('queues concurrent writes instead of mixing them', async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        tx.run(async (em) => {
-          await em.insert(Actor, actor(`concurrent-${index}@example.org`));
+        tx.run(async () => {
+          await tx.manager.insert(Actor, actor(`concurrent-${index}@example.org`));
           await new Promise((resolve) => setImmediate(resolve));
           if (index % 2) throw new Error('odd ones fail');
         }).catch(() => undefined),
@@ -66,5 +66,30 @@ describe('transactions', () => {
     );
     const concurrent = (await emails()).filter((email) => email.startsWith('concurrent-'));
     expect(concurrent.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `concurrent-${i * 2}@example.org`).sort());
+  });
+
+  it('gives the code inside a write its own transaction, however deep, and the readers everything outside', async () => {
+    const findAmbient = () => tx.repository(Actor).findOneBy({ email: 'ambient@example.org' });
+    const seen: Record<string, unknown> = {};
+    let writing!: () => void;
+    const written = new Promise<void>((resolve) => (writing = resolve));
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    const write = tx.run(async () => {
+      expect(tx.inWrite).toBe(true);
+      await tx.manager.insert(Actor, actor('ambient@example.org'));
+      seen.inside = (await findAmbient())?.email;
+      // A helper called from the write, through a promise chain of its own, still reads in it.
+      seen.deeper = await Promise.resolve().then(() => new Promise((resolve) => setImmediate(() => resolve(findAmbient())))).then((found) => (found as Actor | null)?.email);
+      writing();
+      await held;
+    });
+    await written;
+    expect(tx.inWrite).toBe(false);
+    seen.outside = (await findAmbient())?.email ?? null;
+    finish();
+    await write;
+    seen.afterCommit = (await findAmbient())?.email;
+    expect(seen).toEqual({ inside: 'ambient@example.org', deeper: 'ambient@example.org', outside: null, afterCommit: 'ambient@example.org' });
   });
 });

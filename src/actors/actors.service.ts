@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { EntityManager, In, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { Connection, PageArgs, paginate } from '../common/pagination';
@@ -24,15 +23,21 @@ export class ActorsService {
   private readonly logger = new Logger('Actors');
 
   constructor(
-    @InjectRepository(Actor) private readonly actors: Repository<Actor>,
-    @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
     private readonly history: HistoryService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
 
-  byIds(ids: readonly number[], em: EntityManager = this.actors.manager): Promise<Actor[]> {
-    return ids.length ? em.findBy(Actor, { id: In([...ids]) }) : Promise.resolve([]);
+  private get actors(): Repository<Actor> {
+    return this.tx.repository(Actor);
+  }
+
+  private get tokens(): Repository<ApiToken> {
+    return this.tx.repository(ApiToken);
+  }
+
+  byIds(ids: readonly number[]): Promise<Actor[]> {
+    return ids.length ? this.tx.manager.findBy(Actor, { id: In([...ids]) }) : Promise.resolve([]);
   }
 
   list(page: PageArgs): Promise<Connection<Actor>> {
@@ -53,14 +58,14 @@ export class ActorsService {
   }
 
   create(by: Actor | null, input: CreateActorInput): Promise<Actor> {
-    return this.tx.run((em) => this.createIn(em, by, input));
+    return this.tx.run(() => this.createIn(by, input));
   }
 
-  private async createIn(em: EntityManager, by: Actor | null, input: CreateActorInput): Promise<Actor> {
+  private async createIn(by: Actor | null, input: CreateActorInput): Promise<Actor> {
     const email = input.email.trim().toLowerCase();
-    if (await em.existsBy(Actor, { email })) throw new ConflictError(`An actor with email ${email} exists already.`);
+    if (await this.tx.manager.existsBy(Actor, { email })) throw new ConflictError(`An actor with email ${email} exists already.`);
     const now = this.clock.now();
-    const actor = em.create(Actor, {
+    const actor = this.tx.manager.create(Actor, {
       name: input.name.trim(),
       email,
       role: input.role,
@@ -68,8 +73,8 @@ export class ActorsService {
       createdAt: now,
       updatedAt: now,
     });
-    await em.save(actor);
-    await this.history.record(em, {
+    await this.tx.manager.save(actor);
+    await this.history.record({
       type: 'actor.created',
       recordType: 'actor',
       recordKey: email,
@@ -81,15 +86,15 @@ export class ActorsService {
 
   /** Issues a new token for the actor; the secret is returned this once. */
   issueToken(by: Actor | null, actorEmail: string, label: string): Promise<{ token: string; apiToken: ApiToken }> {
-    return this.tx.run(async (em) => {
+    return this.tx.run(async () => {
       const actor = await this.byEmail(actorEmail, 'input.actorEmail');
       const secret = `lt_${randomBytes(24).toString('base64url')}`;
-      return { token: secret, apiToken: await this.storeToken(em, by, actor, secret, label.trim()) };
+      return { token: secret, apiToken: await this.storeToken(by, actor, secret, label.trim()) };
     });
   }
 
-  private async storeToken(em: EntityManager, by: Actor | null, actor: Actor, secret: string, label: string): Promise<ApiToken> {
-    const apiToken = em.create(ApiToken, {
+  private async storeToken(by: Actor | null, actor: Actor, secret: string, label: string): Promise<ApiToken> {
+    const apiToken = this.tx.manager.create(ApiToken, {
       actorId: actor.id,
       label,
       tokenHash: hashToken(secret),
@@ -99,8 +104,8 @@ export class ActorsService {
       revokedAt: null,
       revokedById: null,
     });
-    await em.save(apiToken);
-    await this.history.record(em, {
+    await this.tx.manager.save(apiToken);
+    await this.history.record({
       type: 'token.issued',
       recordType: 'token',
       recordKey: `${TOKEN_KEY_PREFIX}${apiToken.id}`,
@@ -112,14 +117,14 @@ export class ActorsService {
   }
 
   revokeToken(by: Actor, tokenId: number): Promise<ApiToken> {
-    return this.tx.run(async (em) => {
-      const apiToken = await em.findOneBy(ApiToken, { id: tokenId });
+    return this.tx.run(async () => {
+      const apiToken = await this.tx.manager.findOneBy(ApiToken, { id: tokenId });
       if (!apiToken) throw new NotFoundError('token', String(tokenId), 'input.tokenId');
       if (apiToken.revokedAt) throw new ConflictError(`Token ${tokenId} was revoked already.`);
       apiToken.revokedAt = this.clock.now();
       apiToken.revokedById = by.id;
-      await em.save(apiToken);
-      await this.history.record(em, {
+      await this.tx.manager.save(apiToken);
+      await this.history.record({
         type: 'token.revoked',
         recordType: 'token',
         recordKey: `${TOKEN_KEY_PREFIX}${apiToken.id}`,
@@ -151,7 +156,7 @@ export class ActorsService {
     if (!apiToken || apiToken.revokedAt) return null;
     const now = this.clock.now();
     if (!apiToken.lastUsedAt || now.getTime() - apiToken.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      this.tx.run((em) => em.update(ApiToken, { id: apiToken.id }, { lastUsedAt: now })).catch((error: unknown) => {
+      this.tx.run(() => this.tx.manager.update(ApiToken, { id: apiToken.id }, { lastUsedAt: now })).catch((error: unknown) => {
         this.logger.warn(`Could not record the last use of token ${apiToken.id}: ${error instanceof Error ? error.message : String(error)}`);
       });
     }
@@ -165,27 +170,27 @@ export class ActorsService {
    * bringing a withdrawn secret back to life.
    */
   ensureAdminToken(secret: string): Promise<Actor> {
-    return this.tx.run(async (em) => {
-      const existing = await em.findOneBy(ApiToken, { tokenHash: hashToken(secret) });
+    return this.tx.run(async () => {
+      const existing = await this.tx.manager.findOneBy(ApiToken, { tokenHash: hashToken(secret) });
       if (existing) {
-        const holder = await em.findOneByOrFail(Actor, { id: existing.actorId });
+        const holder = await this.tx.manager.findOneByOrFail(Actor, { id: existing.actorId });
         if (existing.revokedAt) throw new Error('ADMIN_TOKEN names a token that was revoked; set a new secret.');
         if (holder.role !== Role.ADMIN) throw new Error(`ADMIN_TOKEN belongs to ${holder.email}, who is not an admin.`);
         return holder;
       }
       const admin =
-        (await em.findOneBy(Actor, { email: ADMIN_EMAIL })) ??
-        (await this.createIn(em, null, { name: 'Administrator', email: ADMIN_EMAIL, role: Role.ADMIN }));
-      await this.storeToken(em, null, admin, secret, 'ADMIN_TOKEN');
+        (await this.tx.manager.findOneBy(Actor, { email: ADMIN_EMAIL })) ??
+        (await this.createIn(null, { name: 'Administrator', email: ADMIN_EMAIL, role: Role.ADMIN }));
+      await this.storeToken(null, admin, secret, 'ADMIN_TOKEN');
       return admin;
     });
   }
 
   /** For the command line: the actor with this email, created with the role if new. */
   findOrCreate(input: CreateActorInput): Promise<Actor> {
-    return this.tx.run(async (em) => {
-      const existing = await em.findOneBy(Actor, { email: input.email.trim().toLowerCase() });
-      if (!existing) return this.createIn(em, null, input);
+    return this.tx.run(async () => {
+      const existing = await this.tx.manager.findOneBy(Actor, { email: input.email.trim().toLowerCase() });
+      if (!existing) return this.createIn(null, input);
       if (existing.role !== input.role) {
         throw new ConflictError(`${existing.email} exists with role ${existing.role}, not ${input.role}.`);
       }

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { Clock } from '../common/clock';
 import { diff } from '../common/diff';
 import { assertExpectedVersion, BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
 import { idFromKey } from '../common/keys';
-import { addLink, linkKey, removeLink } from '../common/links';
+import { LinkStore, linkKey } from '../common/links';
 import { Connection, paginate } from '../common/pagination';
-import { forUpdate, TransactionRunner } from '../common/transactions';
+import { TransactionRunner } from '../common/transactions';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
 import { HistoryService } from '../history/history.service';
@@ -32,27 +31,31 @@ const STAGE_FIELDS = ['definitionStatus', 'implementationStatus'];
 @Injectable()
 export class BlueprintsService {
   constructor(
-    @InjectRepository(Blueprint) private readonly blueprints: Repository<Blueprint>,
     private readonly themes: ThemesService,
     private readonly feedback: FeedbackService,
     private readonly releases: ReleasesService,
     private readonly history: HistoryService,
+    private readonly links: LinkStore,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
 
-  findByName(project: string, name: string, em: EntityManager = this.blueprints.manager): Promise<Blueprint | null> {
-    return em.findOne(Blueprint, { where: { project: project.toLowerCase(), name: name.toLowerCase() }, ...forUpdate(em) });
+  private get blueprints(): Repository<Blueprint> {
+    return this.tx.repository(Blueprint);
   }
 
-  async byName(project: string, name: string, em?: EntityManager): Promise<Blueprint> {
-    const blueprint = await this.findByName(project, name, em);
+  findByName(project: string, name: string): Promise<Blueprint | null> {
+    return this.tx.manager.findOne(Blueprint, { where: { project: project.toLowerCase(), name: name.toLowerCase() }, ...this.tx.forUpdate() });
+  }
+
+  async byName(project: string, name: string): Promise<Blueprint> {
+    const blueprint = await this.findByName(project, name);
     if (!blueprint) throw new NotFoundError('blueprint', `${project}/${name}`, 'input.name');
     return blueprint;
   }
 
-  byIds(ids: readonly number[], em: EntityManager = this.blueprints.manager): Promise<Blueprint[]> {
-    return ids.length ? em.findBy(Blueprint, { id: In([...ids]) }) : Promise.resolve([]);
+  byIds(ids: readonly number[]): Promise<Blueprint[]> {
+    return ids.length ? this.tx.manager.findBy(Blueprint, { id: In([...ids]) }) : Promise.resolve([]);
   }
 
   async list(args: BlueprintsArgs): Promise<Connection<Blueprint>> {
@@ -82,12 +85,12 @@ export class BlueprintsService {
   }
 
   create(by: Actor, input: CreateBlueprintInput): Promise<Blueprint> {
-    return this.tx.run(async (em) => {
+    return this.tx.run(async () => {
       const project = input.project.toLowerCase();
       const name = input.name.toLowerCase();
-      if (await this.findByName(project, name, em)) throw new ConflictError(`Blueprint ${project}/${name} exists already.`);
+      if (await this.findByName(project, name)) throw new ConflictError(`Blueprint ${project}/${name} exists already.`);
       const now = this.clock.now();
-      const blueprint = em.create(Blueprint, {
+      const blueprint = this.tx.manager.create(Blueprint, {
         project,
         name,
         title: input.title.trim(),
@@ -98,13 +101,13 @@ export class BlueprintsService {
         implementationStatus: input.implementationStatus ?? ImplementationStatus.UNKNOWN,
         priority: input.priority ?? BlueprintPriority.UNDEFINED,
         assignee: input.assignee?.trim() || null,
-        targetReleaseId: input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease', em)).id : null,
+        targetReleaseId: input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease')).id : null,
         createdAt: now,
         updatedAt: now,
         version: 1,
       });
-      await em.save(blueprint);
-      await this.history.record(em, {
+      await this.tx.manager.save(blueprint);
+      await this.history.record({
         type: 'blueprint.created',
         recordType: 'blueprint',
         recordKey: blueprint.key,
@@ -123,8 +126,8 @@ export class BlueprintsService {
 
   /** A status change moves every loop the blueprint answers, in this same transaction. */
   update(by: Actor, input: UpdateBlueprintInput): Promise<Blueprint> {
-    return this.tx.run(async (em) => {
-      const blueprint = await this.byName(input.project, input.name, em);
+    return this.tx.run(async () => {
+      const blueprint = await this.byName(input.project, input.name);
       assertExpectedVersion(blueprint.key, blueprint.version, input.expectedVersion);
       const changes: Partial<Blueprint> = {};
       if (input.title) changes.title = input.title.trim();
@@ -136,19 +139,19 @@ export class BlueprintsService {
       if (input.implementationStatus) changes.implementationStatus = input.implementationStatus;
       if (input.assignee !== undefined) changes.assignee = input.assignee?.trim() || null;
       if (input.targetRelease !== undefined) {
-        changes.targetReleaseId = input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease', em)).id : null;
+        changes.targetReleaseId = input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease')).id : null;
       }
       const { before, after } = diff(blueprint, changes);
       if (Object.keys(after).length === 0) return blueprint;
       Object.assign(blueprint, changes, { updatedAt: this.clock.now(), version: blueprint.version + 1 });
-      await em.save(blueprint);
-      await this.history.record(em, {
+      await this.tx.manager.save(blueprint);
+      await this.history.record({
         type: 'blueprint.updated',
         recordType: 'blueprint',
         recordKey: blueprint.key,
         actorId: by.id,
-        before: await this.releases.withReleaseNames(before, em),
-        after: await this.releases.withReleaseNames(after, em),
+        before: await this.releases.withReleaseNames(before),
+        after: await this.releases.withReleaseNames(after),
         touches: STAGE_FIELDS.some((field) => field in after) ? { blueprints: [blueprint.id] } : undefined,
       });
       return blueprint;
@@ -156,47 +159,44 @@ export class BlueprintsService {
   }
 
   link(by: Actor, input: BlueprintLinkInput): Promise<BlueprintLinkResult> {
-    return this.tx.run(async (em) => {
-      const { blueprint, theme, feedback } = await this.linkEnds(em, input);
-      const now = this.clock.now();
+    return this.tx.run(async () => {
+      const { blueprint, theme, feedback } = await this.linkEnds(input);
       const link = theme
-        ? await addLink(em, ThemeBlueprintLink, { themeId: theme.id, blueprintId: blueprint.id }, by.id, input.rationale, now)
-        : await addLink(em, FeedbackBlueprintLink, { feedbackId: feedback!.id, blueprintId: blueprint.id }, by.id, input.rationale, now);
+        ? await this.links.add(ThemeBlueprintLink, { themeId: theme.id, blueprintId: blueprint.id }, by.id, input.rationale)
+        : await this.links.add(FeedbackBlueprintLink, { feedbackId: feedback!.id, blueprintId: blueprint.id }, by.id, input.rationale);
       if (!link) throw new ConflictError(`${blueprint.key} is linked to ${theme?.key ?? feedback!.key} already.`);
-      await this.recordLink(em, 'link.created', by, blueprint, theme, feedback, link.rationale);
-      return { blueprint, theme, feedback: feedback && (await this.feedback.reload(em, feedback)) };
+      await this.recordLink('link.created', by, blueprint, theme, feedback, link.rationale);
+      return { blueprint, theme, feedback: feedback && (await this.feedback.reload(feedback)) };
     });
   }
 
   unlink(by: Actor, input: BlueprintLinkInput): Promise<BlueprintLinkResult> {
-    return this.tx.run(async (em) => {
-      const { blueprint, theme, feedback } = await this.linkEnds(em, input);
-      const now = this.clock.now();
+    return this.tx.run(async () => {
+      const { blueprint, theme, feedback } = await this.linkEnds(input);
       const link = theme
-        ? await removeLink(em, ThemeBlueprintLink, { themeId: theme.id, blueprintId: blueprint.id }, by.id, input.rationale, now)
-        : await removeLink(em, FeedbackBlueprintLink, { feedbackId: feedback!.id, blueprintId: blueprint.id }, by.id, input.rationale, now);
+        ? await this.links.remove(ThemeBlueprintLink, { themeId: theme.id, blueprintId: blueprint.id }, by.id, input.rationale)
+        : await this.links.remove(FeedbackBlueprintLink, { feedbackId: feedback!.id, blueprintId: blueprint.id }, by.id, input.rationale);
       if (!link) throw new NotFoundError('link between', `${blueprint.key} and ${theme?.key ?? feedback!.key}`, theme ? 'input.themeKey' : 'input.feedbackKey');
-      await this.recordLink(em, 'link.removed', by, blueprint, theme, feedback, link.removalNote);
-      return { blueprint, theme, feedback: feedback && (await this.feedback.reload(em, feedback)) };
+      await this.recordLink('link.removed', by, blueprint, theme, feedback, link.removalNote);
+      return { blueprint, theme, feedback: feedback && (await this.feedback.reload(feedback)) };
     });
   }
 
-  private async linkEnds(em: EntityManager, input: BlueprintLinkInput): Promise<BlueprintLinkResult> {
+  private async linkEnds(input: BlueprintLinkInput): Promise<BlueprintLinkResult> {
     if (Boolean(input.themeKey) === Boolean(input.feedbackKey)) {
       throw new BadUserInputError([
         { field: 'input.themeKey', message: 'give either themeKey or feedbackKey' },
         { field: 'input.feedbackKey', message: 'give either themeKey or feedbackKey' },
       ]);
     }
-    const blueprint = await this.byName(input.project, input.name, em);
-    const theme = input.themeKey ? await this.themes.byKey(input.themeKey, 'input.themeKey', em) : null;
-    const feedback = input.feedbackKey ? await this.feedback.byKey(input.feedbackKey, 'input.feedbackKey', em) : null;
+    const blueprint = await this.byName(input.project, input.name);
+    const theme = input.themeKey ? await this.themes.byKey(input.themeKey, 'input.themeKey') : null;
+    const feedback = input.feedbackKey ? await this.feedback.byKey(input.feedbackKey, 'input.feedbackKey') : null;
     if (feedback?.mergedIntoId) throw new ConflictError(`${feedback.key} was merged into FB-${feedback.mergedIntoId}; link that one.`);
     return { blueprint, theme, feedback };
   }
 
   private recordLink(
-    em: EntityManager,
     type: string,
     by: Actor,
     blueprint: Blueprint,
@@ -205,7 +205,7 @@ export class BlueprintsService {
     rationale: string | null,
   ) {
     const other = theme?.key ?? feedback!.key;
-    return this.history.record(em, {
+    return this.history.record({
       type,
       recordType: 'link',
       recordKey: linkKey(other, blueprint.key),
@@ -221,39 +221,34 @@ export class BlueprintsService {
     });
   }
 
-  /** Moves the duplicate's direct blueprint links to the survivor of a merge. */
-  async moveFeedbackLinks(em: EntityManager, by: Actor, duplicate: FeedbackItem, survivor: FeedbackItem): Promise<void> {
-    const now = this.clock.now();
-    const note = `merged into ${survivor.key}`;
-    const moving = await em.findBy(FeedbackBlueprintLink, { feedbackId: duplicate.id, removedAt: IsNull() });
-    for (const blueprint of await this.byIds(moving.map((link) => link.blueprintId), em)) {
-      await removeLink(em, FeedbackBlueprintLink, { feedbackId: duplicate.id, blueprintId: blueprint.id }, by.id, note, now);
-      await this.recordLink(em, 'link.removed', by, blueprint, null, duplicate, note);
-      const added = await addLink(em, FeedbackBlueprintLink, { feedbackId: survivor.id, blueprintId: blueprint.id }, by.id, `from ${duplicate.key}`, now);
-      if (added) await this.recordLink(em, 'link.created', by, blueprint, null, survivor, added.rationale);
-    }
+  /** Moves the duplicate's direct blueprint links to the survivor of a merge (the duplicate keeps them as removed links). */
+  async moveFeedbackLinks(by: Actor, duplicate: FeedbackItem, survivor: FeedbackItem): Promise<void> {
+    const blueprintOf = async (blueprintId: number) => (await this.byIds([blueprintId]))[0];
+    await this.links.moveToSurvivor(FeedbackBlueprintLink, 'blueprintId', by.id, { duplicate, survivor }, {
+      removed: async (blueprintId, link) => void (await this.recordLink('link.removed', by, await blueprintOf(blueprintId), null, duplicate, link.removalNote)),
+      added: async (blueprintId, link) => void (await this.recordLink('link.created', by, await blueprintOf(blueprintId), null, survivor, link.rationale)),
+    });
   }
 
   /** Theme → blueprint links in force for these themes. */
-  themeLinks(themeIds: readonly number[], em: EntityManager = this.blueprints.manager): Promise<ThemeBlueprintLink[]> {
+  themeLinks(themeIds: readonly number[]): Promise<ThemeBlueprintLink[]> {
     if (themeIds.length === 0) return Promise.resolve([]);
-    return em.find(ThemeBlueprintLink, { where: { themeId: In([...themeIds]), removedAt: IsNull() }, order: { id: 'ASC' } });
+    return this.tx.manager.find(ThemeBlueprintLink, { where: { themeId: In([...themeIds]), removedAt: IsNull() }, order: { id: 'ASC' } });
   }
 
   /** Theme → blueprint links in force for these blueprints. */
-  themeLinksOfBlueprints(blueprintIds: readonly number[], em: EntityManager = this.blueprints.manager): Promise<ThemeBlueprintLink[]> {
+  themeLinksOfBlueprints(blueprintIds: readonly number[]): Promise<ThemeBlueprintLink[]> {
     if (blueprintIds.length === 0) return Promise.resolve([]);
-    return em.find(ThemeBlueprintLink, { where: { blueprintId: In([...blueprintIds]), removedAt: IsNull() }, order: { id: 'ASC' } });
+    return this.tx.manager.find(ThemeBlueprintLink, { where: { blueprintId: In([...blueprintIds]), removedAt: IsNull() }, order: { id: 'ASC' } });
   }
 
   /** Direct feedback → blueprint links in force, by feedback or by blueprint. */
   feedbackLinks(
     by: { feedbackIds?: readonly number[]; blueprintIds?: readonly number[] },
-    em: EntityManager = this.blueprints.manager,
   ): Promise<FeedbackBlueprintLink[]> {
     const where = by.feedbackIds ? { feedbackId: In([...by.feedbackIds]) } : { blueprintId: In([...(by.blueprintIds ?? [])]) };
     const ids = by.feedbackIds ?? by.blueprintIds ?? [];
     if (ids.length === 0) return Promise.resolve([]);
-    return em.find(FeedbackBlueprintLink, { where: { ...where, removedAt: IsNull() }, order: { id: 'ASC' } });
+    return this.tx.manager.find(FeedbackBlueprintLink, { where: { ...where, removedAt: IsNull() }, order: { id: 'ASC' } });
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import { WRITER } from '../database/writer';
 
 /** One transaction, or one savepoint inside it, with what to do once the whole has committed. */
@@ -33,15 +34,24 @@ const WRITE_LOCK = '5494874331353667395';
  * the services, each of which is a write of its own) runs in a savepoint of
  * the outer transaction: if it fails, it alone is rolled back, and nothing is
  * published before the outer transaction commits.
+ *
+ * The transaction is ambient: code that runs inside a write, however deep,
+ * asks for `manager` (or a `repository`) and gets the write's own, so its
+ * reads see what the write has done so far; outside a write it gets the
+ * readers' connection. Nobody passes an EntityManager by hand.
  */
 @Injectable()
 export class TransactionRunner {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly frames = new AsyncLocalStorage<Frame>();
 
-  constructor(@Inject(WRITER) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(WRITER) private readonly dataSource: DataSource,
+    @Inject(getDataSourceToken()) private readonly reader: DataSource,
+  ) {}
 
-  run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  /** Runs the work as one write: a transaction of its own, or a savepoint of the write it runs in. */
+  run<T>(work: () => Promise<T>): Promise<T> {
     const outer = this.frames.getStore();
     if (outer) return this.savepoint(outer, work);
     if (this.dataSource.options.type === 'postgres') return this.retrying(work);
@@ -50,14 +60,38 @@ export class TransactionRunner {
     return result;
   }
 
+  /** The manager of the write this code runs in; outside a write, the readers'. */
+  get manager(): EntityManager {
+    return this.frames.getStore()?.em ?? this.reader.manager;
+  }
+
+  /** The repository of an entity, in the write this code runs in (see manager). */
+  repository<T extends ObjectLiteral>(target: EntityTarget<T>): Repository<T> {
+    return this.manager.getRepository(target);
+  }
+
+  /** Whether this code runs inside a write. */
+  get inWrite(): boolean {
+    return this.frames.getStore() !== undefined;
+  }
+
+  /**
+   * Find options that lock the rows a write reads until it ends, where the
+   * engine has row locks (PostgreSQL); SQLite's writers are queued already,
+   * and reads outside a write take no locks.
+   */
+  forUpdate(): { lock?: { mode: 'pessimistic_write' } } {
+    return this.inWrite && this.dataSource.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' } } : {};
+  }
+
   /** Runs the callback once the outermost transaction has committed; never if what registered it rolls back. */
-  afterCommit(em: EntityManager, callback: () => void): void {
+  afterCommit(callback: () => void): void {
     const frame = this.frames.getStore();
-    if (!frame || frame.em !== em) throw new Error('afterCommit called outside a transaction of the TransactionRunner');
+    if (!frame) throw new Error('afterCommit called outside a write of the TransactionRunner');
     frame.afterCommit.push(callback);
   }
 
-  private async retrying<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  private async retrying<T>(work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.execute(work, 'READ COMMITTED');
@@ -69,7 +103,7 @@ export class TransactionRunner {
     }
   }
 
-  private async execute<T>(work: (em: EntityManager) => Promise<T>, isolation?: 'READ COMMITTED'): Promise<T> {
+  private async execute<T>(work: () => Promise<T>, isolation?: 'READ COMMITTED'): Promise<T> {
     const callbacks: Array<() => void> = [];
     const inFrame = async (em: EntityManager) => {
       if (isolation) {
@@ -77,19 +111,19 @@ export class TransactionRunner {
         await em.query('SET LOCAL statement_timeout = 0');
         await em.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
       }
-      return this.frames.run({ em, afterCommit: callbacks }, () => work(em));
+      return this.frames.run({ em, afterCommit: callbacks }, work);
     };
     const result = isolation ? await this.dataSource.transaction(isolation, inFrame) : await this.dataSource.transaction(inFrame);
     callbacks.forEach((callback) => callback());
     return result;
   }
 
-  private async savepoint<T>(outer: Frame, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  private async savepoint<T>(outer: Frame, work: () => Promise<T>): Promise<T> {
     const runner = outer.em.queryRunner!;
     const frame: Frame = { em: outer.em, afterCommit: [] };
     await runner.startTransaction();
     try {
-      const result = await this.frames.run(frame, () => work(outer.em));
+      const result = await this.frames.run(frame, work);
       await runner.commitTransaction();
       outer.afterCommit.push(...frame.afterCommit);
       return result;
@@ -98,14 +132,4 @@ export class TransactionRunner {
       throw error;
     }
   }
-}
-
-/**
- * Find options that lock the rows a write reads until its transaction ends,
- * where the engine has row locks (PostgreSQL); SQLite's writers are queued
- * already, and reads outside a transaction take no locks.
- */
-export function forUpdate(em: EntityManager): { lock?: { mode: 'pessimistic_write' } } {
-  const inTransaction = em.queryRunner?.isTransactionActive ?? false;
-  return inTransaction && em.connection.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' } } : {};
 }

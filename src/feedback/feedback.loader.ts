@@ -17,7 +17,7 @@ export class FeedbackLoader {
 
   facets(context: object, id: number): Promise<{ projects: string[]; tags: string[] }> {
     return requestLoader<number, { projects: string[]; tags: string[] }>(context, 'feedback.facets', (ids) =>
-      this.feedback.facets(ids),
+      this.feedback.facetsOf(ids),
     ).load(id);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { Role } from '../actors/role';
 import { Clock } from '../common/clock';
@@ -9,7 +8,7 @@ import { assertExpectedVersion, ConflictError, ForbiddenError, NotFoundError } f
 import { idFromKey } from '../common/keys';
 import { groupByKeys } from '../common/loaders';
 import { Connection, OrderDirection, PageArgs, paginate, SortKey } from '../common/pagination';
-import { forUpdate, TransactionRunner } from '../common/transactions';
+import { TransactionRunner } from '../common/transactions';
 import { HistoryService } from '../history/history.service';
 import { FeedbackFilter, FeedbackItemsArgs, FeedbackOrder, FeedbackOrderField, SubmitFeedbackInput, UpdateFeedbackInput } from './dto/feedback.inputs';
 import { FeedbackProject, FeedbackTag } from './feedback-facet.entity';
@@ -56,26 +55,32 @@ export function feedbackOrder(field: FeedbackOrderField, direction: OrderDirecti
 @Injectable()
 export class FeedbackService {
   constructor(
-    @InjectRepository(FeedbackItem) private readonly items: Repository<FeedbackItem>,
-    @InjectRepository(FeedbackVote) private readonly votes: Repository<FeedbackVote>,
     private readonly history: HistoryService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
 
-  async findByKey(key: string, field = 'key', em: EntityManager = this.items.manager): Promise<FeedbackItem | null> {
-    return em.findOne(FeedbackItem, { where: { id: idFromKey(FEEDBACK_KEY_PREFIX, key, field) }, ...forUpdate(em) });
+  private get items(): Repository<FeedbackItem> {
+    return this.tx.repository(FeedbackItem);
+  }
+
+  private get votes(): Repository<FeedbackVote> {
+    return this.tx.repository(FeedbackVote);
+  }
+
+  async findByKey(key: string, field = 'key'): Promise<FeedbackItem | null> {
+    return this.tx.manager.findOne(FeedbackItem, { where: { id: idFromKey(FEEDBACK_KEY_PREFIX, key, field) }, ...this.tx.forUpdate() });
   }
 
   /** The item named by the key, locked for the transaction on engines with row locks. */
-  async byKey(key: string, field = 'key', em?: EntityManager): Promise<FeedbackItem> {
-    const item = await this.findByKey(key, field, em);
+  async byKey(key: string, field = 'key'): Promise<FeedbackItem> {
+    const item = await this.findByKey(key, field);
     if (!item) throw new NotFoundError('feedback', key, field);
     return item;
   }
 
-  byIds(ids: readonly number[], em: EntityManager = this.items.manager): Promise<FeedbackItem[]> {
-    return ids.length ? em.findBy(FeedbackItem, { id: In([...ids]) }) : Promise.resolve([]);
+  byIds(ids: readonly number[]): Promise<FeedbackItem[]> {
+    return ids.length ? this.tx.manager.findBy(FeedbackItem, { id: In([...ids]) }) : Promise.resolve([]);
   }
 
   /** A query over feedback items with the filters every list of items and loops shares. */
@@ -113,9 +118,9 @@ export class FeedbackService {
   }
 
   submit(by: Actor, input: SubmitFeedbackInput): Promise<FeedbackItem> {
-    return this.tx.run(async (em) => {
+    return this.tx.run(async () => {
       const now = this.clock.now();
-      const item = em.create(FeedbackItem, {
+      const item = this.tx.manager.create(FeedbackItem, {
         title: input.title.trim(),
         body: input.body ?? '',
         origin: input.origin,
@@ -139,9 +144,9 @@ export class FeedbackService {
         updatedAt: now,
         version: 1,
       });
-      await em.save(item);
-      await this.replaceFacets(em, item.id, input.projects ?? [], input.tags ?? []);
-      await this.history.record(em, {
+      await this.tx.manager.save(item);
+      await this.replaceFacets(item.id, input.projects ?? [], input.tags ?? []);
+      await this.history.record({
         type: 'feedback.submitted',
         recordType: 'feedback',
         recordKey: item.key,
@@ -149,14 +154,14 @@ export class FeedbackService {
         after: { title: item.title, origin: item.origin, projects: input.projects ?? [], tags: input.tags ?? [] },
         touches: { feedback: [item.id] },
       });
-      return this.reload(em, item);
+      return this.reload(item);
     });
   }
 
   /** Submitters may edit their own feedback while its loop is open; product managers may edit any. */
   update(by: Actor, input: UpdateFeedbackInput): Promise<FeedbackItem> {
-    return this.tx.run(async (em) => {
-      const item = await this.byKey(input.key, 'input.key', em);
+    return this.tx.run(async () => {
+      const item = await this.byKey(input.key, 'input.key');
       const manages = by.role === Role.PRODUCT_MANAGER || by.role === Role.ADMIN;
       if (!manages && item.submitterId !== by.id) throw new ForbiddenError(`${item.key} is not yours to edit.`);
       if (!manages && item.stage === LoopStage.CLOSED) throw new ForbiddenError(`${item.key} is closed; only open feedback can be edited.`);
@@ -169,7 +174,7 @@ export class FeedbackService {
       if (input.releaseInUse !== undefined) changes.releaseInUse = input.releaseInUse?.trim() || null;
       if (input.sourceUrl !== undefined) changes.sourceUrl = input.sourceUrl;
       const { before, after } = diff(item, changes);
-      const [facets] = await this.facetsOf(em, [item.id]);
+      const [facets] = await this.facetsOf([item.id]);
       if (input.projects && !sameNames(input.projects, facets.projects)) {
         before.projects = facets.projects;
         after.projects = input.projects;
@@ -180,9 +185,9 @@ export class FeedbackService {
       }
       if (Object.keys(after).length === 0) return item;
       Object.assign(item, changes, { updatedAt: this.clock.now(), version: item.version + 1 });
-      await em.save(item);
-      await this.replaceFacets(em, item.id, input.projects ?? facets.projects, input.tags ?? facets.tags);
-      await this.history.record(em, {
+      await this.tx.manager.save(item);
+      await this.replaceFacets(item.id, input.projects ?? facets.projects, input.tags ?? facets.tags);
+      await this.history.record({
         type: 'feedback.updated',
         recordType: 'feedback',
         recordKey: item.key,
@@ -191,23 +196,23 @@ export class FeedbackService {
         after,
         touches: { feedback: [item.id] },
       });
-      return this.reload(em, item);
+      return this.reload(item);
     });
   }
 
   vote(by: Actor, key: string): Promise<FeedbackItem> {
-    return this.tx.run(async (em) => {
-      const item = await this.byKey(key, 'input.key', em);
+    return this.tx.run(async () => {
+      const item = await this.byKey(key, 'input.key');
       if (item.mergedIntoId) {
         throw new ConflictError(`${item.key} was merged into ${FEEDBACK_KEY_PREFIX}${item.mergedIntoId}; vote for that one.`);
       }
       if (item.submitterId === by.id) throw new ConflictError(`You submitted ${item.key}; your request counts already.`);
-      if (await em.existsBy(FeedbackVote, { feedbackId: item.id, actorId: by.id })) {
+      if (await this.tx.manager.existsBy(FeedbackVote, { feedbackId: item.id, actorId: by.id })) {
         throw new ConflictError(`You voted for ${item.key} already.`);
       }
-      await em.insert(FeedbackVote, { feedbackId: item.id, actorId: by.id, createdAt: this.clock.now(), mergedFromId: null });
-      await this.recountVotes(em, item);
-      await this.history.record(em, {
+      await this.tx.manager.insert(FeedbackVote, { feedbackId: item.id, actorId: by.id, createdAt: this.clock.now(), mergedFromId: null });
+      await this.recountVotes(item);
+      await this.history.record({
         type: 'feedback.voted',
         recordType: 'feedback',
         recordKey: item.key,
@@ -216,19 +221,19 @@ export class FeedbackService {
         after: { voteCount: item.voteCount },
         touches: { feedback: [item.id] },
       });
-      return this.reload(em, item);
+      return this.reload(item);
     });
   }
 
   triage(by: Actor, key: string, note: string | null | undefined): Promise<FeedbackItem> {
-    return this.tx.run(async (em) => {
-      const item = await this.byKey(key, 'input.key', em);
+    return this.tx.run(async () => {
+      const item = await this.byKey(key, 'input.key');
       if (item.stage === LoopStage.CLOSED) throw new ConflictError(`${item.key} is closed; reopen it to triage it again.`);
       if (item.triagedAt) throw new ConflictError(`${item.key} was triaged already, on ${item.triagedAt.toISOString()}.`);
       const now = this.clock.now();
       Object.assign(item, { triagedAt: now, triagedById: by.id, triageNote: note?.trim() || null, updatedAt: now, version: item.version + 1 });
-      await em.save(item);
-      await this.history.record(em, {
+      await this.tx.manager.save(item);
+      await this.history.record({
         type: 'loop.triaged',
         recordType: 'feedback',
         recordKey: item.key,
@@ -238,27 +243,27 @@ export class FeedbackService {
         data: { note: item.triageNote },
         touches: { feedback: [item.id] },
       });
-      return this.reload(em, item);
+      return this.reload(item);
     });
   }
 
   /** The item as stored now, with whatever the stage projector wrote in this transaction. */
-  reload(em: EntityManager, item: FeedbackItem): Promise<FeedbackItem> {
-    return em.findOneByOrFail(FeedbackItem, { id: item.id });
+  reload(item: FeedbackItem): Promise<FeedbackItem> {
+    return this.tx.manager.findOneByOrFail(FeedbackItem, { id: item.id });
   }
 
   /** Writes loop state columns; only the stage projector and the closure rules of loops/ call it. */
-  async saveLoopState(em: EntityManager, item: FeedbackItem, state: LoopState): Promise<void> {
+  async saveLoopState(item: FeedbackItem, state: LoopState): Promise<void> {
     Object.assign(item, state, { updatedAt: this.clock.now(), version: item.version + 1 });
-    await em.update(FeedbackItem, { id: item.id }, { ...state, updatedAt: item.updatedAt, version: item.version });
+    await this.tx.manager.update(FeedbackItem, { id: item.id }, { ...state, updatedAt: item.updatedAt, version: item.version });
   }
 
   /**
    * Open loops with no event since the cutoff whose current stall has not
    * been reported yet (never reported, or reported before their last event).
    */
-  newlyStalled(em: EntityManager, cutoff: Date, limit: number): Promise<FeedbackItem[]> {
-    return em
+  newlyStalled(cutoff: Date, limit: number): Promise<FeedbackItem[]> {
+    return this.tx.manager
       .createQueryBuilder(FeedbackItem, 'feedback')
       .where('feedback.stage <> :closed', { closed: LoopStage.CLOSED })
       .andWhere('feedback.lastEventAt <= :cutoff', { cutoff })
@@ -268,13 +273,13 @@ export class FeedbackService {
       .getMany();
   }
 
-  async markStallReported(em: EntityManager, ids: number[], at: Date): Promise<void> {
-    if (ids.length) await em.update(FeedbackItem, { id: In(ids) }, { stallReportedAt: at });
+  async markStallReported(ids: number[], at: Date): Promise<void> {
+    if (ids.length) await this.tx.manager.update(FeedbackItem, { id: In(ids) }, { stallReportedAt: at });
   }
 
   /** Records that something happened to these loops, for the stall watch. */
-  async touchLoops(em: EntityManager, ids: number[], at: Date): Promise<void> {
-    if (ids.length) await em.update(FeedbackItem, { id: In(ids) }, { lastEventAt: at });
+  async touchLoops(ids: number[], at: Date): Promise<void> {
+    if (ids.length) await this.tx.manager.update(FeedbackItem, { id: In(ids) }, { lastEventAt: at });
   }
 
   /**
@@ -283,33 +288,33 @@ export class FeedbackService {
    * +1s of its imported source. The duplicate's votes stay where they were,
    * as history.
    */
-  async moveVotes(em: EntityManager, duplicate: FeedbackItem, survivor: FeedbackItem): Promise<number[]> {
-    const voters = await em.findBy(FeedbackVote, { feedbackId: duplicate.id });
-    const already = new Set((await em.findBy(FeedbackVote, { feedbackId: survivor.id })).map((vote) => vote.actorId));
+  async moveVotes(duplicate: FeedbackItem, survivor: FeedbackItem): Promise<number[]> {
+    const voters = await this.tx.manager.findBy(FeedbackVote, { feedbackId: duplicate.id });
+    const already = new Set((await this.tx.manager.findBy(FeedbackVote, { feedbackId: survivor.id })).map((vote) => vote.actorId));
     already.add(survivor.submitterId);
     const moving = [...new Set([duplicate.submitterId, ...voters.map((vote) => vote.actorId)])].filter((id) => !already.has(id));
     const now = this.clock.now();
     for (const actorId of moving) {
-      await em.insert(FeedbackVote, { feedbackId: survivor.id, actorId, createdAt: now, mergedFromId: duplicate.id });
+      await this.tx.manager.insert(FeedbackVote, { feedbackId: survivor.id, actorId, createdAt: now, mergedFromId: duplicate.id });
     }
     if (duplicate.importedVotes) {
       survivor.importedVotes += duplicate.importedVotes;
-      await em.update(FeedbackItem, { id: survivor.id }, { importedVotes: survivor.importedVotes });
+      await this.tx.manager.update(FeedbackItem, { id: survivor.id }, { importedVotes: survivor.importedVotes });
     }
-    await this.recountVotes(em, survivor);
+    await this.recountVotes(survivor);
     return moving;
   }
 
   /** Sets the +1s counted in an imported source (they have no voter); the vote count follows. */
   setImportedVotes(by: Actor, key: string, importedVotes: number): Promise<FeedbackItem> {
-    return this.tx.run(async (em) => {
-      const item = await this.byKey(key, 'key', em);
+    return this.tx.run(async () => {
+      const item = await this.byKey(key, 'key');
       if (item.importedVotes === importedVotes) return item;
       const before = { importedVotes: item.importedVotes, voteCount: item.voteCount };
       item.importedVotes = importedVotes;
-      await em.update(FeedbackItem, { id: item.id }, { importedVotes });
-      await this.recountVotes(em, item);
-      await this.history.record(em, {
+      await this.tx.manager.update(FeedbackItem, { id: item.id }, { importedVotes });
+      await this.recountVotes(item);
+      await this.history.record({
         type: 'feedback.votes_imported',
         recordType: 'feedback',
         recordKey: item.key,
@@ -318,27 +323,27 @@ export class FeedbackService {
         after: { importedVotes, voteCount: item.voteCount },
         touches: { feedback: [item.id] },
       });
-      return this.reload(em, item);
+      return this.reload(item);
     });
   }
 
-  private async recountVotes(em: EntityManager, item: FeedbackItem): Promise<void> {
-    item.voteCount = (await em.countBy(FeedbackVote, { feedbackId: item.id })) + item.importedVotes;
-    await em.update(FeedbackItem, { id: item.id }, { voteCount: item.voteCount });
+  private async recountVotes(item: FeedbackItem): Promise<void> {
+    item.voteCount = (await this.tx.manager.countBy(FeedbackVote, { feedbackId: item.id })) + item.importedVotes;
+    await this.tx.manager.update(FeedbackItem, { id: item.id }, { voteCount: item.voteCount });
   }
 
-  private async replaceFacets(em: EntityManager, feedbackId: number, projects: string[], tags: string[]): Promise<void> {
-    await em.delete(FeedbackProject, { feedbackId });
-    await em.delete(FeedbackTag, { feedbackId });
-    if (projects.length) await em.insert(FeedbackProject, projects.map((project) => ({ feedbackId, project })));
-    if (tags.length) await em.insert(FeedbackTag, tags.map((tag) => ({ feedbackId, tag })));
+  private async replaceFacets(feedbackId: number, projects: string[], tags: string[]): Promise<void> {
+    await this.tx.manager.delete(FeedbackProject, { feedbackId });
+    await this.tx.manager.delete(FeedbackTag, { feedbackId });
+    if (projects.length) await this.tx.manager.insert(FeedbackProject, projects.map((project) => ({ feedbackId, project })));
+    if (tags.length) await this.tx.manager.insert(FeedbackTag, tags.map((tag) => ({ feedbackId, tag })));
   }
 
   /** Projects and tags of each item, in the order of the ids. */
-  async facetsOf(em: EntityManager, ids: readonly number[]): Promise<Array<{ projects: string[]; tags: string[] }>> {
+  async facetsOf(ids: readonly number[]): Promise<Array<{ projects: string[]; tags: string[] }>> {
     // One after the other: inside a transaction both run on its one connection.
-    const projects = await em.find(FeedbackProject, { where: { feedbackId: In([...ids]) }, order: { project: 'ASC' } });
-    const tags = await em.find(FeedbackTag, { where: { feedbackId: In([...ids]) }, order: { tag: 'ASC' } });
+    const projects = await this.tx.manager.find(FeedbackProject, { where: { feedbackId: In([...ids]) }, order: { project: 'ASC' } });
+    const tags = await this.tx.manager.find(FeedbackTag, { where: { feedbackId: In([...ids]) }, order: { tag: 'ASC' } });
     const projectsById = groupByKeys(ids, projects, (row) => row.feedbackId);
     const tagsById = groupByKeys(ids, tags, (row) => row.feedbackId);
     return ids.map((_id, index) => ({
@@ -347,13 +352,9 @@ export class FeedbackService {
     }));
   }
 
-  facets(ids: readonly number[]) {
-    return this.facetsOf(this.items.manager, ids);
-  }
-
   /** Who voted for the item, oldest vote first. */
-  async voterIds(em: EntityManager, feedbackId: number): Promise<number[]> {
-    const votes = await em.find(FeedbackVote, { where: { feedbackId }, order: { id: 'ASC' } });
+  async voterIds(feedbackId: number): Promise<number[]> {
+    const votes = await this.tx.manager.find(FeedbackVote, { where: { feedbackId }, order: { id: 'ASC' } });
     return votes.map((vote) => vote.actorId);
   }
 

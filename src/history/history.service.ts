@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { idFromKey } from '../common/keys';
 import { Connection, PageArgs, paginate } from '../common/pagination';
@@ -37,7 +36,7 @@ export interface EventDraft {
   activity?: boolean;
 }
 
-export type EventHandler = (em: EntityManager, event: LoopEvent, draft: EventDraft) => Promise<void>;
+export type EventHandler = (event: LoopEvent, draft: EventDraft) => Promise<void>;
 
 /** When a handler runs: the stage projector first, so that later handlers see the loops an event concerns. */
 export enum HandlerOrder {
@@ -58,18 +57,21 @@ export class HistoryService {
   private readonly handlers: Array<{ handler: EventHandler; order: HandlerOrder }> = [];
 
   constructor(
-    @InjectRepository(LoopEvent) private readonly events: Repository<LoopEvent>,
     private readonly clock: Clock,
     private readonly tx: TransactionRunner,
     private readonly live: LiveEvents,
   ) {}
+
+  private get events(): Repository<LoopEvent> {
+    return this.tx.repository(LoopEvent);
+  }
 
   onRecorded(handler: EventHandler, order: HandlerOrder = HandlerOrder.DELIVERY): void {
     this.handlers.push({ handler, order });
     this.handlers.sort((a, b) => a.order - b.order);
   }
 
-  async record(em: EntityManager, draft: EventDraft): Promise<LoopEvent> {
+  async record(draft: EventDraft): Promise<LoopEvent> {
     const event: LoopEvent = Object.assign(new LoopEvent(), {
       type: draft.type,
       recordType: draft.recordType,
@@ -80,23 +82,23 @@ export class HistoryService {
       after: draft.after ?? null,
       data: draft.data ?? null,
     });
-    await em.save(LoopEvent, event);
+    await this.tx.manager.save(LoopEvent, event);
     event.loopIds = [];
     const recordKeys = [...new Set([draft.recordKey, ...(draft.otherRecordKeys ?? [])])];
-    await em.insert(LoopEventRecord, recordKeys.map((recordKey) => ({ recordKey, eventId: event.id })));
+    await this.tx.manager.insert(LoopEventRecord, recordKeys.map((recordKey) => ({ recordKey, eventId: event.id })));
     // Published in the order recorded: a cause before the events derived from it.
-    this.tx.afterCommit(em, () => this.live.publish(event));
-    for (const { handler } of this.handlers) await handler(em, event, draft);
+    this.tx.afterCommit(() => this.live.publish(event));
+    for (const { handler } of this.handlers) await handler(event, draft);
     return event;
   }
 
   /** Files the event in the timeline of each of these loops. */
-  async attachToLoops(em: EntityManager, event: LoopEvent, feedbackIds: number[]): Promise<void> {
+  async attachToLoops(event: LoopEvent, feedbackIds: number[]): Promise<void> {
     const fresh = [...new Set(feedbackIds)].filter((id) => !event.loopIds.includes(id));
     event.loopIds.push(...fresh);
     const rows = fresh.map((feedbackId) => ({ feedbackId, eventId: event.id }));
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      await em.insert(LoopEventLoop, rows.slice(start, start + INSERT_CHUNK));
+      await this.tx.manager.insert(LoopEventLoop, rows.slice(start, start + INSERT_CHUNK));
     }
   }
 
@@ -130,12 +132,12 @@ export class HistoryService {
 
   /** The other records each event concerns, by event id. */
   async recordKeysOf(eventIds: readonly number[]): Promise<LoopEventRecord[]> {
-    return eventIds.length ? this.events.manager.findBy(LoopEventRecord, { eventId: In([...eventIds]) }) : [];
+    return eventIds.length ? this.tx.manager.findBy(LoopEventRecord, { eventId: In([...eventIds]) }) : [];
   }
 
   /** The loops each event concerns. */
   async loopsOf(eventIds: readonly number[]): Promise<LoopEventLoop[]> {
-    return eventIds.length ? this.events.manager.findBy(LoopEventLoop, { eventId: In([...eventIds]) }) : [];
+    return eventIds.length ? this.tx.manager.findBy(LoopEventLoop, { eventId: In([...eventIds]) }) : [];
   }
 
   /** A loop's timeline, oldest first. */

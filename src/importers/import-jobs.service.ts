@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
 import { EventEmitter, on } from 'node:events';
 import { In, LessThan, Repository } from 'typeorm';
@@ -39,12 +38,15 @@ export class ImportJobs implements OnModuleInit, OnModuleDestroy {
   private sweep: NodeJS.Timeout | null = null;
 
   constructor(
-    @InjectRepository(ImportJob) private readonly jobs: Repository<ImportJob>,
     @Inject(CONFIG) private readonly config: LooptraceConfig,
     private readonly imports: ImportService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
+
+  private get jobs(): Repository<ImportJob> {
+    return this.tx.repository(ImportJob);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.failInterrupted();
@@ -64,8 +66,8 @@ export class ImportJobs implements OnModuleInit, OnModuleDestroy {
   async start(by: Actor, format: string, files: ImportFile[], dryRun: boolean): Promise<ImportJob> {
     this.imports.importerOf(format, 'input.format');
     const now = this.clock.now();
-    const job = await this.tx.run(async (em) => {
-      const queued = em.create(ImportJob, {
+    const job = await this.tx.run(async () => {
+      const queued = this.tx.manager.create(ImportJob, {
         format,
         dryRun,
         status: ImportJobStatus.QUEUED,
@@ -80,7 +82,7 @@ export class ImportJobs implements OnModuleInit, OnModuleDestroy {
         finishedAt: null,
         updatedAt: now,
       });
-      return em.save(queued);
+      return this.tx.manager.save(queued);
     });
     this.live.set(job.id, job);
     this.queue = this.queue.then(() => this.execute(job, by, files));
@@ -155,9 +157,9 @@ export class ImportJobs implements OnModuleInit, OnModuleDestroy {
    * followers: what they hear has committed.
    */
   private async store(job: ImportJob, changes: JobChanges): Promise<void> {
-    await this.tx.run(async (em) => {
-      await em.update(ImportJob, { id: job.id }, { ...changes, updatedAt: this.clock.now() });
-      this.tx.afterCommit(em, () => this.note(job, changes));
+    await this.tx.run(async () => {
+      await this.tx.manager.update(ImportJob, { id: job.id }, { ...changes, updatedAt: this.clock.now() });
+      this.tx.afterCommit(() => this.note(job, changes));
     });
   }
 
@@ -176,9 +178,9 @@ export class ImportJobs implements OnModuleInit, OnModuleDestroy {
     const mine = unfinished.filter((job) => !this.live.has(job.id));
     if (!mine.length) return;
     const now = this.clock.now();
-    await this.tx.run(async (em) => {
+    await this.tx.run(async () => {
       for (const job of mine) {
-        await em.update(ImportJob, { id: job.id, status: In([ImportJobStatus.QUEUED, ImportJobStatus.RUNNING]) }, {
+        await this.tx.manager.update(ImportJob, { id: job.id, status: In([ImportJobStatus.QUEUED, ImportJobStatus.RUNNING]) }, {
           status: ImportJobStatus.FAILED,
           error: `Interrupted when the service stopped, after ${job.recordsDone} of ${job.recordsTotal} records. Import the same files again to finish: records already imported are left as they are.`,
           finishedAt: now,

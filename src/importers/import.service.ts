@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
 import { createHash } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { Clock } from '../common/clock';
@@ -120,7 +119,6 @@ function reasonOf(error: GraphQLError): string {
 export class ImportService {
   constructor(
     @Inject(IMPORTERS) private readonly importers: Importer[],
-    @InjectRepository(ImportRecordRow) private readonly rows: Repository<ImportRecordRow>,
     private readonly themes: ThemesService,
     private readonly blueprints: BlueprintsService,
     private readonly outcomes: OutcomesService,
@@ -129,6 +127,10 @@ export class ImportService {
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
+
+  private get rows(): Repository<ImportRecordRow> {
+    return this.tx.repository(ImportRecordRow);
+  }
 
   get formats(): Importer[] {
     return this.importers;
@@ -166,7 +168,7 @@ export class ImportService {
     const applyBatch = async (batch: ImportRecord[]) => {
       for (const record of batch) {
         try {
-          report.count(record.kind, await this.tx.run((em) => this.apply(em, by, importer.format, record, report)));
+          report.count(record.kind, await this.tx.run(() => this.apply(by, importer.format, record, report)));
         } catch (error) {
           if (!(error instanceof GraphQLError)) throw error;
           report.skip(record.kind, record.at, reasonOf(error));
@@ -212,31 +214,31 @@ export class ImportService {
     return parsed.records;
   }
 
-  private apply(em: EntityManager, by: Actor, format: string, record: ImportRecord, report: ReportBuilder): Promise<Outcome> {
+  private apply(by: Actor, format: string, record: ImportRecord, report: ReportBuilder): Promise<Outcome> {
     switch (record.kind) {
       case 'theme':
-        return this.applyTheme(em, by, format, record);
+        return this.applyTheme(by, format, record);
       case 'blueprint':
-        return this.applyBlueprint(em, by, format, record, report);
+        return this.applyBlueprint(by, format, record, report);
       case 'feedback':
-        return this.applyFeedback(em, by, format, record);
+        return this.applyFeedback(by, format, record);
     }
   }
 
   /** The record this source key made before, in this format or another (a proposal and its tracker share a theme). */
-  private async previous(em: EntityManager, format: string, record: ImportRecord): Promise<{ own: ImportRecordRow | null; recordId: number | null }> {
-    const rows = await em.findBy(ImportRecordRow, { sourceKey: record.sourceKey, recordType: record.kind });
+  private async previous(format: string, record: ImportRecord): Promise<{ own: ImportRecordRow | null; recordId: number | null }> {
+    const rows = await this.tx.manager.findBy(ImportRecordRow, { sourceKey: record.sourceKey, recordType: record.kind });
     const own = rows.find((row) => row.format === format) ?? null;
     return { own, recordId: (own ?? rows[0])?.recordId ?? null };
   }
 
-  private async remember(em: EntityManager, by: Actor, format: string, record: ImportRecord, recordId: number, own: ImportRecordRow | null): Promise<void> {
+  private async remember(by: Actor, format: string, record: ImportRecord, recordId: number, own: ImportRecordRow | null): Promise<void> {
     const now = this.clock.now();
     const print = fingerprint(record);
     if (own) {
-      await em.update(ImportRecordRow, { id: own.id }, { recordId, fingerprint: print, lastImportedAt: now });
+      await this.tx.manager.update(ImportRecordRow, { id: own.id }, { recordId, fingerprint: print, lastImportedAt: now });
     } else {
-      await em.insert(ImportRecordRow, {
+      await this.tx.manager.insert(ImportRecordRow, {
         format,
         sourceKey: record.sourceKey,
         recordType: record.kind,
@@ -249,16 +251,16 @@ export class ImportService {
     }
   }
 
-  private async themeKeyOf(em: EntityManager, sourceKey: string): Promise<string | null> {
-    const row = await em.findOneBy(ImportRecordRow, { sourceKey, recordType: 'theme' });
+  private async themeKeyOf(sourceKey: string): Promise<string | null> {
+    const row = await this.tx.manager.findOneBy(ImportRecordRow, { sourceKey, recordType: 'theme' });
     return row ? `${THEME_KEY_PREFIX}${row.recordId}` : null;
   }
 
-  private async applyTheme(em: EntityManager, by: Actor, format: string, record: ThemeRecord): Promise<Outcome> {
-    const { own, recordId } = await this.previous(em, format, record);
-    const existing = recordId === null ? null : await this.themes.findByKey(`${THEME_KEY_PREFIX}${recordId}`, 'key', em);
+  private async applyTheme(by: Actor, format: string, record: ThemeRecord): Promise<Outcome> {
+    const { own, recordId } = await this.previous(format, record);
+    const existing = recordId === null ? null : await this.themes.findByKey(`${THEME_KEY_PREFIX}${recordId}`, 'key');
     if (existing && own?.fingerprint === fingerprint(record)) return 'unchanged';
-    const parentKey = record.parentSourceKey ? await this.themeKeyOf(em, record.parentSourceKey) : null;
+    const parentKey = record.parentSourceKey ? await this.themeKeyOf(record.parentSourceKey) : null;
     if (record.parentSourceKey && !parentKey) {
       throw BadUserInputError.field('parent', `the theme it sits under (${record.parentSourceKey}) was not imported`);
     }
@@ -272,22 +274,22 @@ export class ImportService {
     await validateInput(CreateThemeInput, { title: record.title, kind: record.themeKind, ...fields, links: record.links });
     if (!existing) {
       const theme = await this.themes.create(by, { title: record.title, kind: record.themeKind, ...fields, links: record.links });
-      await this.remember(em, by, format, record, theme.id, own);
+      await this.remember(by, format, record, theme.id, own);
       return 'created';
     }
     const links = record.links ? [...new Set([...existing.links, ...record.links])] : undefined;
     const updated = await this.themes.update(by, { key: existing.key, title: record.title, kind: record.themeKind, ...fields, links });
-    await this.remember(em, by, format, record, existing.id, own);
+    await this.remember(by, format, record, existing.id, own);
     return updated.version !== existing.version ? 'updated' : 'unchanged';
   }
 
-  private async applyBlueprint(em: EntityManager, by: Actor, format: string, record: BlueprintRecord, report: ReportBuilder): Promise<Outcome> {
-    const { own } = await this.previous(em, format, record);
-    const existing = await this.blueprints.findByName(record.project, record.name, em);
+  private async applyBlueprint(by: Actor, format: string, record: BlueprintRecord, report: ReportBuilder): Promise<Outcome> {
+    const { own } = await this.previous(format, record);
+    const existing = await this.blueprints.findByName(record.project, record.name);
     if (existing && own?.fingerprint === fingerprint(record)) return 'unchanged';
     const known = async (release: string | null | undefined, what: string) => {
       if (!release) return release;
-      if (await this.releases.findByName(release, em)) return release;
+      if (await this.releases.findByName(release)) return release;
       report.note('blueprint', record.at, `${what} "${release}" is not a known release; left out`);
       return undefined;
     };
@@ -312,7 +314,7 @@ export class ImportService {
       outcome = 'created';
     }
     if (record.themeSourceKey) {
-      const themeKey = await this.themeKeyOf(em, record.themeSourceKey);
+      const themeKey = await this.themeKeyOf(record.themeSourceKey);
       if (!themeKey) {
         report.note('blueprint', record.at, `the theme it answers (${record.themeSourceKey}) was not imported; not linked`);
       } else if (await this.linkOnce(by, blueprint.project, blueprint.name, themeKey)) {
@@ -321,7 +323,7 @@ export class ImportService {
     }
     const deliveredIn = await known(record.deliveredIn, 'delivering release');
     if (deliveredIn) {
-      const before = await this.outcomes.ofBlueprints([blueprint.id], em);
+      const before = await this.outcomes.ofBlueprints([blueprint.id]);
       const recorded = await this.outcomes.record(by, {
         project: blueprint.project,
         name: blueprint.name,
@@ -333,7 +335,7 @@ export class ImportService {
         outcome = outcome === 'unchanged' ? 'updated' : outcome;
       }
     }
-    await this.remember(em, by, format, record, blueprint.id, own);
+    await this.remember(by, format, record, blueprint.id, own);
     return outcome;
   }
 
@@ -348,9 +350,9 @@ export class ImportService {
     }
   }
 
-  private async applyFeedback(em: EntityManager, by: Actor, format: string, record: FeedbackRecord): Promise<Outcome> {
-    const { own, recordId } = await this.previous(em, format, record);
-    const existing = recordId === null ? null : await this.feedback.findByKey(`${FEEDBACK_KEY_PREFIX}${recordId}`, 'key', em);
+  private async applyFeedback(by: Actor, format: string, record: FeedbackRecord): Promise<Outcome> {
+    const { own, recordId } = await this.previous(format, record);
+    const existing = recordId === null ? null : await this.feedback.findByKey(`${FEEDBACK_KEY_PREFIX}${recordId}`, 'key');
     if (existing && own?.fingerprint === fingerprint(record)) return 'unchanged';
     const fields = {
       title: record.title,
@@ -366,12 +368,12 @@ export class ImportService {
     if (!existing) {
       const item = await this.feedback.submit(by, { ...fields, sourceLine: record.sourceLine });
       if (record.importedVotes) await this.feedback.setImportedVotes(by, item.key, record.importedVotes);
-      await this.remember(em, by, format, record, item.id, own);
+      await this.remember(by, format, record, item.id, own);
       return 'created';
     }
     const updated = await this.feedback.update(by, { key: existing.key, ...fields });
     const voted = await this.feedback.setImportedVotes(by, existing.key, record.importedVotes);
-    await this.remember(em, by, format, record, existing.id, own);
+    await this.remember(by, format, record, existing.id, own);
     return updated.version !== existing.version || voted.importedVotes !== existing.importedVotes ? 'updated' : 'unchanged';
   }
 }

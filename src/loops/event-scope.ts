@@ -1,6 +1,4 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { HistoryService } from '../history/history.service';
 import { LiveEvents } from '../history/live-events';
 import { LoopEvent } from '../history/loop-event.entity';
@@ -30,18 +28,17 @@ export class EventScopes implements OnModuleInit {
     private readonly live: LiveEvents,
     private readonly themes: ThemesService,
     private readonly loops: LoopsService,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
-    this.history.onRecorded(async (em, event, draft) => {
-      if (this.live.subscribers > 0) this.scopes.set(event, await this.compute(em, event, [draft.recordKey, ...(draft.otherRecordKeys ?? [])]));
+    this.history.onRecorded(async (event, draft) => {
+      if (this.live.subscribers > 0) this.scopes.set(event, await this.compute(event, [draft.recordKey, ...(draft.otherRecordKeys ?? [])]));
     });
     // An event another instance committed is scoped here, just after it committed.
     this.live.beforeRelayed(async (event) => {
       if (this.live.subscribers === 0) return;
       const recordKeys = (await this.history.recordKeysOf([event.id])).map((row) => row.recordKey);
-      this.scopes.set(event, await this.compute(this.dataSource.manager, event, recordKeys));
+      this.scopes.set(event, await this.compute(event, recordKeys));
     });
   }
 
@@ -54,14 +51,14 @@ export class EventScopes implements OnModuleInit {
    * theme concerns it also when it sits above one of those, so that watching
    * a theme covers its sub-themes.
    */
-  private async compute(em: EntityManager, event: LoopEvent, recordKeys: string[]): Promise<EventScope> {
+  private async compute(event: LoopEvent, recordKeys: string[]): Promise<EventScope> {
     const themeIds = recordKeys.filter((key) => /^TH-\d+$/.test(key)).map((key) => Number(key.slice(THEME_KEY_PREFIX.length)));
     const projects = new Set(recordKeys.filter((key) => /^[^/@~]+\/[^/@~]+$/.test(key)).map((key) => key.split('/')[0]));
     if (event.loopIds.length) {
-      (await this.themes.activeLinksOf(event.loopIds, em)).forEach((link) => themeIds.push(link.themeId));
-      (await this.loops.projectsOf(event.loopIds, em)).forEach((project) => projects.add(project));
+      (await this.themes.activeLinksOf(event.loopIds)).forEach((link) => themeIds.push(link.themeId));
+      (await this.loops.projectsOf(event.loopIds)).forEach((project) => projects.add(project));
     }
-    return { themeIds: new Set(await this.themes.withAncestors(themeIds, em)), projects };
+    return { themeIds: new Set(await this.themes.withAncestors(themeIds)), projects };
   }
 }
 

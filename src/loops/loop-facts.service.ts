@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { Blueprint } from '../blueprints/blueprint.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
@@ -38,7 +36,6 @@ export interface LoopRecord {
 @Injectable()
 export class LoopFactsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly feedback: FeedbackService,
     private readonly themes: ThemesService,
     private readonly blueprints: BlueprintsService,
@@ -46,23 +43,23 @@ export class LoopFactsService {
     private readonly releases: ReleasesService,
   ) {}
 
-  async load(feedbackIds: readonly number[], em: EntityManager = this.dataSource.manager): Promise<Map<number, LoopRecord>> {
-    const items = await this.feedback.byIds(feedbackIds, em);
-    return this.loadFor(items, em);
+  async load(feedbackIds: readonly number[]): Promise<Map<number, LoopRecord>> {
+    const items = await this.feedback.byIds(feedbackIds);
+    return this.loadFor(items);
   }
 
-  async loadFor(items: FeedbackItem[], em: EntityManager = this.dataSource.manager): Promise<Map<number, LoopRecord>> {
+  async loadFor(items: FeedbackItem[]): Promise<Map<number, LoopRecord>> {
     const ids = items.map((item) => item.id);
-    const themeLinks = await this.themes.activeLinksOf(ids, em);
-    const subtrees = await this.themes.subtrees([...new Set(themeLinks.map((link) => link.themeId))], em);
+    const themeLinks = await this.themes.activeLinksOf(ids);
+    const subtrees = await this.themes.subtrees([...new Set(themeLinks.map((link) => link.themeId))]);
     const subtreeIds = [...new Set([...subtrees.values()].flat())];
-    const themeBlueprintLinks = await this.blueprints.themeLinks(subtreeIds, em);
-    const directLinks = await this.blueprints.feedbackLinks({ feedbackIds: ids }, em);
+    const themeBlueprintLinks = await this.blueprints.themeLinks(subtreeIds);
+    const directLinks = await this.blueprints.feedbackLinks({ feedbackIds: ids });
     const blueprintIds = [...new Set([...themeBlueprintLinks, ...directLinks].map((link) => link.blueprintId))];
-    const blueprints = new Map((await this.blueprints.byIds(blueprintIds, em)).map((blueprint) => [blueprint.id, blueprint]));
-    const outcomes = await this.outcomes.ofBlueprints(blueprintIds, em);
+    const blueprints = new Map((await this.blueprints.byIds(blueprintIds)).map((blueprint) => [blueprint.id, blueprint]));
+    const outcomes = await this.outcomes.ofBlueprints(blueprintIds);
     const releaseIds = [...new Set([...outcomes.map((o) => o.releaseId), ...[...blueprints.values()].map((b) => b.targetReleaseId)])];
-    const releases = new Map((await this.releases.byIds(releaseIds.filter((id): id is number => id !== null), em)).map((r) => [r.id, r]));
+    const releases = new Map((await this.releases.byIds(releaseIds.filter((id): id is number => id !== null))).map((r) => [r.id, r]));
 
     const outcomesOf = group(outcomes, (outcome) => outcome.blueprintId);
     const themeLinksOf = group(themeLinks, (link) => link.feedbackId);

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, In, IsNull, Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, In, IsNull, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { Blueprint } from '../blueprints/blueprint.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
@@ -34,7 +33,6 @@ export interface StageMismatch {
 @Injectable()
 export class LoopsService {
   constructor(
-    @InjectRepository(LoopBlueprint) private readonly answers: Repository<LoopBlueprint>,
     private readonly feedback: FeedbackService,
     private readonly themes: ThemesService,
     private readonly blueprints: BlueprintsService,
@@ -45,14 +43,18 @@ export class LoopsService {
     private readonly clock: Clock,
   ) {}
 
+  private get answers(): Repository<LoopBlueprint> {
+    return this.tx.repository(LoopBlueprint);
+  }
+
   close(by: Actor, input: CloseLoopInput): Promise<FeedbackItem> {
     if (input.resolution === Resolution.DUPLICATE) {
       throw BadUserInputError.field('input.resolution', 'a duplicate is closed by mergeFeedback, which names its survivor');
     }
-    return this.tx.run(async (em) => {
-      const item = await this.feedback.byKey(input.key, 'input.key', em);
+    return this.tx.run(async () => {
+      const item = await this.feedback.byKey(input.key, 'input.key');
       if (item.stage === LoopStage.CLOSED) throw new ConflictError(`${item.key} is closed already (${item.resolution}).`);
-      await this.feedback.saveLoopState(em, item, {
+      await this.feedback.saveLoopState(item, {
         resolution: input.resolution,
         resolutionNote: input.note.trim(),
         closedAt: this.clock.now(),
@@ -61,7 +63,7 @@ export class LoopsService {
         verdictNote: null,
         verifiedAt: null,
       });
-      await this.history.record(em, {
+      await this.history.record({
         type: 'loop.closed',
         recordType: 'feedback',
         recordKey: item.key,
@@ -71,14 +73,14 @@ export class LoopsService {
         data: { note: item.resolutionNote },
         touches: { feedback: [item.id] },
       });
-      return this.feedback.reload(em, item);
+      return this.feedback.reload(item);
     });
   }
 
   /** The requester's last word: CONFIRMED keeps the loop closed, DISPUTED reopens it. */
   verify(by: Actor, key: string, verdict: Verdict, note: string | null | undefined): Promise<FeedbackItem> {
-    return this.tx.run(async (em) => {
-      const item = await this.feedback.byKey(key, 'input.key', em);
+    return this.tx.run(async () => {
+      const item = await this.feedback.byKey(key, 'input.key');
       if (item.submitterId !== by.id) throw new ForbiddenError(`Only the submitter of ${item.key} may verify its closure.`);
       if (item.stage !== LoopStage.CLOSED) throw new ConflictError(`${item.key} is not closed; there is no closure to verify.`);
       if (item.verdict) throw new ConflictError(`You answered this closure of ${item.key} already (${item.verdict}).`);
@@ -88,8 +90,8 @@ export class LoopsService {
       const now = this.clock.now();
       const answer = { verdict, verdictNote: note?.trim() || null, verifiedAt: now };
       const disputed = verdict === Verdict.DISPUTED;
-      await this.feedback.saveLoopState(em, item, disputed ? { ...answer, ...this.reopened() } : answer);
-      await this.history.record(em, {
+      await this.feedback.saveLoopState(item, disputed ? { ...answer, ...this.reopened() } : answer);
+      await this.history.record({
         type: disputed ? 'loop.disputed' : 'loop.verified',
         recordType: 'feedback',
         recordKey: item.key,
@@ -98,19 +100,19 @@ export class LoopsService {
         data: { note: answer.verdictNote },
         touches: { feedback: [item.id] },
       });
-      if (disputed) await this.recordReopened(em, by, item, answer.verdictNote);
-      return this.feedback.reload(em, item);
+      if (disputed) await this.recordReopened(by, item, answer.verdictNote);
+      return this.feedback.reload(item);
     });
   }
 
   reopen(by: Actor, key: string, note: string): Promise<FeedbackItem> {
-    return this.tx.run(async (em) => {
-      const item = await this.feedback.byKey(key, 'input.key', em);
+    return this.tx.run(async () => {
+      const item = await this.feedback.byKey(key, 'input.key');
       if (item.stage !== LoopStage.CLOSED) throw new ConflictError(`${item.key} is open.`);
       if (item.mergedIntoId) throw new ConflictError(`${item.key} was merged into FB-${item.mergedIntoId}; its loop goes on there.`);
-      await this.feedback.saveLoopState(em, item, { ...this.reopened(), verdict: null, verdictNote: null, verifiedAt: null });
-      await this.recordReopened(em, by, item, note.trim());
-      return this.feedback.reload(em, item);
+      await this.feedback.saveLoopState(item, { ...this.reopened(), verdict: null, verdictNote: null, verifiedAt: null });
+      await this.recordReopened(by, item, note.trim());
+      return this.feedback.reload(item);
     });
   }
 
@@ -118,8 +120,8 @@ export class LoopsService {
     return { resolution: null, resolutionNote: null, closedAt: null, closedById: null };
   }
 
-  private recordReopened(em: EntityManager, by: Actor, item: FeedbackItem, note: string | null) {
-    return this.history.record(em, {
+  private recordReopened(by: Actor, item: FeedbackItem, note: string | null) {
+    return this.history.record({
       type: 'loop.reopened',
       recordType: 'feedback',
       recordKey: item.key,
@@ -134,7 +136,7 @@ export class LoopsService {
     const duplicateId = idFromKey(FEEDBACK_KEY_PREFIX, input.duplicateKey, 'input.duplicateKey');
     const survivorId = idFromKey(FEEDBACK_KEY_PREFIX, input.survivorKey, 'input.survivorKey');
     if (duplicateId === survivorId) throw BadUserInputError.field('input.survivorKey', 'must differ from duplicateKey');
-    return this.tx.run(async (em) => {
+    return this.tx.run(async () => {
       // Lock in id order, so that two merges of the same pair cannot wait on each other.
       const fields = new Map([
         [duplicateId, 'input.duplicateKey'],
@@ -142,7 +144,7 @@ export class LoopsService {
       ]);
       const locked = new Map<number, FeedbackItem>();
       for (const id of [...fields.keys()].sort((a, b) => a - b)) {
-        locked.set(id, await this.feedback.byKey(`${FEEDBACK_KEY_PREFIX}${id}`, fields.get(id)!, em));
+        locked.set(id, await this.feedback.byKey(`${FEEDBACK_KEY_PREFIX}${id}`, fields.get(id)!));
       }
       const duplicate = locked.get(duplicateId)!;
       const survivor = locked.get(survivorId)!;
@@ -151,11 +153,11 @@ export class LoopsService {
       if (survivor.mergedIntoId) {
         throw new ConflictError(`${survivor.key} was itself merged into FB-${survivor.mergedIntoId}; merge into that one.`);
       }
-      const movedVoters = await this.feedback.moveVotes(em, duplicate, survivor);
-      await this.themes.moveFeedbackLinks(em, by, duplicate, survivor);
-      await this.blueprints.moveFeedbackLinks(em, by, duplicate, survivor);
+      const movedVoters = await this.feedback.moveVotes(duplicate, survivor);
+      await this.themes.moveFeedbackLinks(by, duplicate, survivor);
+      await this.blueprints.moveFeedbackLinks(by, duplicate, survivor);
       const note = input.note?.trim() || `duplicate of ${survivor.key}`;
-      await this.feedback.saveLoopState(em, duplicate, {
+      await this.feedback.saveLoopState(duplicate, {
         mergedIntoId: survivor.id,
         resolution: Resolution.DUPLICATE,
         resolutionNote: note,
@@ -165,7 +167,7 @@ export class LoopsService {
         verdictNote: null,
         verifiedAt: null,
       });
-      await this.history.record(em, {
+      await this.history.record({
         type: 'feedback.merged',
         recordType: 'feedback',
         recordKey: duplicate.key,
@@ -176,7 +178,7 @@ export class LoopsService {
         data: { duplicateKey: duplicate.key, survivorKey: survivor.key, movedVotes: movedVoters.length, note },
         touches: { feedback: [duplicate.id, survivor.id] },
       });
-      await this.history.record(em, {
+      await this.history.record({
         type: 'loop.closed',
         recordType: 'feedback',
         recordKey: duplicate.key,
@@ -186,7 +188,7 @@ export class LoopsService {
         data: { note, survivorKey: survivor.key },
         touches: { feedback: [duplicate.id] },
       });
-      return { duplicate: await this.feedback.reload(em, duplicate), survivor: await this.feedback.reload(em, survivor) };
+      return { duplicate: await this.feedback.reload(duplicate), survivor: await this.feedback.reload(survivor) };
     });
   }
 
@@ -288,15 +290,15 @@ export class LoopsService {
   /** The stays of these loops in their stages, oldest first, as the stage projector keeps them. */
   stays(feedbackIds: readonly number[]): Promise<LoopStageVisit[]> {
     if (feedbackIds.length === 0) return Promise.resolve([]);
-    return this.answers.manager.find(LoopStageVisit, { where: { feedbackId: In([...feedbackIds]) }, order: { id: 'ASC' } });
+    return this.tx.manager.find(LoopStageVisit, { where: { feedbackId: In([...feedbackIds]) }, order: { id: 'ASC' } });
   }
 
   /** The projects these loops concern: those the requests name and those of the blueprints answering them. */
-  async projectsOf(feedbackIds: readonly number[], em: EntityManager): Promise<string[]> {
+  async projectsOf(feedbackIds: readonly number[]): Promise<string[]> {
     const ids = [...feedbackIds];
     // One after the other: inside a transaction both run on its one connection.
-    const named = await this.feedback.facetsOf(em, ids);
-    const answering = await em
+    const named = await this.feedback.facetsOf(ids);
+    const answering = await this.tx.manager
       .createQueryBuilder(LoopBlueprint, 'answer')
       .innerJoin(Blueprint, 'blueprint', 'blueprint.id = answer.blueprintId')
       .select('DISTINCT blueprint.project', 'project')
@@ -319,7 +321,7 @@ export class LoopsService {
       const chunk = ids.slice(start, start + 500);
       const records = await this.facts.load(chunk);
       const answers = await this.answers.findBy({ feedbackId: In(chunk) });
-      const openVisits = await this.answers.manager.findBy(LoopStageVisit, { feedbackId: In(chunk), leftAt: IsNull() });
+      const openVisits = await this.tx.manager.findBy(LoopStageVisit, { feedbackId: In(chunk), leftAt: IsNull() });
       for (const { item, facts, routes } of records.values()) {
         const derived = deriveStage(facts);
         const stored = answers.filter((row) => row.feedbackId === item.id).map((row) => row.blueprintId).sort((a, b) => a - b);

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager, In, IsNull } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { Clock } from '../common/clock';
+import { TransactionRunner } from '../common/transactions';
 import { LoopStage } from '../feedback/feedback.enums';
 import { FeedbackService } from '../feedback/feedback.service';
 import { EventDraft, HandlerOrder, HistoryService, Touches } from '../history/history.service';
@@ -33,74 +34,75 @@ export class StageProjector implements OnModuleInit {
     private readonly blueprints: BlueprintsService,
     private readonly outcomes: OutcomesService,
     private readonly clock: Clock,
+    private readonly tx: TransactionRunner,
   ) {}
 
   onModuleInit(): void {
-    this.history.onRecorded((em, event, draft) => this.handle(em, event, draft), HandlerOrder.PROJECTION);
+    this.history.onRecorded((event, draft) => this.handle(event, draft), HandlerOrder.PROJECTION);
   }
 
-  private async handle(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<void> {
+  private async handle(event: LoopEvent, draft: EventDraft): Promise<void> {
     if (!draft.touches) return;
-    const loopIds = draft.derived ? (draft.touches.feedback ?? []) : await this.affectedLoops(em, draft.touches);
+    const loopIds = draft.derived ? (draft.touches.feedback ?? []) : await this.affectedLoops(draft.touches);
     if (loopIds.length === 0) return;
-    await this.history.attachToLoops(em, event, loopIds);
-    if (draft.activity !== false) await this.feedback.touchLoops(em, loopIds, event.occurredAt);
-    if (!draft.derived) await this.project(em, loopIds, event);
+    await this.history.attachToLoops(event, loopIds);
+    if (draft.activity !== false) await this.feedback.touchLoops(loopIds, event.occurredAt);
+    if (!draft.derived) await this.project(loopIds, event);
   }
 
   /** The loops whose facts include any of these records. */
-  async affectedLoops(em: EntityManager, touches: Touches): Promise<number[]> {
+  async affectedLoops(touches: Touches): Promise<number[]> {
     const loops = new Set(touches.feedback ?? []);
     const themeIds = [...(touches.themes ?? [])];
-    const blueprintIds = [...(touches.blueprints ?? []), ...(await this.outcomes.blueprintsWithOutcomesIn(touches.releases ?? [], em))];
+    const blueprintIds = [...(touches.blueprints ?? []), ...(await this.outcomes.blueprintsWithOutcomesIn(touches.releases ?? []))];
     if (blueprintIds.length) {
-      (await this.blueprints.feedbackLinks({ blueprintIds }, em)).forEach((link) => loops.add(link.feedbackId));
-      (await this.blueprints.themeLinksOfBlueprints(blueprintIds, em)).forEach((link) => themeIds.push(link.themeId));
+      (await this.blueprints.feedbackLinks({ blueprintIds })).forEach((link) => loops.add(link.feedbackId));
+      (await this.blueprints.themeLinksOfBlueprints(blueprintIds)).forEach((link) => themeIds.push(link.themeId));
     }
     if (themeIds.length) {
-      const above = await this.themes.withAncestors(themeIds, em);
-      (await this.themes.feedbackLinkedTo(above, em)).forEach((id) => loops.add(id));
+      const above = await this.themes.withAncestors(themeIds);
+      (await this.themes.feedbackLinkedTo(above)).forEach((id) => loops.add(id));
     }
     return [...loops].sort((a, b) => a - b);
   }
 
   /** Recomputes these loops and stores what moved. */
-  async project(em: EntityManager, loopIds: number[], cause: LoopEvent | null): Promise<void> {
+  async project(loopIds: number[], cause: LoopEvent | null): Promise<void> {
     for (let start = 0; start < loopIds.length; start += CHUNK) {
       const chunk = loopIds.slice(start, start + CHUNK);
-      const records = await this.facts.load(chunk, em);
-      await this.storeAnswers(em, chunk, records);
-      const visits = await this.openVisits(em, records);
-      for (const record of records.values()) await this.store(em, record, visits.get(record.item.id)!, cause);
+      const records = await this.facts.load(chunk);
+      await this.storeAnswers(chunk, records);
+      const visits = await this.openVisits(records);
+      for (const record of records.values()) await this.store(record, visits.get(record.item.id)!, cause);
     }
   }
 
   /** The current stay of each loop; a loop seen for the first time starts its first stay, in the stage it was stored with. */
-  private async openVisits(em: EntityManager, records: Map<number, LoopRecord>): Promise<Map<number, LoopStageVisit>> {
+  private async openVisits(records: Map<number, LoopRecord>): Promise<Map<number, LoopStageVisit>> {
     const ids = [...records.keys()];
-    const open = new Map((await em.findBy(LoopStageVisit, { feedbackId: In(ids), leftAt: IsNull() })).map((visit) => [visit.feedbackId, visit]));
+    const open = new Map((await this.tx.manager.findBy(LoopStageVisit, { feedbackId: In(ids), leftAt: IsNull() })).map((visit) => [visit.feedbackId, visit]));
     for (const { item } of records.values()) {
       if (open.has(item.id)) continue;
-      const first = em.create(LoopStageVisit, { feedbackId: item.id, stage: item.stage, enteredAt: item.stageEnteredAt, leftAt: null, seconds: null });
-      open.set(item.id, await em.save(LoopStageVisit, first));
+      const first = this.tx.manager.create(LoopStageVisit, { feedbackId: item.id, stage: item.stage, enteredAt: item.stageEnteredAt, leftAt: null, seconds: null });
+      open.set(item.id, await this.tx.manager.save(LoopStageVisit, first));
     }
     return open;
   }
 
-  private async store(em: EntityManager, record: LoopRecord, visit: LoopStageVisit, cause: LoopEvent | null): Promise<void> {
+  private async store(record: LoopRecord, visit: LoopStageVisit, cause: LoopEvent | null): Promise<void> {
     const { item } = record;
     const derived = deriveStage(record.facts);
     if (derived.stage === item.stage && derived.completedInReleaseId === item.completedInReleaseId) return;
     const from = item.stage;
     const movedAt = cause?.occurredAt ?? this.clock.now();
-    await this.feedback.saveLoopState(em, item, {
+    await this.feedback.saveLoopState(item, {
       stage: derived.stage,
       stageEnteredAt: derived.stage === from ? item.stageEnteredAt : movedAt,
       completedInReleaseId: derived.completedInReleaseId,
     });
     if (derived.stage === from) return;
-    await em.update(LoopStageVisit, { id: visit.id }, { leftAt: movedAt, seconds: Math.max(0, Math.round((movedAt.getTime() - visit.enteredAt.getTime()) / 1000)) });
-    await em.insert(LoopStageVisit, { feedbackId: item.id, stage: derived.stage, enteredAt: movedAt, leftAt: null, seconds: null });
+    await this.tx.manager.update(LoopStageVisit, { id: visit.id }, { leftAt: movedAt, seconds: Math.max(0, Math.round((movedAt.getTime() - visit.enteredAt.getTime()) / 1000)) });
+    await this.tx.manager.insert(LoopStageVisit, { feedbackId: item.id, stage: derived.stage, enteredAt: movedAt, leftAt: null, seconds: null });
     const moved = {
       recordType: 'feedback',
       recordKey: item.key,
@@ -109,24 +111,24 @@ export class StageProjector implements OnModuleInit {
       touches: { feedback: [item.id] },
       derived: true,
     };
-    await this.history.record(em, { ...moved, type: 'loop.stage_changed', before: { stage: from }, after: { stage: derived.stage } });
+    await this.history.record({ ...moved, type: 'loop.stage_changed', before: { stage: from }, after: { stage: derived.stage } });
     if (derived.stage === LoopStage.RELEASED) {
       const completing = record.facts.blueprints.flatMap((blueprint) => blueprint.outcomes).find((outcome) => outcome.releaseId === derived.completedInReleaseId);
-      await this.history.record(em, { ...moved, type: 'loop.released', after: { completedIn: completing?.release ?? null } });
+      await this.history.record({ ...moved, type: 'loop.released', after: { completedIn: completing?.release ?? null } });
     }
   }
 
   /** Brings the stored answer relation (loop_blueprint) of these loops in line with their records. */
-  private async storeAnswers(em: EntityManager, loopIds: number[], records: Map<number, LoopRecord>): Promise<void> {
-    const stored = await em.findBy(LoopBlueprint, { feedbackId: In(loopIds) });
+  private async storeAnswers(loopIds: number[], records: Map<number, LoopRecord>): Promise<void> {
+    const stored = await this.tx.manager.findBy(LoopBlueprint, { feedbackId: In(loopIds) });
     const key = (row: LoopBlueprint) => `${row.feedbackId}:${row.blueprintId}`;
     const wanted = [...records.values()].flatMap((record) =>
       record.routes.map((route) => ({ feedbackId: record.item.id, blueprintId: route.blueprint.id })),
     );
     const wantedKeys = new Set(wanted.map(key));
     const storedKeys = new Set(stored.map(key));
-    for (const row of stored.filter((row) => !wantedKeys.has(key(row)))) await em.delete(LoopBlueprint, row);
+    for (const row of stored.filter((row) => !wantedKeys.has(key(row)))) await this.tx.manager.delete(LoopBlueprint, row);
     const added = wanted.filter((row) => !storedKeys.has(key(row)));
-    for (let start = 0; start < added.length; start += CHUNK) await em.insert(LoopBlueprint, added.slice(start, start + CHUNK));
+    for (let start = 0; start < added.length; start += CHUNK) await this.tx.manager.insert(LoopBlueprint, added.slice(start, start + CHUNK));
   }
 }

@@ -61,13 +61,13 @@ export class StallWatch implements OnApplicationBootstrap, OnModuleDestroy {
   private async reportStalls(): Promise<number> {
     let reported = 0;
     for (;;) {
-      const count = await this.tx.run(async (em) => {
+      const count = await this.tx.run(async () => {
         const now = this.clock.now();
         const cutoff = new Date(now.getTime() - this.config.stalls.days * DAY_MS);
-        const stalled = await this.feedback.newlyStalled(em, cutoff, BATCH);
-        const records = await this.facts.loadFor(stalled, em);
+        const stalled = await this.feedback.newlyStalled(cutoff, BATCH);
+        const records = await this.facts.loadFor(stalled);
         for (const item of stalled) {
-          await this.history.record(em, {
+          await this.history.record({
             type: 'loop.stalled',
             recordType: 'feedback',
             recordKey: item.key,
@@ -84,7 +84,6 @@ export class StallWatch implements OnApplicationBootstrap, OnModuleDestroy {
           });
         }
         await this.feedback.markStallReported(
-          em,
           stalled.map((item) => item.id),
           now,
         );

@@ -1,6 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
 import { PublicPerson, publicPerson } from '../actors/personal-data';
@@ -44,7 +43,6 @@ const KINDS: Record<string, NotificationKind> = {
 @Injectable()
 export class NotificationsService implements OnModuleInit {
   constructor(
-    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     private readonly history: HistoryService,
     private readonly feedback: FeedbackService,
     private readonly actors: ActorsService,
@@ -53,16 +51,20 @@ export class NotificationsService implements OnModuleInit {
     private readonly clock: Clock,
   ) {}
 
+  private get notifications(): Repository<Notification> {
+    return this.tx.repository(Notification);
+  }
+
   onModuleInit(): void {
-    this.history.onRecorded((em, event, draft) => this.notify(em, event, draft));
+    this.history.onRecorded((event, draft) => this.notify(event, draft));
   }
 
   /** The submitter and the voters of a loop, submitter first. */
-  private async recipients(em: EntityManager, feedbackId: number): Promise<Recipient[]> {
-    const [item] = await this.feedback.byIds([feedbackId], em);
+  private async recipients(feedbackId: number): Promise<Recipient[]> {
+    const [item] = await this.feedback.byIds([feedbackId]);
     if (!item) return [];
-    const voterIds = await this.feedback.voterIds(em, feedbackId);
-    const people = new Map((await this.actors.byIds([item.submitterId, ...voterIds], em)).map((actor) => [actor.id, actor]));
+    const voterIds = await this.feedback.voterIds(feedbackId);
+    const people = new Map((await this.actors.byIds([item.submitterId, ...voterIds])).map((actor) => [actor.id, actor]));
     const recipient = (actorId: number, relation: Recipient['relation']) => {
       return { actorId, person: publicPerson(people.get(actorId)!), relation };
     };
@@ -74,22 +76,22 @@ export class NotificationsService implements OnModuleInit {
    * voters of the loop, but not whoever caused it. Null when the event tells
    * nobody anything new. The inbox and the webhook payloads share this rule.
    */
-  async audience(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<Audience | null> {
+  async audience(event: LoopEvent, draft: EventDraft): Promise<Audience | null> {
     const kind = KINDS[event.type];
     if (!kind || this.isEcho(kind, event)) return null;
     const feedbackId = kind === NotificationKind.MERGED ? draft.touches?.feedback?.[0] : event.loopIds[0];
     if (feedbackId === undefined) return null;
-    const [item] = await this.feedback.byIds([feedbackId], em);
+    const [item] = await this.feedback.byIds([feedbackId]);
     if (kind === NotificationKind.CLOSED && item.resolution === Resolution.DUPLICATE) return null;
-    const recipients = (await this.recipients(em, feedbackId)).filter((recipient) => recipient.actorId !== event.actorId);
+    const recipients = (await this.recipients(feedbackId)).filter((recipient) => recipient.actorId !== event.actorId);
     return { kind, item, recipients };
   }
 
-  private async notify(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<void> {
-    const audience = await this.audience(em, event, draft);
+  private async notify(event: LoopEvent, draft: EventDraft): Promise<void> {
+    const audience = await this.audience(event, draft);
     if (!audience) return;
     const { kind, item, recipients } = audience;
-    const message = await this.messageFor(em, kind, item, event);
+    const message = await this.messageFor(kind, item, event);
     const rows = recipients.map((recipient) => ({
         actorId: recipient.actorId,
         feedbackId: item.id,
@@ -100,7 +102,7 @@ export class NotificationsService implements OnModuleInit {
         createdAt: event.occurredAt,
         readAt: null,
       }));
-    if (rows.length) await em.insert(Notification, rows);
+    if (rows.length) await this.tx.manager.insert(Notification, rows);
   }
 
   /**
@@ -112,12 +114,12 @@ export class NotificationsService implements OnModuleInit {
     return kind === NotificationKind.RELEASED && (cause === 'loop.reopened' || cause === 'loop.disputed');
   }
 
-  private async messageFor(em: EntityManager, kind: NotificationKind, item: FeedbackItem, event: LoopEvent): Promise<string> {
+  private async messageFor(kind: NotificationKind, item: FeedbackItem, event: LoopEvent): Promise<string> {
     const subject = `${item.key} "${item.title}"`;
     const note = typeof event.data?.note === 'string' && event.data.note ? `: ${event.data.note}` : '';
     switch (kind) {
       case NotificationKind.RELEASED: {
-        const [release] = item.completedInReleaseId ? await this.releases.byIds([item.completedInReleaseId], em) : [];
+        const [release] = item.completedInReleaseId ? await this.releases.byIds([item.completedInReleaseId]) : [];
         return `${subject} is released: every blueprint answering it is delivered${release ? `, the last in ${release.name}` : ''}.`;
       }
       case NotificationKind.CLOSED:
@@ -144,13 +146,13 @@ export class NotificationsService implements OnModuleInit {
 
   /** Marks the viewer's own notifications read; naming someone else's is refused. */
   markRead(by: Actor, ids: number[]): Promise<Notification[]> {
-    return this.tx.run(async (em) => {
-      const found = await em.findBy(Notification, { id: In(ids) });
+    return this.tx.run(async () => {
+      const found = await this.tx.manager.findBy(Notification, { id: In(ids) });
       const foreign = found.find((notification) => notification.actorId !== by.id);
       if (foreign || found.length !== new Set(ids).size) throw new ForbiddenError('You can only mark your own notifications read.');
       const unread = found.filter((notification) => notification.readAt === null);
       const now = this.clock.now();
-      if (unread.length) await em.update(Notification, { id: In(unread.map((notification) => notification.id)) }, { readAt: now });
+      if (unread.length) await this.tx.manager.update(Notification, { id: In(unread.map((notification) => notification.id)) }, { readAt: now });
       unread.forEach((notification) => (notification.readAt = now));
       return found.sort((a, b) => b.id - a.id);
     });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { Clock } from '../common/clock';
 import { assertExpectedVersion, ConflictError, NotFoundError } from '../common/errors';
@@ -15,34 +14,37 @@ import { ReleaseState } from './release.enums';
 @Injectable()
 export class ReleasesService {
   constructor(
-    @InjectRepository(Release) private readonly releases: Repository<Release>,
     private readonly history: HistoryService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
 
-  byIds(ids: readonly number[], em: EntityManager = this.releases.manager): Promise<Release[]> {
-    return ids.length ? em.findBy(Release, { id: In([...ids]) }) : Promise.resolve([]);
+  private get releases(): Repository<Release> {
+    return this.tx.repository(Release);
+  }
+
+  byIds(ids: readonly number[]): Promise<Release[]> {
+    return ids.length ? this.tx.manager.findBy(Release, { id: In([...ids]) }) : Promise.resolve([]);
   }
 
   /**
    * Changed fields as the history keeps them: a target release by its name
    * (targetRelease), the way the API names releases, never by its id.
    */
-  async withReleaseNames(fields: Record<string, unknown>, em: EntityManager): Promise<Record<string, unknown>> {
+  async withReleaseNames(fields: Record<string, unknown>): Promise<Record<string, unknown>> {
     if (!('targetReleaseId' in fields)) return fields;
     const { targetReleaseId, ...rest } = fields;
-    const [release] = typeof targetReleaseId === 'number' ? await this.byIds([targetReleaseId], em) : [];
+    const [release] = typeof targetReleaseId === 'number' ? await this.byIds([targetReleaseId]) : [];
     return { ...rest, targetRelease: release?.name ?? null };
   }
 
   /** Release names are matched without regard to case: "liberty" in a spec URL is Liberty. */
-  findByName(name: string, em: EntityManager = this.releases.manager): Promise<Release | null> {
-    return em.createQueryBuilder(Release, 'release').where('LOWER(release.name) = LOWER(:name)', { name: name.trim() }).getOne();
+  findByName(name: string): Promise<Release | null> {
+    return this.tx.manager.createQueryBuilder(Release, 'release').where('LOWER(release.name) = LOWER(:name)', { name: name.trim() }).getOne();
   }
 
-  async byName(name: string, field: string, em?: EntityManager): Promise<Release> {
-    const release = await this.findByName(name, em);
+  async byName(name: string, field: string): Promise<Release> {
+    const release = await this.findByName(name);
     if (!release) throw new NotFoundError('release', name, field);
     return release;
   }
@@ -55,11 +57,11 @@ export class ReleasesService {
   }
 
   create(by: Actor, input: CreateReleaseInput): Promise<Release> {
-    return this.tx.run(async (em) => {
-      await this.assertNameFree(em, input.name, 'input.name');
+    return this.tx.run(async () => {
+      await this.assertNameFree(input.name, 'input.name');
       const now = this.clock.now();
-      const last = await em.createQueryBuilder(Release, 'release').select('MAX(release.sequence)', 'max').getRawOne<{ max: number | null }>();
-      const release = em.create(Release, {
+      const last = await this.tx.manager.createQueryBuilder(Release, 'release').select('MAX(release.sequence)', 'max').getRawOne<{ max: number | null }>();
+      const release = this.tx.manager.create(Release, {
         name: input.name.trim(),
         state: input.state ?? ReleaseState.PLANNED,
         startsOn: input.startsOn ?? null,
@@ -69,8 +71,8 @@ export class ReleasesService {
         updatedAt: now,
         version: 1,
       });
-      await em.save(release);
-      await this.history.record(em, {
+      await this.tx.manager.save(release);
+      await this.history.record({
         type: 'release.created',
         recordType: 'release',
         recordKey: release.name,
@@ -82,11 +84,11 @@ export class ReleasesService {
   }
 
   update(by: Actor, input: UpdateReleaseInput): Promise<Release> {
-    return this.tx.run(async (em) => {
-      const release = await this.byName(input.name, 'input.name', em);
+    return this.tx.run(async () => {
+      const release = await this.byName(input.name, 'input.name');
       assertExpectedVersion(`Release ${release.name}`, release.version, input.expectedVersion);
       if (input.rename && input.rename.toLowerCase() !== release.name.toLowerCase()) {
-        await this.assertNameFree(em, input.rename, 'input.rename');
+        await this.assertNameFree(input.rename, 'input.rename');
       }
       const changes: Partial<Release> = {};
       if (input.rename) changes.name = input.rename.trim();
@@ -97,8 +99,8 @@ export class ReleasesService {
       const { before, after } = diff(release, changes);
       if (Object.keys(after).length === 0) return release;
       Object.assign(release, changes, { updatedAt: this.clock.now(), version: release.version + 1 });
-      await em.save(release);
-      await this.history.record(em, {
+      await this.tx.manager.save(release);
+      await this.history.record({
         type: 'release.updated',
         recordType: 'release',
         recordKey: release.name,
@@ -111,8 +113,8 @@ export class ReleasesService {
     });
   }
 
-  private async assertNameFree(em: EntityManager, name: string, field: string): Promise<void> {
-    const clash = await this.findByName(name, em);
+  private async assertNameFree(name: string, field: string): Promise<void> {
+    const clash = await this.findByName(name);
     if (clash) throw new ConflictError(`A release named ${clash.name} exists already (${field}).`);
   }
 }

@@ -1,5 +1,5 @@
-import { EntityManager } from 'typeorm';
 import { BadUserInputError } from '../common/errors';
+import { TransactionRunner } from '../common/transactions';
 
 export type SearchKind = 'feedback' | 'theme' | 'blueprint';
 
@@ -26,8 +26,9 @@ export interface SearchHitRow {
  * rule: a match in the title weighs most, then tags, then the body.
  */
 export interface SearchIndex {
-  put(em: EntityManager, document: SearchDocument): Promise<void>;
-  search(em: EntityManager, words: string[], limit: number, offset: number): Promise<{ total: number; hits: SearchHitRow[] }>;
+  /** Puts the record's document in the index, in the write this runs in. */
+  put(document: SearchDocument): Promise<void>;
+  search(words: string[], limit: number, offset: number): Promise<{ total: number; hits: SearchHitRow[] }>;
 }
 
 export const SEARCH_INDEX = Symbol('SearchIndex');
@@ -46,10 +47,12 @@ export const searchRowid = (kind: SearchKind, recordId: number) => recordId * 4 
 
 /** SQLite FTS5: each word a prefix match, all words required; bm25 with the column weights. */
 export class SqliteSearchIndex implements SearchIndex {
-  async put(em: EntityManager, document: SearchDocument): Promise<void> {
+  constructor(private readonly tx: TransactionRunner) {}
+
+  async put(document: SearchDocument): Promise<void> {
     const rowid = searchRowid(document.kind, document.recordId);
-    await em.query('DELETE FROM search_document WHERE rowid = ?', [rowid]);
-    await em.query('INSERT INTO search_document (rowid, kind, record_id, title, body, tags) VALUES (?, ?, ?, ?, ?, ?)', [
+    await this.tx.manager.query('DELETE FROM search_document WHERE rowid = ?', [rowid]);
+    await this.tx.manager.query('INSERT INTO search_document (rowid, kind, record_id, title, body, tags) VALUES (?, ?, ?, ?, ?, ?)', [
       rowid,
       document.kind,
       document.recordId,
@@ -59,10 +62,10 @@ export class SqliteSearchIndex implements SearchIndex {
     ]);
   }
 
-  async search(em: EntityManager, words: string[], limit: number, offset: number) {
+  async search(words: string[], limit: number, offset: number) {
     const match = words.map((word) => `"${word}"*`).join(' ');
-    const [{ total }] = await em.query('SELECT COUNT(*) AS total FROM search_document WHERE search_document MATCH ?', [match]);
-    const rows: Array<{ kind: SearchKind; record_id: number; score: number; snippet: string }> = await em.query(
+    const [{ total }] = await this.tx.manager.query('SELECT COUNT(*) AS total FROM search_document WHERE search_document MATCH ?', [match]);
+    const rows: Array<{ kind: SearchKind; record_id: number; score: number; snippet: string }> = await this.tx.manager.query(
       `SELECT kind, record_id, -bm25(search_document, 0, 0, 10.0, 1.0, 5.0) AS score,
               snippet(search_document, -1, '**', '**', '…', 16) AS snippet
          FROM search_document WHERE search_document MATCH ?
@@ -78,18 +81,20 @@ export class SqliteSearchIndex implements SearchIndex {
 
 /** PostgreSQL: a weighted tsvector (title A, tags B, body C), prefix matching, ranked by ts_rank_cd. */
 export class PostgresSearchIndex implements SearchIndex {
-  async put(em: EntityManager, document: SearchDocument): Promise<void> {
-    await em.query(
+  constructor(private readonly tx: TransactionRunner) {}
+
+  async put(document: SearchDocument): Promise<void> {
+    await this.tx.manager.query(
       `INSERT INTO search_document (kind, record_id, title, body, tags) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (kind, record_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, tags = EXCLUDED.tags`,
       [document.kind, document.recordId, document.title, document.body, document.tags],
     );
   }
 
-  async search(em: EntityManager, words: string[], limit: number, offset: number) {
+  async search(words: string[], limit: number, offset: number) {
     const query = words.map((word) => `${word}:*`).join(' & ');
-    const [{ total }] = await em.query(`SELECT COUNT(*) AS total FROM search_document WHERE document @@ to_tsquery('english', $1)`, [query]);
-    const rows: Array<{ kind: SearchKind; record_id: number; score: number; snippet: string }> = await em.query(
+    const [{ total }] = await this.tx.manager.query(`SELECT COUNT(*) AS total FROM search_document WHERE document @@ to_tsquery('english', $1)`, [query]);
+    const rows: Array<{ kind: SearchKind; record_id: number; score: number; snippet: string }> = await this.tx.manager.query(
       `SELECT kind, record_id, ts_rank_cd(document, to_tsquery('english', $1)) AS score,
               ts_headline('english', title || ' — ' || body, to_tsquery('english', $1), 'StartSel=**, StopSel=**, MaxWords=24, MinWords=8') AS snippet
          FROM search_document WHERE document @@ to_tsquery('english', $1)

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BlueprintsModule } from '../blueprints/blueprints.module';
+import { TransactionRunner } from '../common/transactions';
 import { CONFIG, LooptraceConfig } from '../config/config';
 import { FeedbackModule } from '../feedback/feedback.module';
 import { HistoryModule } from '../history/history.module';
@@ -14,8 +15,9 @@ import { SearchService } from './search.service';
   providers: [
     {
       provide: SEARCH_INDEX,
-      inject: [CONFIG],
-      useFactory: (config: LooptraceConfig) => (config.database.engine === 'postgres' ? new PostgresSearchIndex() : new SqliteSearchIndex()),
+      inject: [CONFIG, TransactionRunner],
+      useFactory: (config: LooptraceConfig, tx: TransactionRunner) =>
+        config.database.engine === 'postgres' ? new PostgresSearchIndex(tx) : new SqliteSearchIndex(tx),
     },
     SearchService,
     SearchResolver,

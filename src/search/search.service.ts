@@ -1,6 +1,4 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { BadUserInputError } from '../common/errors';
 import { idFromKey, MAX_ID } from '../common/keys';
@@ -46,7 +44,6 @@ function offsetOf(after: string | null | undefined): number {
 export class SearchService implements OnModuleInit {
   constructor(
     @Inject(SEARCH_INDEX) private readonly index: SearchIndex,
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly history: HistoryService,
     private readonly feedback: FeedbackService,
     private readonly themes: ThemesService,
@@ -54,26 +51,26 @@ export class SearchService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.history.onRecorded(async (em, event) => {
+    this.history.onRecorded(async (event) => {
       const target = REINDEX[event.type]?.(event);
-      const document = target && (await this.documentOf(em, target.kind, target.key));
-      if (document) await this.index.put(em, document);
+      const document = target && (await this.documentOf(target.kind, target.key));
+      if (document) await this.index.put(document);
     }, HandlerOrder.DELIVERY);
   }
 
-  private async documentOf(em: EntityManager, kind: SearchDocument['kind'], key: string): Promise<SearchDocument | null> {
+  private async documentOf(kind: SearchDocument['kind'], key: string): Promise<SearchDocument | null> {
     if (kind === 'feedback') {
-      const [item] = await this.feedback.byIds([idFromKey(FEEDBACK_KEY_PREFIX, key, 'key')], em);
+      const [item] = await this.feedback.byIds([idFromKey(FEEDBACK_KEY_PREFIX, key, 'key')]);
       if (!item) return null;
-      const [{ tags }] = await this.feedback.facetsOf(em, [item.id]);
+      const [{ tags }] = await this.feedback.facetsOf([item.id]);
       return { kind, recordId: item.id, title: item.title, body: item.body, tags: tags.join(' ') };
     }
     if (kind === 'theme') {
-      const [theme] = await this.themes.byIds([idFromKey(THEME_KEY_PREFIX, key, 'key')], em);
+      const [theme] = await this.themes.byIds([idFromKey(THEME_KEY_PREFIX, key, 'key')]);
       return theme ? { kind, recordId: theme.id, title: theme.title, body: theme.description ?? '', tags: '' } : null;
     }
     const [project, name] = key.split('/');
-    const blueprint = await this.blueprints.findByName(project, name, em);
+    const blueprint = await this.blueprints.findByName(project, name);
     return blueprint ? { kind, recordId: blueprint.id, title: blueprint.title, body: blueprint.key, tags: '' } : null;
   }
 
@@ -81,7 +78,7 @@ export class SearchService implements OnModuleInit {
     const words = searchWords(query);
     const limit = pageSize(first);
     const offset = offsetOf(after);
-    const { total, hits } = await this.index.search(this.dataSource.manager, words, limit, offset);
+    const { total, hits } = await this.index.search(words, limit, offset);
     const edges = hits.map((hit: SearchHitRow, index) => ({ node: hit, cursor: offsetCursor(offset + index + 1) }));
     return {
       edges,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
 import { Role } from '../actors/role';
@@ -8,9 +7,9 @@ import { Clock } from '../common/clock';
 import { diff } from '../common/diff';
 import { assertExpectedVersion, BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
 import { idFromKey } from '../common/keys';
-import { addLink, linkKey, removeLink } from '../common/links';
+import { LinkStore, linkKey } from '../common/links';
 import { Connection, paginate } from '../common/pagination';
-import { forUpdate, TransactionRunner } from '../common/transactions';
+import { TransactionRunner } from '../common/transactions';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
 import { HistoryService } from '../history/history.service';
@@ -26,27 +25,31 @@ const MAX_DEPTH = Object.keys(THEME_KIND_RANK).length;
 @Injectable()
 export class ThemesService {
   constructor(
-    @InjectRepository(Theme) private readonly themes: Repository<Theme>,
     private readonly feedback: FeedbackService,
     private readonly releases: ReleasesService,
     private readonly actors: ActorsService,
     private readonly history: HistoryService,
+    private readonly links: LinkStore,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
 
-  findByKey(key: string, field = 'key', em: EntityManager = this.themes.manager): Promise<Theme | null> {
-    return em.findOne(Theme, { where: { id: idFromKey(THEME_KEY_PREFIX, key, field) }, ...forUpdate(em) });
+  private get themes(): Repository<Theme> {
+    return this.tx.repository(Theme);
   }
 
-  async byKey(key: string, field: string, em?: EntityManager): Promise<Theme> {
-    const theme = await this.findByKey(key, field, em);
+  findByKey(key: string, field = 'key'): Promise<Theme | null> {
+    return this.tx.manager.findOne(Theme, { where: { id: idFromKey(THEME_KEY_PREFIX, key, field) }, ...this.tx.forUpdate() });
+  }
+
+  async byKey(key: string, field: string): Promise<Theme> {
+    const theme = await this.findByKey(key, field);
     if (!theme) throw new NotFoundError('theme', key, field);
     return theme;
   }
 
-  byIds(ids: readonly number[], em: EntityManager = this.themes.manager): Promise<Theme[]> {
-    return ids.length ? em.findBy(Theme, { id: In([...ids]) }) : Promise.resolve([]);
+  byIds(ids: readonly number[]): Promise<Theme[]> {
+    return ids.length ? this.tx.manager.findBy(Theme, { id: In([...ids]) }) : Promise.resolve([]);
   }
 
   childrenOf(ids: readonly number[]): Promise<Theme[]> {
@@ -74,18 +77,18 @@ export class ThemesService {
   }
 
   create(by: Actor, input: CreateThemeInput): Promise<Theme> {
-    return this.tx.run(async (em) => {
-      const parent = input.parentKey ? await this.byKey(input.parentKey, 'input.parentKey', em) : null;
+    return this.tx.run(async () => {
+      const parent = input.parentKey ? await this.byKey(input.parentKey, 'input.parentKey') : null;
       if (parent) this.assertParentFits(parent, input.kind, 'input.parentKey');
       const now = this.clock.now();
-      const theme = em.create(Theme, {
+      const theme = this.tx.manager.create(Theme, {
         title: input.title.trim(),
         description: input.description?.trim() || null,
         kind: input.kind,
         parentId: parent?.id ?? null,
         status: input.status ?? ThemeStatus.ACCEPTED,
         ownerId: input.ownerEmail ? (await this.productManager(input.ownerEmail)).id : by.id,
-        targetReleaseId: input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease', em)).id : null,
+        targetReleaseId: input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease')).id : null,
         specUrl: input.specUrl ?? null,
         gerritTopic: input.gerritTopic?.trim() || null,
         links: [...new Set(input.links ?? [])],
@@ -93,8 +96,8 @@ export class ThemesService {
         updatedAt: now,
         version: 1,
       });
-      await em.save(theme);
-      await this.history.record(em, {
+      await this.tx.manager.save(theme);
+      await this.history.record({
         type: 'theme.created',
         recordType: 'theme',
         recordKey: theme.key,
@@ -106,8 +109,8 @@ export class ThemesService {
   }
 
   update(by: Actor, input: UpdateThemeInput): Promise<Theme> {
-    return this.tx.run(async (em) => {
-      const theme = await this.byKey(input.key, 'input.key', em);
+    return this.tx.run(async () => {
+      const theme = await this.byKey(input.key, 'input.key');
       assertExpectedVersion(theme.key, theme.version, input.expectedVersion);
       const changes: Partial<Theme> = {};
       if (input.title) changes.title = input.title.trim();
@@ -119,23 +122,23 @@ export class ThemesService {
       if (input.links) changes.links = [...new Set(input.links)];
       if (input.ownerEmail) changes.ownerId = (await this.productManager(input.ownerEmail)).id;
       if (input.targetRelease !== undefined) {
-        changes.targetReleaseId = input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease', em)).id : null;
+        changes.targetReleaseId = input.targetRelease ? (await this.releases.byName(input.targetRelease, 'input.targetRelease')).id : null;
       }
       if (input.parentKey && input.detachFromParent) {
         throw BadUserInputError.field('input.detachFromParent', 'cannot be given with parentKey');
       }
       if (input.detachFromParent) changes.parentId = null;
       const kind = changes.kind ?? theme.kind;
-      const parent = input.parentKey ? await this.byKey(input.parentKey, 'input.parentKey', em) : null;
+      const parent = input.parentKey ? await this.byKey(input.parentKey, 'input.parentKey') : null;
       if (parent) {
         this.assertParentFits(parent, kind, 'input.parentKey');
         changes.parentId = parent.id;
       } else if (changes.kind && theme.parentId && !changes.hasOwnProperty('parentId')) {
-        const [current] = await this.byIds([theme.parentId], em);
+        const [current] = await this.byIds([theme.parentId]);
         this.assertParentFits(current, kind, 'input.kind');
       }
       if (changes.kind) {
-        const children = await em.findBy(Theme, { parentId: theme.id });
+        const children = await this.tx.manager.findBy(Theme, { parentId: theme.id });
         const misfit = children.find((child) => THEME_KIND_RANK[child.kind] <= THEME_KIND_RANK[kind]);
         if (misfit) throw BadUserInputError.field('input.kind', `${misfit.key} (${misfit.kind}) sits under it, so it must stay broader than ${misfit.kind}`);
       }
@@ -143,15 +146,15 @@ export class ThemesService {
       if (Object.keys(after).length === 0) return theme;
       const oldParentId = theme.parentId;
       Object.assign(theme, changes, { updatedAt: this.clock.now(), version: theme.version + 1 });
-      await em.save(theme);
+      await this.tx.manager.save(theme);
       const movedInTree = 'parentId' in after;
-      await this.history.record(em, {
+      await this.history.record({
         type: 'theme.updated',
         recordType: 'theme',
         recordKey: theme.key,
         actorId: by.id,
-        before: await this.described(before, em),
-        after: await this.described(after, em),
+        before: await this.described(before),
+        after: await this.described(after),
         touches: movedInTree ? { themes: [theme.id, ...(oldParentId ? [oldParentId] : [])] } : undefined,
       });
       return theme;
@@ -159,44 +162,39 @@ export class ThemesService {
   }
 
   linkFeedback(by: Actor, input: FeedbackThemeLinkInput): Promise<{ feedback: FeedbackItem; theme: Theme }> {
-    return this.tx.run(async (em) => {
-      const item = await this.feedback.byKey(input.feedbackKey, 'input.feedbackKey', em);
-      const theme = await this.byKey(input.themeKey, 'input.themeKey', em);
+    return this.tx.run(async () => {
+      const item = await this.feedback.byKey(input.feedbackKey, 'input.feedbackKey');
+      const theme = await this.byKey(input.themeKey, 'input.themeKey');
       if (item.mergedIntoId) throw new ConflictError(`${item.key} was merged into FB-${item.mergedIntoId}; link that one.`);
-      const link = await addLink(em, FeedbackThemeLink, { feedbackId: item.id, themeId: theme.id }, by.id, input.rationale, this.clock.now());
+      const link = await this.links.add(FeedbackThemeLink, { feedbackId: item.id, themeId: theme.id }, by.id, input.rationale);
       if (!link) throw new ConflictError(`${item.key} is linked to ${theme.key} already.`);
-      await this.recordLink(em, 'link.created', by, item, theme, link.rationale);
-      return { feedback: await this.feedback.reload(em, item), theme };
+      await this.recordLink('link.created', by, item, theme, link.rationale);
+      return { feedback: await this.feedback.reload(item), theme };
     });
   }
 
   unlinkFeedback(by: Actor, input: FeedbackThemeLinkInput): Promise<{ feedback: FeedbackItem; theme: Theme }> {
-    return this.tx.run(async (em) => {
-      const item = await this.feedback.byKey(input.feedbackKey, 'input.feedbackKey', em);
-      const theme = await this.byKey(input.themeKey, 'input.themeKey', em);
-      const link = await removeLink(em, FeedbackThemeLink, { feedbackId: item.id, themeId: theme.id }, by.id, input.rationale, this.clock.now());
+    return this.tx.run(async () => {
+      const item = await this.feedback.byKey(input.feedbackKey, 'input.feedbackKey');
+      const theme = await this.byKey(input.themeKey, 'input.themeKey');
+      const link = await this.links.remove(FeedbackThemeLink, { feedbackId: item.id, themeId: theme.id }, by.id, input.rationale);
       if (!link) throw new NotFoundError('link between', `${item.key} and ${theme.key}`, 'input.themeKey');
-      await this.recordLink(em, 'link.removed', by, item, theme, link.removalNote);
-      return { feedback: await this.feedback.reload(em, item), theme };
+      await this.recordLink('link.removed', by, item, theme, link.removalNote);
+      return { feedback: await this.feedback.reload(item), theme };
     });
   }
 
   /** Moves the duplicate's theme links to the survivor of a merge (the duplicate keeps them as removed links). */
-  async moveFeedbackLinks(em: EntityManager, by: Actor, duplicate: FeedbackItem, survivor: FeedbackItem): Promise<void> {
-    const now = this.clock.now();
-    const note = `merged into ${survivor.key}`;
-    const moving = await em.findBy(FeedbackThemeLink, { feedbackId: duplicate.id, removedAt: IsNull() });
-    const themes = await this.byIds(moving.map((link) => link.themeId), em);
-    for (const theme of themes) {
-      await removeLink(em, FeedbackThemeLink, { feedbackId: duplicate.id, themeId: theme.id }, by.id, note, now);
-      await this.recordLink(em, 'link.removed', by, duplicate, theme, note);
-      const added = await addLink(em, FeedbackThemeLink, { feedbackId: survivor.id, themeId: theme.id }, by.id, `from ${duplicate.key}`, now);
-      if (added) await this.recordLink(em, 'link.created', by, survivor, theme, added.rationale);
-    }
+  async moveFeedbackLinks(by: Actor, duplicate: FeedbackItem, survivor: FeedbackItem): Promise<void> {
+    const themeOf = async (themeId: number) => (await this.byIds([themeId]))[0];
+    await this.links.moveToSurvivor(FeedbackThemeLink, 'themeId', by.id, { duplicate, survivor }, {
+      removed: async (themeId, link) => void (await this.recordLink('link.removed', by, duplicate, await themeOf(themeId), link.removalNote)),
+      added: async (themeId, link) => void (await this.recordLink('link.created', by, survivor, await themeOf(themeId), link.rationale)),
+    });
   }
 
-  private recordLink(em: EntityManager, type: string, by: Actor, item: FeedbackItem, theme: Theme, rationale: string | null) {
-    return this.history.record(em, {
+  private recordLink(type: string, by: Actor, item: FeedbackItem, theme: Theme, rationale: string | null) {
+    return this.history.record({
       type,
       recordType: 'link',
       recordKey: linkKey(item.key, theme.key),
@@ -208,27 +206,27 @@ export class ThemesService {
   }
 
   /** Changed fields as the history keeps them: the parent by its key, the owner by name, the target release by name; never internal ids. */
-  private async described(fields: Record<string, unknown>, em: EntityManager): Promise<Record<string, unknown>> {
-    const { parentId, ownerId, ...rest } = await this.releases.withReleaseNames(fields, em);
+  private async described(fields: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const { parentId, ownerId, ...rest } = await this.releases.withReleaseNames(fields);
     const described: Record<string, unknown> = { ...rest };
     if ('parentId' in fields) described.parentKey = typeof parentId === 'number' ? `${THEME_KEY_PREFIX}${parentId}` : null;
     if ('ownerId' in fields) {
-      const [owner] = typeof ownerId === 'number' ? await this.actors.byIds([ownerId], em) : [];
+      const [owner] = typeof ownerId === 'number' ? await this.actors.byIds([ownerId]) : [];
       described.owner = owner?.name ?? null;
     }
     return described;
   }
 
   /** Theme links in force of each feedback item. */
-  activeLinksOf(feedbackIds: readonly number[], em: EntityManager = this.themes.manager): Promise<FeedbackThemeLink[]> {
+  activeLinksOf(feedbackIds: readonly number[]): Promise<FeedbackThemeLink[]> {
     if (feedbackIds.length === 0) return Promise.resolve([]);
-    return em.find(FeedbackThemeLink, { where: { feedbackId: In([...feedbackIds]), removedAt: IsNull() }, order: { id: 'ASC' } });
+    return this.tx.manager.find(FeedbackThemeLink, { where: { feedbackId: In([...feedbackIds]), removedAt: IsNull() }, order: { id: 'ASC' } });
   }
 
   /** Feedback items linked (in force) to any of these themes. */
-  async feedbackLinkedTo(themeIds: readonly number[], em: EntityManager = this.themes.manager): Promise<number[]> {
+  async feedbackLinkedTo(themeIds: readonly number[]): Promise<number[]> {
     if (themeIds.length === 0) return [];
-    const links = await em.find(FeedbackThemeLink, { where: { themeId: In([...themeIds]), removedAt: IsNull() } });
+    const links = await this.tx.manager.find(FeedbackThemeLink, { where: { themeId: In([...themeIds]), removedAt: IsNull() } });
     return [...new Set(links.map((link) => link.feedbackId))];
   }
 
@@ -236,11 +234,11 @@ export class ThemesService {
    * Each theme with everything under it: root id → ids of the root and its
    * descendants. One query per level of the shallow tree.
    */
-  async subtrees(rootIds: readonly number[], em: EntityManager = this.themes.manager): Promise<Map<number, number[]>> {
+  async subtrees(rootIds: readonly number[]): Promise<Map<number, number[]>> {
     const subtrees = new Map(rootIds.map((id) => [id, [id]]));
     let frontier = new Map(rootIds.map((id) => [id, [id]]));
     for (let depth = 0; depth < MAX_DEPTH && frontier.size > 0; depth++) {
-      const children = await em.find(Theme, { select: { id: true, parentId: true }, where: { parentId: In([...frontier.keys()]) } });
+      const children = await this.tx.manager.find(Theme, { select: { id: true, parentId: true }, where: { parentId: In([...frontier.keys()]) } });
       const next = new Map<number, number[]>();
       for (const child of children) {
         for (const root of frontier.get(child.parentId!) ?? []) {
@@ -254,11 +252,11 @@ export class ThemesService {
   }
 
   /** The themes and every theme above them. */
-  async withAncestors(themeIds: readonly number[], em: EntityManager = this.themes.manager): Promise<number[]> {
+  async withAncestors(themeIds: readonly number[]): Promise<number[]> {
     const found = new Set(themeIds);
     let frontier = [...themeIds];
     for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
-      const rows = await em.find(Theme, { select: { id: true, parentId: true }, where: { id: In(frontier) } });
+      const rows = await this.tx.manager.find(Theme, { select: { id: true, parentId: true }, where: { id: In(frontier) } });
       frontier = rows.map((row) => row.parentId).filter((id): id is number => id !== null && !found.has(id));
       frontier.forEach((id) => found.add(id));
     }

@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, In, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
 import { publicPerson } from '../actors/personal-data';
@@ -11,7 +10,7 @@ import { diff } from '../common/diff';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { numericId } from '../common/keys';
 import { Connection, PageArgs, paginate } from '../common/pagination';
-import { forUpdate, TransactionRunner } from '../common/transactions';
+import { TransactionRunner } from '../common/transactions';
 import { CONFIG, LooptraceConfig } from '../config/config';
 import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
 import { matchesEventType } from '../history/event-types';
@@ -65,8 +64,6 @@ const described = (webhook: Webhook) => ({ url: webhook.url, events: webhook.eve
 @Injectable()
 export class WebhooksService implements OnModuleInit {
   constructor(
-    @InjectRepository(Webhook) private readonly webhooks: Repository<Webhook>,
-    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     @Inject(CONFIG) private readonly config: LooptraceConfig,
     private readonly history: HistoryService,
     private readonly actors: ActorsService,
@@ -76,8 +73,16 @@ export class WebhooksService implements OnModuleInit {
     private readonly clock: Clock,
   ) {}
 
+  private get webhooks(): Repository<Webhook> {
+    return this.tx.repository(Webhook);
+  }
+
+  private get deliveries(): Repository<WebhookDelivery> {
+    return this.tx.repository(WebhookDelivery);
+  }
+
   onModuleInit(): void {
-    this.history.onRecorded((em, event, draft) => this.enqueue(em, event, draft), HandlerOrder.DELIVERY);
+    this.history.onRecorded((event, draft) => this.enqueue(event, draft), HandlerOrder.DELIVERY);
   }
 
   byIds(ids: readonly number[]): Promise<Webhook[]> {
@@ -105,7 +110,7 @@ export class WebhooksService implements OnModuleInit {
   /** The attempts of these deliveries, oldest first. */
   attemptsOf(deliveryIds: readonly string[]): Promise<WebhookAttempt[]> {
     if (deliveryIds.length === 0) return Promise.resolve([]);
-    return this.deliveries.manager.find(WebhookAttempt, { where: { deliveryId: In([...deliveryIds]) }, order: { id: 'ASC' } });
+    return this.tx.manager.find(WebhookAttempt, { where: { deliveryId: In([...deliveryIds]) }, order: { id: 'ASC' } });
   }
 
   eventsOf(eventIds: readonly number[]): Promise<LoopEvent[]> {
@@ -114,9 +119,9 @@ export class WebhooksService implements OnModuleInit {
 
   async register(by: Actor, input: RegisterWebhookInput): Promise<Webhook> {
     await this.addresses.check(input.url, 'input.url');
-    return this.tx.run(async (em) => {
+    return this.tx.run(async () => {
       const now = this.clock.now();
-      const webhook = em.create(Webhook, {
+      const webhook = this.tx.manager.create(Webhook, {
         url: input.url,
         events: [...new Set(input.events)],
         secret: input.secret,
@@ -126,8 +131,8 @@ export class WebhooksService implements OnModuleInit {
         createdAt: now,
         updatedAt: now,
       });
-      await em.save(webhook);
-      await this.history.record(em, {
+      await this.tx.manager.save(webhook);
+      await this.history.record({
         type: 'webhook.registered',
         recordType: 'webhook',
         recordKey: webhookKey(webhook.id),
@@ -141,8 +146,8 @@ export class WebhooksService implements OnModuleInit {
   /** Changes a webhook, pauses or resumes it. A new secret shows in the history only as the fact that it changed. */
   async update(by: Actor, input: UpdateWebhookInput): Promise<Webhook> {
     if (input.url) await this.addresses.check(input.url, 'input.url');
-    return this.tx.run(async (em) => {
-      const webhook = await em.findOne(Webhook, { where: { id: numericId(input.id, 'input.id', 'a webhook') }, ...forUpdate(em) });
+    return this.tx.run(async () => {
+      const webhook = await this.tx.manager.findOne(Webhook, { where: { id: numericId(input.id, 'input.id', 'a webhook') }, ...this.tx.forUpdate() });
       if (!webhook) throw new NotFoundError('webhook', input.id, 'input.id');
       const changes: Partial<Webhook> = {};
       if (input.url) changes.url = input.url;
@@ -153,8 +158,8 @@ export class WebhooksService implements OnModuleInit {
       const secretChanged = !!input.secret && input.secret !== webhook.secret;
       if (Object.keys(after).length === 0 && !secretChanged) return webhook;
       Object.assign(webhook, changes, secretChanged ? { secret: input.secret } : {}, { updatedAt: this.clock.now() });
-      await em.save(webhook);
-      await this.history.record(em, {
+      await this.tx.manager.save(webhook);
+      await this.history.record({
         type: 'webhook.updated',
         recordType: 'webhook',
         recordKey: webhookKey(webhook.id),
@@ -169,8 +174,8 @@ export class WebhooksService implements OnModuleInit {
 
   /** Sends a dead delivery again, from a fresh backoff schedule; its earlier attempts stay in its log. */
   retry(by: Actor, deliveryId: string): Promise<WebhookDelivery> {
-    return this.tx.run(async (em) => {
-      const delivery = await em.findOne(WebhookDelivery, { where: { id: deliveryId.toLowerCase() }, ...forUpdate(em) });
+    return this.tx.run(async () => {
+      const delivery = await this.tx.manager.findOne(WebhookDelivery, { where: { id: deliveryId.toLowerCase() }, ...this.tx.forUpdate() });
       if (!delivery) throw new NotFoundError('webhook delivery', deliveryId, 'input.id');
       if (delivery.status !== WebhookDeliveryStatus.DEAD) {
         throw new ConflictError(`Delivery ${delivery.id} is ${delivery.status}; only a DEAD delivery can be retried.`);
@@ -178,8 +183,8 @@ export class WebhooksService implements OnModuleInit {
       const before = { status: delivery.status, attempts: delivery.attempts };
       const now = this.clock.now();
       Object.assign(delivery, { status: WebhookDeliveryStatus.PENDING, attempts: 0, nextAttemptAt: now, lockedUntil: null, updatedAt: now });
-      await em.save(delivery);
-      await this.history.record(em, {
+      await this.tx.manager.save(delivery);
+      await this.history.record({
         type: 'webhook.delivery_retried',
         recordType: 'webhook',
         recordKey: webhookKey(delivery.webhookId),
@@ -198,9 +203,9 @@ export class WebhooksService implements OnModuleInit {
    * delivery is claimed again, so each is sent at least once.
    */
   claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    return this.tx.run(async (em) => {
+    return this.tx.run(async () => {
       const now = this.clock.now();
-      const query = em
+      const query = this.tx.manager
         .createQueryBuilder(WebhookDelivery, 'delivery')
         .where('delivery.status = :pending', { pending: WebhookDeliveryStatus.PENDING })
         .andWhere('delivery.nextAttemptAt <= :now', { now })
@@ -209,13 +214,13 @@ export class WebhooksService implements OnModuleInit {
         .orderBy('delivery.nextAttemptAt', 'ASC')
         .limit(limit);
       // Several service instances on one PostgreSQL database each take rows the others have not locked.
-      if (em.connection.options.type === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
+      if (this.tx.manager.connection.options.type === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
       const due = await query.getMany();
       if (due.length === 0) return [];
       const lockedUntil = new Date(now.getTime() + leaseMs);
-      await em.update(WebhookDelivery, { id: In(due.map((delivery) => delivery.id)) }, { lockedUntil, updatedAt: now });
+      await this.tx.manager.update(WebhookDelivery, { id: In(due.map((delivery) => delivery.id)) }, { lockedUntil, updatedAt: now });
       const webhooks = new Map(
-        (await em.findBy(Webhook, { id: In([...new Set(due.map((delivery) => delivery.webhookId))]) })).map((webhook) => [webhook.id, webhook]),
+        (await this.tx.manager.findBy(Webhook, { id: In([...new Set(due.map((delivery) => delivery.webhookId))]) })).map((webhook) => [webhook.id, webhook]),
       );
       return due.map((delivery) => ({ delivery, webhook: webhooks.get(delivery.webhookId)! }));
     });
@@ -242,40 +247,40 @@ export class WebhooksService implements OnModuleInit {
   }
 
   async recordAttempt(deliveryId: string, outcome: AttemptOutcome): Promise<void> {
-    await this.tx.run(async (em) => {
-      const delivery = await em.findOneOrFail(WebhookDelivery, { where: { id: deliveryId }, ...forUpdate(em) });
-      const logged = await em
+    await this.tx.run(async () => {
+      const delivery = await this.tx.manager.findOneOrFail(WebhookDelivery, { where: { id: deliveryId }, ...this.tx.forUpdate() });
+      const logged = await this.tx.manager
         .createQueryBuilder(WebhookAttempt, 'attempt')
         .select('MAX(attempt.attempt)', 'last')
         .where('attempt.deliveryId = :deliveryId', { deliveryId })
         .getRawOne<{ last: number | null }>();
-      await em.insert(WebhookAttempt, { deliveryId, attempt: Number(logged?.last ?? 0) + 1, ...outcome });
+      await this.tx.manager.insert(WebhookAttempt, { deliveryId, attempt: Number(logged?.last ?? 0) + 1, ...outcome });
       // Another worker may have sent it too after this one's lease ran out, and settled it first.
       if (delivery.status !== WebhookDeliveryStatus.PENDING) return;
       const now = this.clock.now();
       const attempts = delivery.attempts + 1;
       const settled = { attempts, lastStatusCode: outcome.statusCode, lastError: outcome.error, lockedUntil: null, updatedAt: now };
       if (outcome.error === null) {
-        await em.update(WebhookDelivery, { id: deliveryId }, { ...settled, status: WebhookDeliveryStatus.DELIVERED, deliveredAt: now });
+        await this.tx.manager.update(WebhookDelivery, { id: deliveryId }, { ...settled, status: WebhookDeliveryStatus.DELIVERED, deliveredAt: now });
       } else if (attempts >= this.config.webhooks.maxAttempts) {
-        await em.update(WebhookDelivery, { id: deliveryId }, { ...settled, status: WebhookDeliveryStatus.DEAD });
+        await this.tx.manager.update(WebhookDelivery, { id: deliveryId }, { ...settled, status: WebhookDeliveryStatus.DEAD });
       } else {
         const nextAttemptAt = new Date(now.getTime() + retryDelayMs(this.config.webhooks.retryBaseMs, attempts));
-        await em.update(WebhookDelivery, { id: deliveryId }, { ...settled, nextAttemptAt });
+        await this.tx.manager.update(WebhookDelivery, { id: deliveryId }, { ...settled, nextAttemptAt });
       }
     });
   }
 
   /** The outbox: one delivery per active webhook that asks for the event, written in the event's transaction. */
-  private async enqueue(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<void> {
+  private async enqueue(event: LoopEvent, draft: EventDraft): Promise<void> {
     if (!isSentToWebhooks(event.type)) return;
-    const webhooks = (await em.findBy(Webhook, { active: true })).filter((webhook) =>
+    const webhooks = (await this.tx.manager.findBy(Webhook, { active: true })).filter((webhook) =>
       webhook.events.some((pattern) => matchesEventType(pattern, event.type)),
     );
     if (webhooks.length === 0) return;
-    const body = await this.bodyOf(em, event, draft);
+    const body = await this.bodyOf(event, draft);
     const now = this.clock.now();
-    await em.insert(
+    await this.tx.manager.insert(
       WebhookDelivery,
       webhooks.map((webhook) => {
         const id = randomUUID();
@@ -299,8 +304,8 @@ export class WebhooksService implements OnModuleInit {
   }
 
   /** The body of a delivery but its id, as of the moment of the event: later changes to the loop or the people do not rewrite it. */
-  private async bodyOf(em: EntityManager, event: LoopEvent, draft: EventDraft): Promise<JsonObject> {
-    const [actor] = event.actorId === null ? [] : await this.actors.byIds([event.actorId], em);
+  private async bodyOf(event: LoopEvent, draft: EventDraft): Promise<JsonObject> {
+    const [actor] = event.actorId === null ? [] : await this.actors.byIds([event.actorId]);
     const loopIds = [...event.loopIds].sort((a, b) => a - b);
     const data: JsonObject = {
       recordType: event.recordType,
@@ -312,7 +317,7 @@ export class WebhooksService implements OnModuleInit {
     };
     if (NOTIFYING_EVENTS.has(event.type)) {
       // The same people the inbox tells, by the same rule.
-      const audience = await this.notifications.audience(em, event, draft);
+      const audience = await this.notifications.audience(event, draft);
       data.notify = (audience?.recipients ?? []).map(({ person, relation }) => ({ ...person, relation }));
     }
     return {

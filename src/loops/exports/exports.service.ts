@@ -142,7 +142,7 @@ export class ExportsService {
     const now = this.clock.now();
     return inChunks(items, async (chunk) => {
       const records = await this.facts.loadFor(chunk);
-      const facets = await this.feedback.facets(chunk.map((item) => item.id));
+      const facets = await this.feedback.facetsOf(chunk.map((item) => item.id));
       const submitters = new Map((await this.actors.byIds([...new Set(chunk.map((item) => item.submitterId))])).map((actor) => [actor.id, actor]));
       return chunk.map((item, index) => {
         const record = records.get(item.id)!;
