@@ -10,6 +10,7 @@ import { Actor } from './actor.entity';
 import { ApiToken, TOKEN_KEY_PREFIX } from './api-token.entity';
 import { CreateActorInput } from './dto/actor.inputs';
 import { Role } from './role';
+import { EventType } from '../history/event-catalogue';
 
 export const hashToken = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
@@ -75,8 +76,7 @@ export class ActorsService {
     });
     await this.tx.manager.save(actor);
     await this.history.record({
-      type: 'actor.created',
-      recordType: 'actor',
+      type: EventType.ACTOR_CREATED,
       recordKey: email,
       actorId: by?.id ?? null,
       after: { name: actor.name, email, role: actor.role, organization: actor.organization },
@@ -106,8 +106,7 @@ export class ActorsService {
     });
     await this.tx.manager.save(apiToken);
     await this.history.record({
-      type: 'token.issued',
-      recordType: 'token',
+      type: EventType.TOKEN_ISSUED,
       recordKey: `${TOKEN_KEY_PREFIX}${apiToken.id}`,
       otherRecordKeys: [actor.email],
       actorId: by?.id ?? null,
@@ -125,8 +124,7 @@ export class ActorsService {
       apiToken.revokedById = by.id;
       await this.tx.manager.save(apiToken);
       await this.history.record({
-        type: 'token.revoked',
-        recordType: 'token',
+        type: EventType.TOKEN_REVOKED,
         recordKey: `${TOKEN_KEY_PREFIX}${apiToken.id}`,
         actorId: by.id,
         before: { revokedAt: null },

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { EventType, RecordType } from '../history/event-catalogue';
 import { LiveEvents } from '../history/live-events';
 import { LoopEvent } from '../history/loop-event.entity';
 import { TokenSocket, TokenSockets } from './token-sockets';
@@ -12,7 +13,7 @@ class FakeSocket extends EventEmitter implements TokenSocket {
   }
 }
 
-const event = (type: string, recordKey: string) => Object.assign(new LoopEvent(), { type, recordType: 'token', recordKey });
+const event = (type: EventType, recordKey: string) => ({ event: Object.assign(new LoopEvent(), { type, recordType: RecordType.TOKEN, recordKey }), loops: [] });
 
 describe('TokenSockets', () => {
   let live: LiveEvents;
@@ -29,21 +30,21 @@ describe('TokenSockets', () => {
   it('closes every socket of a revoked token with 4403, and no other', () => {
     const [first, second, other] = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
     expect([sockets.hold(7, first), sockets.hold(7, second), sockets.hold(8, other)]).toEqual([true, true, true]);
-    live.publish(event('token.issued', 'token-7'));
+    live.publish(event(EventType.TOKEN_ISSUED, 'token-7'));
     expect(first.closedWith).toBeNull();
-    live.publish(event('token.revoked', 'token-7'));
+    live.publish(event(EventType.TOKEN_REVOKED, 'token-7'));
     expect([first.closedWith, second.closedWith, other.closedWith]).toEqual([[4403, 'Forbidden'], [4403, 'Forbidden'], null]);
   });
 
   it('hears of revocations relayed from other instances', async () => {
     const socket = new FakeSocket();
     sockets.hold(3, socket);
-    await live.publishRelayed(event('token.revoked', 'token-3'));
+    await live.publishRelayed(event(EventType.TOKEN_REVOKED, 'token-3'));
     expect(socket.closedWith).toEqual([4403, 'Forbidden']);
   });
 
   it('refuses a socket whose token was revoked while it connected', () => {
-    live.publish(event('token.revoked', 'token-5'));
+    live.publish(event(EventType.TOKEN_REVOKED, 'token-5'));
     expect(sockets.hold(5, new FakeSocket())).toBe(false);
   });
 
@@ -51,7 +52,7 @@ describe('TokenSockets', () => {
     const socket = new FakeSocket();
     sockets.hold(9, socket);
     socket.emit('close');
-    live.publish(event('token.revoked', 'token-9'));
+    live.publish(event(EventType.TOKEN_REVOKED, 'token-9'));
     expect(socket.closedWith).toBeNull();
   });
 });

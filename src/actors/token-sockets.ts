@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { CloseCode } from 'graphql-ws';
+import { EventType, isEventOf } from '../history/event-catalogue';
 import { LiveEvents } from '../history/live-events';
 import { TOKEN_KEY_PREFIX } from './api-token.entity';
 
@@ -31,8 +32,8 @@ export class TokenSockets implements OnModuleInit {
   constructor(private readonly live: LiveEvents) {}
 
   onModuleInit(): void {
-    this.live.onEvent((event) => {
-      if (event.type === 'token.revoked') this.revoke(Number(event.recordKey.slice(TOKEN_KEY_PREFIX.length)));
+    this.live.onEvent(({ event }) => {
+      if (isEventOf(event, EventType.TOKEN_REVOKED)) this.revoke(Number(event.recordKey.slice(TOKEN_KEY_PREFIX.length)));
     });
   }
 

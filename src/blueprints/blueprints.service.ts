@@ -18,6 +18,7 @@ import { FeedbackBlueprintLink, ThemeBlueprintLink } from './blueprint-links.ent
 import { Blueprint } from './blueprint.entity';
 import { BlueprintPriority, DefinitionStatus, ImplementationStatus } from './blueprint.enums';
 import { BlueprintLinkInput, BlueprintsArgs, CreateBlueprintInput, UpdateBlueprintInput } from './dto/blueprint.inputs';
+import { EventType } from '../history/event-catalogue';
 
 export interface BlueprintLinkResult {
   blueprint: Blueprint;
@@ -108,8 +109,7 @@ export class BlueprintsService {
       });
       await this.tx.manager.save(blueprint);
       await this.history.record({
-        type: 'blueprint.created',
-        recordType: 'blueprint',
+        type: EventType.BLUEPRINT_CREATED,
         recordKey: blueprint.key,
         actorId: by.id,
         after: {
@@ -146,8 +146,7 @@ export class BlueprintsService {
       Object.assign(blueprint, changes, { updatedAt: this.clock.now(), version: blueprint.version + 1 });
       await this.tx.manager.save(blueprint);
       await this.history.record({
-        type: 'blueprint.updated',
-        recordType: 'blueprint',
+        type: EventType.BLUEPRINT_UPDATED,
         recordKey: blueprint.key,
         actorId: by.id,
         before: await this.releases.withReleaseNames(before),
@@ -165,7 +164,7 @@ export class BlueprintsService {
         ? await this.links.add(ThemeBlueprintLink, { themeId: theme.id, blueprintId: blueprint.id }, by.id, input.rationale)
         : await this.links.add(FeedbackBlueprintLink, { feedbackId: feedback!.id, blueprintId: blueprint.id }, by.id, input.rationale);
       if (!link) throw new ConflictError(`${blueprint.key} is linked to ${theme?.key ?? feedback!.key} already.`);
-      await this.recordLink('link.created', by, blueprint, theme, feedback, link.rationale);
+      await this.recordLink(EventType.LINK_CREATED, by, blueprint, theme, feedback, link.rationale);
       return { blueprint, theme, feedback: feedback && (await this.feedback.reload(feedback)) };
     });
   }
@@ -177,7 +176,7 @@ export class BlueprintsService {
         ? await this.links.remove(ThemeBlueprintLink, { themeId: theme.id, blueprintId: blueprint.id }, by.id, input.rationale)
         : await this.links.remove(FeedbackBlueprintLink, { feedbackId: feedback!.id, blueprintId: blueprint.id }, by.id, input.rationale);
       if (!link) throw new NotFoundError('link between', `${blueprint.key} and ${theme?.key ?? feedback!.key}`, theme ? 'input.themeKey' : 'input.feedbackKey');
-      await this.recordLink('link.removed', by, blueprint, theme, feedback, link.removalNote);
+      await this.recordLink(EventType.LINK_REMOVED, by, blueprint, theme, feedback, link.removalNote);
       return { blueprint, theme, feedback: feedback && (await this.feedback.reload(feedback)) };
     });
   }
@@ -197,7 +196,7 @@ export class BlueprintsService {
   }
 
   private recordLink(
-    type: string,
+    type: EventType.LINK_CREATED | EventType.LINK_REMOVED,
     by: Actor,
     blueprint: Blueprint,
     theme: Theme | null,
@@ -207,7 +206,6 @@ export class BlueprintsService {
     const other = theme?.key ?? feedback!.key;
     return this.history.record({
       type,
-      recordType: 'link',
       recordKey: linkKey(other, blueprint.key),
       otherRecordKeys: [other, blueprint.key],
       actorId: by.id,
@@ -225,8 +223,8 @@ export class BlueprintsService {
   async moveFeedbackLinks(by: Actor, duplicate: FeedbackItem, survivor: FeedbackItem): Promise<void> {
     const blueprintOf = async (blueprintId: number) => (await this.byIds([blueprintId]))[0];
     await this.links.moveToSurvivor(FeedbackBlueprintLink, 'blueprintId', by.id, { duplicate, survivor }, {
-      removed: async (blueprintId, link) => void (await this.recordLink('link.removed', by, await blueprintOf(blueprintId), null, duplicate, link.removalNote)),
-      added: async (blueprintId, link) => void (await this.recordLink('link.created', by, await blueprintOf(blueprintId), null, survivor, link.rationale)),
+      removed: async (blueprintId, link) => void (await this.recordLink(EventType.LINK_REMOVED, by, await blueprintOf(blueprintId), null, duplicate, link.removalNote)),
+      added: async (blueprintId, link) => void (await this.recordLink(EventType.LINK_CREATED, by, await blueprintOf(blueprintId), null, survivor, link.rationale)),
     });
   }
 

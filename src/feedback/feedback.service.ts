@@ -15,6 +15,7 @@ import { FeedbackProject, FeedbackTag } from './feedback-facet.entity';
 import { FEEDBACK_KEY_PREFIX, FeedbackItem } from './feedback-item.entity';
 import { FeedbackVote } from './feedback-vote.entity';
 import { LoopStage } from './feedback.enums';
+import { EventType } from '../history/event-catalogue';
 
 /** The loop state columns, written by the stage projector and the closure rules in loops/. */
 export type LoopState = Partial<
@@ -147,8 +148,7 @@ export class FeedbackService {
       await this.tx.manager.save(item);
       await this.replaceFacets(item.id, input.projects ?? [], input.tags ?? []);
       await this.history.record({
-        type: 'feedback.submitted',
-        recordType: 'feedback',
+        type: EventType.FEEDBACK_SUBMITTED,
         recordKey: item.key,
         actorId: by.id,
         after: { title: item.title, origin: item.origin, projects: input.projects ?? [], tags: input.tags ?? [] },
@@ -188,8 +188,7 @@ export class FeedbackService {
       await this.tx.manager.save(item);
       await this.replaceFacets(item.id, input.projects ?? facets.projects, input.tags ?? facets.tags);
       await this.history.record({
-        type: 'feedback.updated',
-        recordType: 'feedback',
+        type: EventType.FEEDBACK_UPDATED,
         recordKey: item.key,
         actorId: by.id,
         before,
@@ -213,8 +212,7 @@ export class FeedbackService {
       await this.tx.manager.insert(FeedbackVote, { feedbackId: item.id, actorId: by.id, createdAt: this.clock.now(), mergedFromId: null });
       await this.recountVotes(item);
       await this.history.record({
-        type: 'feedback.voted',
-        recordType: 'feedback',
+        type: EventType.FEEDBACK_VOTED,
         recordKey: item.key,
         actorId: by.id,
         before: { voteCount: item.voteCount - 1 },
@@ -234,8 +232,7 @@ export class FeedbackService {
       Object.assign(item, { triagedAt: now, triagedById: by.id, triageNote: note?.trim() || null, updatedAt: now, version: item.version + 1 });
       await this.tx.manager.save(item);
       await this.history.record({
-        type: 'loop.triaged',
-        recordType: 'feedback',
+        type: EventType.LOOP_TRIAGED,
         recordKey: item.key,
         actorId: by.id,
         before: { triagedAt: null },
@@ -315,8 +312,7 @@ export class FeedbackService {
       await this.tx.manager.update(FeedbackItem, { id: item.id }, { importedVotes });
       await this.recountVotes(item);
       await this.history.record({
-        type: 'feedback.votes_imported',
-        recordType: 'feedback',
+        type: EventType.FEEDBACK_VOTES_IMPORTED,
         recordKey: item.key,
         actorId: by.id,
         before,

@@ -4,7 +4,7 @@ import { Cost } from '../common/limits/cost.decorator';
 import { groupByKeys, requestLoader } from '../common/loaders';
 import { Connection, ConnectionType } from '../common/pagination';
 import { EventsArgs } from './dto/event.inputs';
-import { EventReader } from './event-visibility';
+import { EventReader } from './event-catalogue';
 import { HistoryService } from './history.service';
 import { LoopEvent } from './loop-event.entity';
 

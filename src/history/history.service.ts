@@ -1,60 +1,28 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { In, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { idFromKey } from '../common/keys';
 import { Connection, PageArgs, paginate } from '../common/pagination';
 import { TransactionRunner } from '../common/transactions';
 import { EventFilter } from './dto/event.inputs';
-import { EventReader, hiddenRecordTypes } from './event-visibility';
+import { checkedOrder, Consequence, ConsequenceHandlers, CONSEQUENCES } from './consequences';
+import { EVENT_CATALOGUE, EventDraft, EventReader, hiddenEventTypes } from './event-catalogue';
 import { LiveEvents } from './live-events';
-import { JsonObject, LoopEvent, LoopEventLoop, LoopEventRecord } from './loop-event.entity';
-
-/** Records whose loops an event may have moved; the stage projector finds those loops. */
-export interface Touches {
-  feedback?: number[];
-  themes?: number[];
-  blueprints?: number[];
-  /** Releases whose place in the sequence changed: it decides which delivery completed a loop. */
-  releases?: number[];
-}
-
-export interface EventDraft {
-  type: string;
-  recordType: string;
-  recordKey: string;
-  /** Null only for the service's own doings (start-up, sweeps). */
-  actorId: number | null;
-  before?: JsonObject | null;
-  after?: JsonObject | null;
-  data?: JsonObject | null;
-  /** Other records the event concerns (the other end of a link): it is found by their keys too. */
-  otherRecordKeys?: string[];
-  touches?: Touches;
-  /** Set by the stage projector on the events it derives, so that it does not derive from them again. */
-  derived?: boolean;
-  /** False for events that report on a loop without moving it (a stall): they do not count as activity. */
-  activity?: boolean;
-}
-
-export type EventHandler = (event: LoopEvent, draft: EventDraft) => Promise<void>;
-
-/** When a handler runs: the stage projector first, so that later handlers see the loops an event concerns. */
-export enum HandlerOrder {
-  PROJECTION = 0,
-  DELIVERY = 10,
-}
+import { LoopEvent, LoopEventLoop, LoopEventRecord } from './loop-event.entity';
 
 const INSERT_CHUNK = 400;
 
 /**
- * The append-only history. Every write of every feature records its event(s)
- * here, inside its transaction; the handlers registered with onRecorded (the
- * stage projector, the inbox, the webhook outbox) run inside that same
- * transaction, and live subscribers hear of the event once it has committed.
+ * The append-only history. Every write of every part records its event(s)
+ * here, inside its transaction; the consequences of an event (consequences.ts:
+ * the projection, the inbox, the outbox, search, live filters) run inside
+ * that same transaction, in their declared order, and live subscribers hear
+ * of the event once it has committed.
  */
 @Injectable()
-export class HistoryService {
-  private readonly handlers: Array<{ handler: EventHandler; order: HandlerOrder }> = [];
+export class HistoryService implements OnApplicationBootstrap {
+  private readonly order = checkedOrder(CONSEQUENCES);
+  private readonly handlers: Partial<ConsequenceHandlers> = {};
 
   constructor(
     private readonly clock: Clock,
@@ -66,15 +34,23 @@ export class HistoryService {
     return this.tx.repository(LoopEvent);
   }
 
-  onRecorded(handler: EventHandler, order: HandlerOrder = HandlerOrder.DELIVERY): void {
-    this.handlers.push({ handler, order });
-    this.handlers.sort((a, b) => a.order - b.order);
+  /** Registers the handler of one consequence; each has exactly one. */
+  onRecorded<C extends Consequence>(consequence: C, handler: ConsequenceHandlers[C]): void {
+    if (this.handlers[consequence]) throw new Error(`The consequence ${consequence} has a handler already.`);
+    this.handlers[consequence] = handler;
+  }
+
+  /** A consequence with no handler would silently not happen: the service does not start. */
+  onApplicationBootstrap(): void {
+    const missing = this.order.filter((consequence) => !this.handlers[consequence]);
+    if (missing.length) throw new Error(`No handler is registered for the consequences ${missing.join(', ')} of recorded events.`);
   }
 
   async record(draft: EventDraft): Promise<LoopEvent> {
+    const kind = EVENT_CATALOGUE[draft.type];
     const event: LoopEvent = Object.assign(new LoopEvent(), {
       type: draft.type,
-      recordType: draft.recordType,
+      recordType: kind.record,
       recordKey: draft.recordKey,
       actorId: draft.actorId,
       occurredAt: this.clock.now(),
@@ -82,21 +58,23 @@ export class HistoryService {
       after: draft.after ?? null,
       data: draft.data ?? null,
     });
-    await this.tx.manager.save(LoopEvent, event);
-    event.loopIds = [];
+    await this.events.save(event);
     const recordKeys = [...new Set([draft.recordKey, ...(draft.otherRecordKeys ?? [])])];
     await this.tx.manager.insert(LoopEventRecord, recordKeys.map((recordKey) => ({ recordKey, eventId: event.id })));
-    // Published in the order recorded: a cause before the events derived from it.
-    this.tx.afterCommit(() => this.live.publish(event));
-    for (const { handler } of this.handlers) await handler(event, draft);
+    let loops: readonly number[] = [];
+    // Registered now, so that events are published in the order recorded: a cause before the events derived from it.
+    this.tx.afterCommit(() => this.live.publish({ event, loops }));
+    const recorded = { event, draft, kind };
+    for (const consequence of this.order) {
+      if (consequence === Consequence.PROJECTION) loops = await this.handlers[Consequence.PROJECTION]!(recorded);
+      else await this.handlers[consequence]!({ ...recorded, loops });
+    }
     return event;
   }
 
   /** Files the event in the timeline of each of these loops. */
-  async attachToLoops(event: LoopEvent, feedbackIds: number[]): Promise<void> {
-    const fresh = [...new Set(feedbackIds)].filter((id) => !event.loopIds.includes(id));
-    event.loopIds.push(...fresh);
-    const rows = fresh.map((feedbackId) => ({ feedbackId, eventId: event.id }));
+  async attachToLoops(event: LoopEvent, feedbackIds: readonly number[]): Promise<void> {
+    const rows = [...new Set(feedbackIds)].map((feedbackId) => ({ feedbackId, eventId: event.id }));
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
       await this.tx.manager.insert(LoopEventLoop, rows.slice(start, start + INSERT_CHUNK));
     }
@@ -105,8 +83,8 @@ export class HistoryService {
   /** The audit log: every event this reader may see, newest first, narrowed by the filter. */
   list(filter: EventFilter | null | undefined, page: PageArgs, reader: EventReader): Promise<Connection<LoopEvent>> {
     const query = this.events.createQueryBuilder('event');
-    const hidden = hiddenRecordTypes(reader);
-    if (hidden.length) query.andWhere('event.recordType NOT IN (:...hidden)', { hidden });
+    const hidden = hiddenEventTypes(reader);
+    if (hidden.length) query.andWhere('event.type NOT IN (:...hidden)', { hidden });
     if (filter?.recordKey) {
       query.andWhere('event.id IN (SELECT r.event_id FROM loop_event_record r WHERE r.record_key = :recordKey)', {
         recordKey: filter.recordKey.trim(),

@@ -1,7 +1,13 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter, on } from 'node:events';
-import { EventReader, mayReadEvent } from './event-visibility';
+import { EventReader, mayReadEvent } from './event-catalogue';
 import { LoopEvent } from './loop-event.entity';
+
+/** A committed event, with the loops it concerns. */
+export interface LiveEvent {
+  event: LoopEvent;
+  loops: readonly number[];
+}
 
 const EVENT = 'event';
 
@@ -15,35 +21,35 @@ const EVENT = 'event';
 export class LiveEvents implements OnModuleDestroy {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
   private readonly closing = new AbortController();
-  private readonly relays: Array<(event: LoopEvent) => void> = [];
-  private readonly preparers: Array<(event: LoopEvent) => Promise<void>> = [];
-  private readonly watchers: Array<(event: LoopEvent) => void> = [];
+  private readonly relays: Array<(live: LiveEvent) => void> = [];
+  private readonly preparers: Array<(live: LiveEvent) => Promise<void>> = [];
+  private readonly watchers: Array<(live: LiveEvent) => void> = [];
 
   /** An event committed in this process: for subscribers here, and for every relay to other instances. */
-  publish(event: LoopEvent): void {
-    this.watchers.forEach((watcher) => watcher(event));
-    this.emitter.emit(EVENT, event);
-    this.relays.forEach((relay) => relay(event));
+  publish(live: LiveEvent): void {
+    this.watchers.forEach((watcher) => watcher(live));
+    this.emitter.emit(EVENT, live);
+    this.relays.forEach((relay) => relay(live));
   }
 
   /** An event committed by another instance: prepared as a local one would be, then given to subscribers here. */
-  async publishRelayed(event: LoopEvent): Promise<void> {
-    this.watchers.forEach((watcher) => watcher(event));
-    for (const prepare of this.preparers) await prepare(event);
-    this.emitter.emit(EVENT, event);
+  async publishRelayed(live: LiveEvent): Promise<void> {
+    this.watchers.forEach((watcher) => watcher(live));
+    for (const prepare of this.preparers) await prepare(live);
+    this.emitter.emit(EVENT, live);
   }
 
   /** Every committed event that reaches this instance, its own and the relayed ones, whether anyone subscribes or not. */
-  onEvent(watcher: (event: LoopEvent) => void): void {
+  onEvent(watcher: (live: LiveEvent) => void): void {
     this.watchers.push(watcher);
   }
 
-  onPublished(relay: (event: LoopEvent) => void): void {
+  onPublished(relay: (live: LiveEvent) => void): void {
     this.relays.push(relay);
   }
 
   /** Work done on a relayed event before subscribers see it (what a local event had done inside its transaction). */
-  beforeRelayed(prepare: (event: LoopEvent) => Promise<void>): void {
+  beforeRelayed(prepare: (live: LiveEvent) => Promise<void>): void {
     this.preparers.push(prepare);
   }
 
@@ -52,10 +58,10 @@ export class LiveEvents implements OnModuleDestroy {
   }
 
   /** Every event published from now on that this reader may see, until the consumer stops or the service shuts down. */
-  async *stream(reader: EventReader): AsyncGenerator<LoopEvent> {
+  async *stream(reader: EventReader): AsyncGenerator<LiveEvent> {
     try {
-      for await (const [event] of on(this.emitter, EVENT, { signal: this.closing.signal })) {
-        if (mayReadEvent(reader, event as LoopEvent)) yield event as LoopEvent;
+      for await (const [live] of on(this.emitter, EVENT, { signal: this.closing.signal })) {
+        if (mayReadEvent(reader, (live as LiveEvent).event.type)) yield live as LiveEvent;
       }
     } catch (error) {
       if ((error as Error).name !== 'AbortError') throw error;

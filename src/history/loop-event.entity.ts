@@ -43,9 +43,6 @@ export class LoopEvent {
   @Field(() => JsonScalar, { nullable: true, description: 'Anything else worth knowing: note, rationale, the other end of a link.' })
   @JsonColumn({ nullable: true })
   data: JsonObject | null;
-
-  /** The loops it concerns, as far as known in the transaction that recorded it (not stored in this row). */
-  loopIds: number[];
 }
 
 /** Which loops an event concerns: the index behind a loop's timeline. */

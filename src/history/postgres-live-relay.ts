@@ -40,7 +40,7 @@ export class PostgresLiveRelay implements OnApplicationBootstrap, OnModuleDestro
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.database.engine !== 'postgres') return;
     await this.listen();
-    this.live.onPublished((event) => this.send(event));
+    this.live.onPublished(({ event }) => this.send(event));
   }
 
   /** Connects and listens; a dropped connection is made again, so that an instance does not stay deaf. */
@@ -101,7 +101,7 @@ export class PostgresLiveRelay implements OnApplicationBootstrap, OnModuleDestro
     if (notice.instance === this.instance || !this.client) return;
     const [event] = await this.history.byIds([notice.eventId]);
     if (!event) return;
-    event.loopIds = (await this.history.loopsOf([event.id])).map((row) => row.feedbackId);
-    await this.live.publishRelayed(event);
+    const loops = (await this.history.loopsOf([event.id])).map((row) => row.feedbackId);
+    await this.live.publishRelayed({ event, loops });
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Consequence } from '../history/consequences';
 import { HistoryService } from '../history/history.service';
 import { LiveEvents } from '../history/live-events';
 import { LoopEvent } from '../history/loop-event.entity';
@@ -31,14 +32,14 @@ export class EventScopes implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.history.onRecorded(async (event, draft) => {
-      if (this.live.subscribers > 0) this.scopes.set(event, await this.compute(event, [draft.recordKey, ...(draft.otherRecordKeys ?? [])]));
+    this.history.onRecorded(Consequence.LIVE_SCOPE, async ({ event, draft, loops }) => {
+      if (this.live.subscribers > 0) this.scopes.set(event, await this.compute(loops, [draft.recordKey, ...(draft.otherRecordKeys ?? [])]));
     });
     // An event another instance committed is scoped here, just after it committed.
-    this.live.beforeRelayed(async (event) => {
+    this.live.beforeRelayed(async ({ event, loops }) => {
       if (this.live.subscribers === 0) return;
       const recordKeys = (await this.history.recordKeysOf([event.id])).map((row) => row.recordKey);
-      this.scopes.set(event, await this.compute(event, recordKeys));
+      this.scopes.set(event, await this.compute(loops, recordKeys));
     });
   }
 
@@ -51,12 +52,12 @@ export class EventScopes implements OnModuleInit {
    * theme concerns it also when it sits above one of those, so that watching
    * a theme covers its sub-themes.
    */
-  private async compute(event: LoopEvent, recordKeys: string[]): Promise<EventScope> {
+  private async compute(loops: readonly number[], recordKeys: string[]): Promise<EventScope> {
     const themeIds = recordKeys.filter((key) => /^TH-\d+$/.test(key)).map((key) => Number(key.slice(THEME_KEY_PREFIX.length)));
     const projects = new Set(recordKeys.filter((key) => /^[^/@~]+\/[^/@~]+$/.test(key)).map((key) => key.split('/')[0]));
-    if (event.loopIds.length) {
-      (await this.themes.activeLinksOf(event.loopIds)).forEach((link) => themeIds.push(link.themeId));
-      (await this.loops.projectsOf(event.loopIds)).forEach((project) => projects.add(project));
+    if (loops.length) {
+      (await this.themes.activeLinksOf(loops)).forEach((link) => themeIds.push(link.themeId));
+      (await this.loops.projectsOf(loops)).forEach((project) => projects.add(project));
     }
     return { themeIds: new Set(await this.themes.withAncestors(themeIds)), projects };
   }

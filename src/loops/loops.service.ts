@@ -19,6 +19,7 @@ import { LoopBlueprint } from './loop-blueprint.entity';
 import { LoopStageVisit } from './loop-stage-visit.entity';
 import { LoopFactsService } from './loop-facts.service';
 import { deriveStage } from './stage';
+import { EventType } from '../history/event-catalogue';
 
 const DAY_MS = 86_400_000;
 
@@ -64,8 +65,7 @@ export class LoopsService {
         verifiedAt: null,
       });
       await this.history.record({
-        type: 'loop.closed',
-        recordType: 'feedback',
+        type: EventType.LOOP_CLOSED,
         recordKey: item.key,
         actorId: by.id,
         before: { resolution: null },
@@ -92,8 +92,7 @@ export class LoopsService {
       const disputed = verdict === Verdict.DISPUTED;
       await this.feedback.saveLoopState(item, disputed ? { ...answer, ...this.reopened() } : answer);
       await this.history.record({
-        type: disputed ? 'loop.disputed' : 'loop.verified',
-        recordType: 'feedback',
+        type: disputed ? EventType.LOOP_DISPUTED : EventType.LOOP_VERIFIED,
         recordKey: item.key,
         actorId: by.id,
         after: { verdict },
@@ -122,8 +121,7 @@ export class LoopsService {
 
   private recordReopened(by: Actor, item: FeedbackItem, note: string | null) {
     return this.history.record({
-      type: 'loop.reopened',
-      recordType: 'feedback',
+      type: EventType.LOOP_REOPENED,
       recordKey: item.key,
       actorId: by.id,
       after: { resolution: null },
@@ -168,8 +166,7 @@ export class LoopsService {
         verifiedAt: null,
       });
       await this.history.record({
-        type: 'feedback.merged',
-        recordType: 'feedback',
+        type: EventType.FEEDBACK_MERGED,
         recordKey: duplicate.key,
         otherRecordKeys: [survivor.key],
         actorId: by.id,
@@ -179,8 +176,7 @@ export class LoopsService {
         touches: { feedback: [duplicate.id, survivor.id] },
       });
       await this.history.record({
-        type: 'loop.closed',
-        recordType: 'feedback',
+        type: EventType.LOOP_CLOSED,
         recordKey: duplicate.key,
         actorId: by.id,
         before: { resolution: null },

@@ -5,7 +5,9 @@ import { Clock } from '../common/clock';
 import { TransactionRunner } from '../common/transactions';
 import { LoopStage } from '../feedback/feedback.enums';
 import { FeedbackService } from '../feedback/feedback.service';
-import { EventDraft, HandlerOrder, HistoryService, Touches } from '../history/history.service';
+import { Consequence, RecordedEvent } from '../history/consequences';
+import { EventType, LoopEffect, Touches } from '../history/event-catalogue';
+import { HistoryService } from '../history/history.service';
 import { LoopEvent } from '../history/loop-event.entity';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import { ThemesService } from '../themes/themes.service';
@@ -38,16 +40,18 @@ export class StageProjector implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.history.onRecorded((event, draft) => this.handle(event, draft), HandlerOrder.PROJECTION);
+    this.history.onRecorded(Consequence.PROJECTION, (recorded) => this.handle(recorded));
   }
 
-  private async handle(event: LoopEvent, draft: EventDraft): Promise<void> {
-    if (!draft.touches) return;
-    const loopIds = draft.derived ? (draft.touches.feedback ?? []) : await this.affectedLoops(draft.touches);
-    if (loopIds.length === 0) return;
+  /** Files the event in the timelines of the loops it concerns and, if it may have moved them, recomputes them; returns those loops. */
+  private async handle({ event, draft, kind }: RecordedEvent): Promise<readonly number[]> {
+    if (kind.loops === LoopEffect.NONE || !draft.touches) return [];
+    const loopIds = kind.loops === LoopEffect.MOVES ? await this.affectedLoops(draft.touches) : [...new Set(draft.touches.feedback ?? [])];
+    if (loopIds.length === 0) return [];
     await this.history.attachToLoops(event, loopIds);
-    if (draft.activity !== false) await this.feedback.touchLoops(loopIds, event.occurredAt);
-    if (!draft.derived) await this.project(loopIds, event);
+    if (kind.loops !== LoopEffect.REPORTS) await this.feedback.touchLoops(loopIds, event.occurredAt);
+    if (kind.loops === LoopEffect.MOVES) await this.project(loopIds, event);
+    return loopIds;
   }
 
   /** The loops whose facts include any of these records. */
@@ -104,17 +108,15 @@ export class StageProjector implements OnModuleInit {
     await this.tx.manager.update(LoopStageVisit, { id: visit.id }, { leftAt: movedAt, seconds: Math.max(0, Math.round((movedAt.getTime() - visit.enteredAt.getTime()) / 1000)) });
     await this.tx.manager.insert(LoopStageVisit, { feedbackId: item.id, stage: derived.stage, enteredAt: movedAt, leftAt: null, seconds: null });
     const moved = {
-      recordType: 'feedback',
       recordKey: item.key,
       actorId: cause?.actorId ?? null,
-      data: { cause: cause ? { type: cause.type, recordKey: cause.recordKey } : null },
+      data: { cause: cause ? { type: cause.type as EventType, recordKey: cause.recordKey } : null },
       touches: { feedback: [item.id] },
-      derived: true,
     };
-    await this.history.record({ ...moved, type: 'loop.stage_changed', before: { stage: from }, after: { stage: derived.stage } });
+    await this.history.record({ ...moved, type: EventType.LOOP_STAGE_CHANGED, before: { stage: from }, after: { stage: derived.stage } });
     if (derived.stage === LoopStage.RELEASED) {
       const completing = record.facts.blueprints.flatMap((blueprint) => blueprint.outcomes).find((outcome) => outcome.releaseId === derived.completedInReleaseId);
-      await this.history.record({ ...moved, type: 'loop.released', after: { completedIn: completing?.release ?? null } });
+      await this.history.record({ ...moved, type: EventType.LOOP_RELEASED, after: { completedIn: completing?.release ?? null } });
     }
   }
 

@@ -8,6 +8,7 @@ import { FeedbackService } from '../feedback/feedback.service';
 import { HistoryService } from '../history/history.service';
 import { LoopFactsService } from './loop-facts.service';
 import { deriveStage } from './stage';
+import { EventType } from '../history/event-catalogue';
 
 const DAY_MS = 86_400_000;
 const BATCH = 200;
@@ -68,8 +69,7 @@ export class StallWatch implements OnApplicationBootstrap, OnModuleDestroy {
         const records = await this.facts.loadFor(stalled);
         for (const item of stalled) {
           await this.history.record({
-            type: 'loop.stalled',
-            recordType: 'feedback',
+            type: EventType.LOOP_STALLED,
             recordKey: item.key,
             actorId: null,
             data: {
@@ -79,8 +79,6 @@ export class StallWatch implements OnApplicationBootstrap, OnModuleDestroy {
               waitingOn: deriveStage(records.get(item.id)!.facts).waitingOn,
             },
             touches: { feedback: [item.id] },
-            derived: true,
-            activity: false,
           });
         }
         await this.feedback.markStallReported(

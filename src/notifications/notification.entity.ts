@@ -1,13 +1,9 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { TimestampColumn } from '../common/columns';
+import { NotificationKind } from '../history/event-catalogue';
 
-export enum NotificationKind {
-  RELEASED = 'RELEASED',
-  CLOSED = 'CLOSED',
-  REOPENED = 'REOPENED',
-  MERGED = 'MERGED',
-}
+export { NotificationKind };
 
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',

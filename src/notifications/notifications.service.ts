@@ -10,7 +10,9 @@ import { TransactionRunner } from '../common/transactions';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { Resolution } from '../feedback/feedback.enums';
 import { FeedbackService } from '../feedback/feedback.service';
-import { EventDraft, HistoryService } from '../history/history.service';
+import { Consequence, ProjectedEvent } from '../history/consequences';
+import { EventType, isEventOf } from '../history/event-catalogue';
+import { HistoryService } from '../history/history.service';
 import { LoopEvent } from '../history/loop-event.entity';
 import { ReleasesService } from '../releases/releases.service';
 import { Notification, NotificationKind } from './notification.entity';
@@ -28,12 +30,6 @@ export interface Audience {
   recipients: Recipient[];
 }
 
-const KINDS: Record<string, NotificationKind> = {
-  'loop.released': NotificationKind.RELEASED,
-  'loop.closed': NotificationKind.CLOSED,
-  'loop.reopened': NotificationKind.REOPENED,
-  'feedback.merged': NotificationKind.MERGED,
-};
 
 /**
  * The requesters' inbox. When a loop is released, closed, reopened or merged,
@@ -56,7 +52,7 @@ export class NotificationsService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.history.onRecorded((event, draft) => this.notify(event, draft));
+    this.history.onRecorded(Consequence.INBOX, (projected) => this.notify(projected));
   }
 
   /** The submitter and the voters of a loop, submitter first. */
@@ -76,10 +72,10 @@ export class NotificationsService implements OnModuleInit {
    * voters of the loop, but not whoever caused it. Null when the event tells
    * nobody anything new. The inbox and the webhook payloads share this rule.
    */
-  async audience(event: LoopEvent, draft: EventDraft): Promise<Audience | null> {
-    const kind = KINDS[event.type];
-    if (!kind || this.isEcho(kind, event)) return null;
-    const feedbackId = kind === NotificationKind.MERGED ? draft.touches?.feedback?.[0] : event.loopIds[0];
+  async audience({ event, draft, kind: { notifies: kind }, loops }: ProjectedEvent): Promise<Audience | null> {
+    if (!kind || this.isEcho(event)) return null;
+    // A merge is told to the people of the duplicate, whose loop it ends; any other event to those of the loop it moved.
+    const feedbackId = kind === NotificationKind.MERGED ? draft.touches?.feedback?.[0] : loops[0];
     if (feedbackId === undefined) return null;
     const [item] = await this.feedback.byIds([feedbackId]);
     if (kind === NotificationKind.CLOSED && item.resolution === Resolution.DUPLICATE) return null;
@@ -87,8 +83,9 @@ export class NotificationsService implements OnModuleInit {
     return { kind, item, recipients };
   }
 
-  private async notify(event: LoopEvent, draft: EventDraft): Promise<void> {
-    const audience = await this.audience(event, draft);
+  private async notify(projected: ProjectedEvent): Promise<void> {
+    const { event } = projected;
+    const audience = await this.audience(projected);
     if (!audience) return;
     const { kind, item, recipients } = audience;
     const message = await this.messageFor(kind, item, event);
@@ -109,14 +106,16 @@ export class NotificationsService implements OnModuleInit {
    * A loop that returns to RELEASED because its closure was lifted (reopened
    * or disputed) was not released anew: its people heard of it the first time.
    */
-  private isEcho(kind: NotificationKind, event: LoopEvent): boolean {
-    const cause = (event.data?.cause as { type?: string } | null | undefined)?.type;
-    return kind === NotificationKind.RELEASED && (cause === 'loop.reopened' || cause === 'loop.disputed');
+  private isEcho(event: LoopEvent): boolean {
+    if (!isEventOf(event, EventType.LOOP_RELEASED)) return false;
+    const cause = event.data.cause?.type;
+    return cause === EventType.LOOP_REOPENED || cause === EventType.LOOP_DISPUTED;
   }
 
   private async messageFor(kind: NotificationKind, item: FeedbackItem, event: LoopEvent): Promise<string> {
     const subject = `${item.key} "${item.title}"`;
-    const note = typeof event.data?.note === 'string' && event.data.note ? `: ${event.data.note}` : '';
+    const said = isEventOf(event, EventType.LOOP_CLOSED, EventType.LOOP_REOPENED) ? event.data.note : null;
+    const note = said ? `: ${said}` : '';
     switch (kind) {
       case NotificationKind.RELEASED: {
         const [release] = item.completedInReleaseId ? await this.releases.byIds([item.completedInReleaseId]) : [];
@@ -129,7 +128,7 @@ export class NotificationsService implements OnModuleInit {
       case NotificationKind.REOPENED:
         return `${subject} was reopened${note}.`;
       case NotificationKind.MERGED:
-        return `${subject} was merged into ${event.data?.survivorKey}, where its loop goes on; your vote went with it.`;
+        return `${subject} was merged into ${isEventOf(event, EventType.FEEDBACK_MERGED) ? event.data.survivorKey : 'another request'}, where its loop goes on; your vote went with it.`;
     }
   }
 

@@ -9,6 +9,7 @@ import { HistoryService } from '../history/history.service';
 import { RecordReleaseOutcomeInput } from './dto/outcome.inputs';
 import { ReleaseOutcome } from './release-outcome.entity';
 import { ReleasesService } from '../releases/releases.service';
+import { EventType } from '../history/event-catalogue';
 
 @Injectable()
 export class OutcomesService {
@@ -38,8 +39,7 @@ export class OutcomesService {
       Object.assign(outcome, fields, { recordedById: by.id, updatedAt: now });
       await this.tx.manager.save(outcome);
       await this.history.record({
-        type: 'outcome.recorded',
-        recordType: 'outcome',
+        type: EventType.OUTCOME_RECORDED,
         recordKey: `${blueprint.key}@${release.name}`,
         otherRecordKeys: [blueprint.key, release.name],
         actorId: by.id,

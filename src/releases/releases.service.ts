@@ -10,6 +10,7 @@ import { diff } from '../common/diff';
 import { CreateReleaseInput, UpdateReleaseInput } from './dto/release.inputs';
 import { Release } from './release.entity';
 import { ReleaseState } from './release.enums';
+import { EventType } from '../history/event-catalogue';
 
 @Injectable()
 export class ReleasesService {
@@ -73,8 +74,7 @@ export class ReleasesService {
       });
       await this.tx.manager.save(release);
       await this.history.record({
-        type: 'release.created',
-        recordType: 'release',
+        type: EventType.RELEASE_CREATED,
         recordKey: release.name,
         actorId: by.id,
         after: { name: release.name, state: release.state, startsOn: release.startsOn, releasedOn: release.releasedOn, sequence: release.sequence },
@@ -101,8 +101,7 @@ export class ReleasesService {
       Object.assign(release, changes, { updatedAt: this.clock.now(), version: release.version + 1 });
       await this.tx.manager.save(release);
       await this.history.record({
-        type: 'release.updated',
-        recordType: 'release',
+        type: EventType.RELEASE_UPDATED,
         recordKey: release.name,
         actorId: by.id,
         before,

@@ -5,21 +5,11 @@ import { idFromKey, MAX_ID } from '../common/keys';
 import { pageSize } from '../common/pagination';
 import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
-import { HandlerOrder, HistoryService } from '../history/history.service';
-import { LoopEvent } from '../history/loop-event.entity';
+import { Consequence } from '../history/consequences';
+import { HistoryService } from '../history/history.service';
 import { THEME_KEY_PREFIX } from '../themes/theme.entity';
 import { ThemesService } from '../themes/themes.service';
-import { SEARCH_INDEX, SearchDocument, SearchHitRow, SearchIndex, searchWords } from './search-index';
-
-/** The events after which a record reads differently. */
-const REINDEX: Record<string, (event: LoopEvent) => { kind: SearchDocument['kind']; key: string }> = {
-  'feedback.submitted': (event) => ({ kind: 'feedback', key: event.recordKey }),
-  'feedback.updated': (event) => ({ kind: 'feedback', key: event.recordKey }),
-  'theme.created': (event) => ({ kind: 'theme', key: event.recordKey }),
-  'theme.updated': (event) => ({ kind: 'theme', key: event.recordKey }),
-  'blueprint.created': (event) => ({ kind: 'blueprint', key: event.recordKey }),
-  'blueprint.updated': (event) => ({ kind: 'blueprint', key: event.recordKey }),
-};
+import { SEARCH_INDEX, SearchDocument, SearchHitRow, SearchIndex, SearchKind, searchWords } from './search-index';
 
 const offsetCursor = (offset: number) => Buffer.from(JSON.stringify({ offset })).toString('base64url');
 
@@ -51,11 +41,11 @@ export class SearchService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.history.onRecorded(async (event) => {
-      const target = REINDEX[event.type]?.(event);
-      const document = target && (await this.documentOf(target.kind, target.key));
+    this.history.onRecorded(Consequence.SEARCH, async ({ event, kind }) => {
+      if (!kind.reindexes) return;
+      const document = await this.documentOf(kind.record as SearchKind, event.recordKey);
       if (document) await this.index.put(document);
-    }, HandlerOrder.DELIVERY);
+    });
   }
 
   private async documentOf(kind: SearchDocument['kind'], key: string): Promise<SearchDocument | null> {

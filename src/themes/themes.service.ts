@@ -18,6 +18,7 @@ import { CreateThemeInput, FeedbackThemeLinkInput, ThemesArgs, UpdateThemeInput 
 import { FeedbackThemeLink } from './feedback-theme-link.entity';
 import { Theme, THEME_KEY_PREFIX } from './theme.entity';
 import { THEME_KIND_RANK, ThemeKind, ThemeStatus } from './theme.enums';
+import { EventType } from '../history/event-catalogue';
 
 /** The tree is at most this deep, because a parent is always of a broader kind. */
 const MAX_DEPTH = Object.keys(THEME_KIND_RANK).length;
@@ -98,8 +99,7 @@ export class ThemesService {
       });
       await this.tx.manager.save(theme);
       await this.history.record({
-        type: 'theme.created',
-        recordType: 'theme',
+        type: EventType.THEME_CREATED,
         recordKey: theme.key,
         actorId: by.id,
         after: { title: theme.title, kind: theme.kind, parentKey: parent?.key ?? null, status: theme.status },
@@ -149,8 +149,7 @@ export class ThemesService {
       await this.tx.manager.save(theme);
       const movedInTree = 'parentId' in after;
       await this.history.record({
-        type: 'theme.updated',
-        recordType: 'theme',
+        type: EventType.THEME_UPDATED,
         recordKey: theme.key,
         actorId: by.id,
         before: await this.described(before),
@@ -168,7 +167,7 @@ export class ThemesService {
       if (item.mergedIntoId) throw new ConflictError(`${item.key} was merged into FB-${item.mergedIntoId}; link that one.`);
       const link = await this.links.add(FeedbackThemeLink, { feedbackId: item.id, themeId: theme.id }, by.id, input.rationale);
       if (!link) throw new ConflictError(`${item.key} is linked to ${theme.key} already.`);
-      await this.recordLink('link.created', by, item, theme, link.rationale);
+      await this.recordLink(EventType.LINK_CREATED, by, item, theme, link.rationale);
       return { feedback: await this.feedback.reload(item), theme };
     });
   }
@@ -179,7 +178,7 @@ export class ThemesService {
       const theme = await this.byKey(input.themeKey, 'input.themeKey');
       const link = await this.links.remove(FeedbackThemeLink, { feedbackId: item.id, themeId: theme.id }, by.id, input.rationale);
       if (!link) throw new NotFoundError('link between', `${item.key} and ${theme.key}`, 'input.themeKey');
-      await this.recordLink('link.removed', by, item, theme, link.removalNote);
+      await this.recordLink(EventType.LINK_REMOVED, by, item, theme, link.removalNote);
       return { feedback: await this.feedback.reload(item), theme };
     });
   }
@@ -188,15 +187,14 @@ export class ThemesService {
   async moveFeedbackLinks(by: Actor, duplicate: FeedbackItem, survivor: FeedbackItem): Promise<void> {
     const themeOf = async (themeId: number) => (await this.byIds([themeId]))[0];
     await this.links.moveToSurvivor(FeedbackThemeLink, 'themeId', by.id, { duplicate, survivor }, {
-      removed: async (themeId, link) => void (await this.recordLink('link.removed', by, duplicate, await themeOf(themeId), link.removalNote)),
-      added: async (themeId, link) => void (await this.recordLink('link.created', by, survivor, await themeOf(themeId), link.rationale)),
+      removed: async (themeId, link) => void (await this.recordLink(EventType.LINK_REMOVED, by, duplicate, await themeOf(themeId), link.removalNote)),
+      added: async (themeId, link) => void (await this.recordLink(EventType.LINK_CREATED, by, survivor, await themeOf(themeId), link.rationale)),
     });
   }
 
-  private recordLink(type: string, by: Actor, item: FeedbackItem, theme: Theme, rationale: string | null) {
+  private recordLink(type: EventType.LINK_CREATED | EventType.LINK_REMOVED, by: Actor, item: FeedbackItem, theme: Theme, rationale: string | null) {
     return this.history.record({
       type,
-      recordType: 'link',
       recordKey: linkKey(item.key, theme.key),
       otherRecordKeys: [item.key, theme.key],
       actorId: by.id,

@@ -13,19 +13,17 @@ import { Connection, PageArgs, paginate } from '../common/pagination';
 import { TransactionRunner } from '../common/transactions';
 import { CONFIG, LooptraceConfig } from '../config/config';
 import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
-import { matchesEventType } from '../history/event-types';
-import { EventDraft, HandlerOrder, HistoryService } from '../history/history.service';
+import { Consequence, ProjectedEvent } from '../history/consequences';
+import { EventType, matchesEventType } from '../history/event-catalogue';
+import { HistoryService } from '../history/history.service';
 import { JsonObject, LoopEvent } from '../history/loop-event.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RegisterWebhookInput, UpdateWebhookInput, WebhookDeliveryFilter } from './dto/webhook.inputs';
 import { WebhookAddresses } from './webhook-addresses';
 import { WebhookAttempt } from './webhook-attempt.entity';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
-import { isSentToWebhooks } from './webhook-events';
 import { Webhook } from './webhook.entity';
 
-/** Events whose body names the people the inbox tells, by name, role and organization, so that an announcement can name them too. */
-const NOTIFYING_EVENTS = new Set(['loop.released', 'loop.closed']);
 
 /** However the configuration multiplies out, a dead receiver is tried at least once a day. */
 const MAX_RETRY_DELAY_MS = 86_400_000;
@@ -82,7 +80,7 @@ export class WebhooksService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.history.onRecorded((event, draft) => this.enqueue(event, draft), HandlerOrder.DELIVERY);
+    this.history.onRecorded(Consequence.OUTBOX, (projected) => this.enqueue(projected));
   }
 
   byIds(ids: readonly number[]): Promise<Webhook[]> {
@@ -133,8 +131,7 @@ export class WebhooksService implements OnModuleInit {
       });
       await this.tx.manager.save(webhook);
       await this.history.record({
-        type: 'webhook.registered',
-        recordType: 'webhook',
+        type: EventType.WEBHOOK_REGISTERED,
         recordKey: webhookKey(webhook.id),
         actorId: by.id,
         after: described(webhook),
@@ -160,8 +157,7 @@ export class WebhooksService implements OnModuleInit {
       Object.assign(webhook, changes, secretChanged ? { secret: input.secret } : {}, { updatedAt: this.clock.now() });
       await this.tx.manager.save(webhook);
       await this.history.record({
-        type: 'webhook.updated',
-        recordType: 'webhook',
+        type: EventType.WEBHOOK_UPDATED,
         recordKey: webhookKey(webhook.id),
         actorId: by.id,
         before,
@@ -185,8 +181,7 @@ export class WebhooksService implements OnModuleInit {
       Object.assign(delivery, { status: WebhookDeliveryStatus.PENDING, attempts: 0, nextAttemptAt: now, lockedUntil: null, updatedAt: now });
       await this.tx.manager.save(delivery);
       await this.history.record({
-        type: 'webhook.delivery_retried',
-        recordType: 'webhook',
+        type: EventType.WEBHOOK_DELIVERY_RETRIED,
         recordKey: webhookKey(delivery.webhookId),
         actorId: by.id,
         before,
@@ -272,13 +267,14 @@ export class WebhooksService implements OnModuleInit {
   }
 
   /** The outbox: one delivery per active webhook that asks for the event, written in the event's transaction. */
-  private async enqueue(event: LoopEvent, draft: EventDraft): Promise<void> {
-    if (!isSentToWebhooks(event.type)) return;
+  private async enqueue(projected: ProjectedEvent): Promise<void> {
+    const { event, kind } = projected;
+    if (!kind.sentToWebhooks) return;
     const webhooks = (await this.tx.manager.findBy(Webhook, { active: true })).filter((webhook) =>
       webhook.events.some((pattern) => matchesEventType(pattern, event.type)),
     );
     if (webhooks.length === 0) return;
-    const body = await this.bodyOf(event, draft);
+    const body = await this.bodyOf(projected);
     const now = this.clock.now();
     await this.tx.manager.insert(
       WebhookDelivery,
@@ -304,9 +300,10 @@ export class WebhooksService implements OnModuleInit {
   }
 
   /** The body of a delivery but its id, as of the moment of the event: later changes to the loop or the people do not rewrite it. */
-  private async bodyOf(event: LoopEvent, draft: EventDraft): Promise<JsonObject> {
+  private async bodyOf(projected: ProjectedEvent): Promise<JsonObject> {
+    const { event, kind } = projected;
     const [actor] = event.actorId === null ? [] : await this.actors.byIds([event.actorId]);
-    const loopIds = [...event.loopIds].sort((a, b) => a - b);
+    const loopIds = [...projected.loops].sort((a, b) => a - b);
     const data: JsonObject = {
       recordType: event.recordType,
       recordKey: event.recordKey,
@@ -315,9 +312,9 @@ export class WebhooksService implements OnModuleInit {
       ...event.data,
       loopKeys: loopIds.map(loopKey),
     };
-    if (NOTIFYING_EVENTS.has(event.type)) {
+    if (kind.namesNotified) {
       // The same people the inbox tells, by the same rule.
-      const audience = await this.notifications.audience(event, draft);
+      const audience = await this.notifications.audience(projected);
       data.notify = (audience?.recipients ?? []).map(({ person, relation }) => ({ ...person, relation }));
     }
     return {

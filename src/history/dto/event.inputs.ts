@@ -2,8 +2,8 @@ import { ArgsType, Field, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsDate, IsEmail, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { PageArgs } from '../../common/pagination';
+import { EVENT_TYPE_PATTERN } from '../event-catalogue';
 
-export const EVENT_TYPE = /^[a-z]+(\.[a-z_]+)+$/;
 const EVENT_TYPE_MESSAGE = 'each must be an event type such as loop.closed';
 
 @InputType()
@@ -27,7 +27,7 @@ export class EventFilter {
   @Field(() => [String], { nullable: true, description: 'Event types, such as loop.closed.' })
   @IsOptional()
   @ArrayMaxSize(50)
-  @Matches(EVENT_TYPE, { each: true, message: EVENT_TYPE_MESSAGE })
+  @Matches(EVENT_TYPE_PATTERN, { each: true, message: EVENT_TYPE_MESSAGE })
   types?: string[] | null;
 
 

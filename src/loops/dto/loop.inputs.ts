@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsEmail, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { SLUG_PATTERN } from '../../common/keys';
 import { PageArgs } from '../../common/pagination';
+import { EVENT_FAMILY_PATTERN } from '../../history/event-catalogue';
 import { FEEDBACK_KEY, FEEDBACK_KEY_MESSAGE, FeedbackOrder } from '../../feedback/dto/feedback.inputs';
 import { FeedbackOrigin, LoopStage, Resolution, Verdict } from '../../feedback/feedback.enums';
 import { RELEASE_NAME } from '../../releases/dto/release.inputs';
@@ -155,6 +156,6 @@ export class LoopEventFilter {
   @Field(() => [String], { nullable: true, description: 'Event types such as loop.closed; a type ending in .* takes the whole family (loop.*).' })
   @IsOptional()
   @ArrayMaxSize(50)
-  @Matches(/^[a-z]+(\.([a-z_]+|\*))+$/, { each: true, message: 'each must be an event type such as loop.closed or loop.*' })
+  @Matches(EVENT_FAMILY_PATTERN, { each: true, message: 'each must be an event type such as loop.closed or loop.*' })
   types?: string[] | null;
 }

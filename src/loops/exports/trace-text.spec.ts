@@ -4,6 +4,7 @@ import { OutcomeResult } from '../../outcomes/outcome.enums';
 import { ThemeKind } from '../../themes/theme.enums';
 import { Trace, TraceBlueprint } from '../trace';
 import { traceJson, traceMarkdown } from './trace-text';
+import { EventType } from '../../history/event-catalogue';
 
 const pat = { name: 'Pat Manager', email: 'pat@example.org' };
 const olga = { name: 'Olga Operator', email: 'olga@example.org' };
@@ -82,7 +83,7 @@ const trace = (overrides: Partial<Trace> = {}): Trace => ({
   duplicateOf: null,
   timeline: [
     {
-      type: 'feedback.submitted',
+      type: EventType.FEEDBACK_SUBMITTED,
       occurredAt: '2026-01-05T09:00:00.000Z',
       actor: olga,
       recordType: 'feedback',
@@ -92,17 +93,17 @@ const trace = (overrides: Partial<Trace> = {}): Trace => ({
       data: null,
     },
     {
-      type: 'loop.stage_changed',
+      type: EventType.LOOP_STAGE_CHANGED,
       occurredAt: '2026-01-07T09:00:00.000Z',
       actor: pat,
       recordType: 'feedback',
       recordKey: 'FB-1',
       before: { stage: 'TRIAGED' },
       after: { stage: 'THEMED' },
-      data: { cause: { id: 4, type: 'link.created' } },
+      data: { cause: { id: 4, type: EventType.LINK_CREATED } },
     },
     {
-      type: 'loop.closed',
+      type: EventType.LOOP_CLOSED,
       occurredAt: '2026-03-11T09:00:00.000Z',
       actor: null,
       recordType: 'feedback',

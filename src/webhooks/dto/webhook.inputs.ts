@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageArgs } from '../../common/pagination';
-import { matchesAnyEventType } from '../../history/event-types';
+import { EVENT_TYPE_PATTERN, matchesAnyEventType } from '../../history/event-catalogue';
 import { WebhookDelivery, WebhookDeliveryStatus } from '../webhook-delivery.entity';
 import { WEBHOOK_EVENT_TYPES } from '../webhook-events';
 import { Webhook } from '../webhook.entity';
@@ -124,7 +124,7 @@ export class WebhookDeliveryFilter {
 
   @Field(() => String, { nullable: true, description: 'Deliveries of events of this type, such as loop.closed.' })
   @IsOptional()
-  @Matches(/^[a-z]+(\.[a-z_]+)+$/, { message: 'must be an event type such as loop.closed' })
+  @Matches(EVENT_TYPE_PATTERN, { message: 'must be an event type such as loop.closed' })
   eventType?: string | null;
 }
 
