@@ -3,6 +3,7 @@ import { Allow, CurrentActor } from '../common/access';
 import { Cost } from '../common/limits/cost.decorator';
 import { groupByKeys, requestLoader } from '../common/loaders';
 import { Connection, ConnectionType } from '../common/pagination';
+import { Role } from '../common/role';
 import { EventsArgs } from './dto/event.inputs';
 import { EventReader } from './event-catalogue';
 import { HistoryService } from './history.service';
@@ -15,7 +16,7 @@ export class EventsResolver {
   constructor(private readonly historyService: HistoryService) {}
 
   @Query(() => EventConnection, { description: 'The audit log, newest first. Events about actors, tokens and webhooks are shown to admins only.' })
-  @Allow('PRODUCT_MANAGER', 'TECH_LEAD')
+  @Allow(Role.PRODUCT_MANAGER, Role.TECH_LEAD)
   @Cost({ weight: 20 })
   events(@Args() args: EventsArgs, @CurrentActor() viewer: EventReader): Promise<Connection<LoopEvent>> {
     return this.historyService.list(args.filter, args, viewer);
