@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { Role } from '../common/role';
 import { CONSEQUENCES, Consequence, checkedOrder } from './consequences';
 import { EVENT_CATALOGUE, EVENT_TYPES, EventAudience, EventType, hiddenEventTypes, LoopEffect, matchesAnyEventType, matchesEventType, mayReadEvent, RecordType } from './event-catalogue';
 
@@ -45,15 +46,15 @@ describe('EVENT_TYPES', () => {
 });
 
 describe('the catalogue', () => {
-  const roles = ['USER', 'OPERATOR', 'TECH_LEAD', 'PRODUCT_MANAGER', 'ADMIN'];
+  const roles = [Role.USER, Role.OPERATOR, Role.TECH_LEAD, Role.PRODUCT_MANAGER, Role.ADMIN];
 
   it('shows events about actors, tokens and webhooks to admins only, and every other event to every role', () => {
     for (const type of EVENT_TYPES) {
       const adminOnly = [RecordType.ACTOR, RecordType.TOKEN, RecordType.WEBHOOK].includes(EVENT_CATALOGUE[type].record);
-      expect(roles.filter((role) => mayReadEvent({ role }, type))).toEqual(adminOnly ? ['ADMIN'] : roles);
+      expect(roles.filter((role) => mayReadEvent({ role }, type))).toEqual(adminOnly ? [Role.ADMIN] : roles);
     }
-    expect(hiddenEventTypes({ role: 'ADMIN' })).toEqual([]);
-    expect(hiddenEventTypes({ role: 'USER' }).every((type) => EVENT_CATALOGUE[type].audience === EventAudience.ADMINS)).toBe(true);
+    expect(hiddenEventTypes({ role: Role.ADMIN })).toEqual([]);
+    expect(hiddenEventTypes({ role: Role.USER }).every((type) => EVENT_CATALOGUE[type].audience === EventAudience.ADMINS)).toBe(true);
   });
 
   it('names each type by its record: the family of a type is its kind of record, but for the loop family', () => {

@@ -1,3 +1,4 @@
+import { Role } from '../common/role';
 import type { JsonObject, LoopEvent } from './loop-event.entity';
 
 /**
@@ -156,14 +157,14 @@ export function matchesAnyEventType(pattern: string, types: readonly string[] = 
   return types.some((type) => matchesEventType(pattern, type));
 }
 
-/** Whoever reads events: the actor of a request or of a socket. The role is compared by name, as the history sits below the actors. */
+/** Whoever reads events: the actor of a request or of a socket. */
 export interface EventReader {
-  role: string;
+  role: Role;
 }
 
 /** The one rule for every way events reach a person, the audit log and live events alike. */
 export function mayReadEvent(reader: EventReader, type: string): boolean {
-  return reader.role === 'ADMIN' || kindOf(type).audience === EventAudience.EVERYONE;
+  return reader.role === Role.ADMIN || kindOf(type).audience === EventAudience.EVERYONE;
 }
 
 /** The event types this reader may not see. */
