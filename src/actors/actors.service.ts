@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { In, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
+import { IdScope } from '../common/scopes';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { Connection, PageArgs, paginate } from '../common/pagination';
 import { TransactionRunner } from '../common/transactions';
@@ -50,6 +51,11 @@ export class ActorsService {
 
   count(): Promise<number> {
     return this.actors.count();
+  }
+
+  /** Scope: the actor with this email (none when there is none). */
+  withEmail(email: string): IdScope {
+    return this.tx.manager.createQueryBuilder(Actor, 'emailed').select('emailed.id').where('emailed.email = :actorEmail', { actorEmail: email.trim().toLowerCase() });
   }
 
   async byEmail(email: string, field = 'email'): Promise<Actor> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, IsNull, Repository } from 'typeorm';
+import { Brackets, In, IsNull, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { Clock } from '../common/clock';
 import { diff } from '../common/diff';
@@ -7,6 +7,7 @@ import { assertExpectedVersion, BadUserInputError, ConflictError, NotFoundError 
 import { idFromKey } from '../common/keys';
 import { LinkStore, linkKey } from '../common/links';
 import { Connection, paginate } from '../common/pagination';
+import { IdScope, inScope, notInScope } from '../common/scopes';
 import { TransactionRunner } from '../common/transactions';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
@@ -72,17 +73,84 @@ export class BlueprintsService {
       const release = await this.releases.byName(filter.targetRelease, 'filter.targetRelease');
       query.andWhere('blueprint.targetReleaseId = :releaseId', { releaseId: release.id });
     }
-    if (filter?.themeKey) {
-      query.andWhere(
-        'blueprint.id IN (SELECT tbl.blueprint_id FROM theme_blueprint_link tbl WHERE tbl.theme_id = :themeId AND tbl.removed_at IS NULL)',
-        { themeId: idFromKey(THEME_KEY_PREFIX, filter.themeKey, 'filter.themeKey') },
-      );
-    }
+    if (filter?.themeKey) query.andWhere(...inScope('blueprint.id', this.linkedToThemes([idFromKey(THEME_KEY_PREFIX, filter.themeKey, 'filter.themeKey')])));
     return paginate(query, args, [
       { path: 'blueprint.project', direction: 'ASC', value: (blueprint) => blueprint.project },
       { path: 'blueprint.name', direction: 'ASC', value: (blueprint) => blueprint.name },
       { path: 'blueprint.id', direction: 'ASC', value: (blueprint) => blueprint.id },
     ]);
+  }
+
+  /** Scope: the blueprints of this project. */
+  inProject(project: string): IdScope {
+    return this.tx.manager
+      .createQueryBuilder(Blueprint, 'ofProject')
+      .select('ofProject.id')
+      .where('ofProject.project = :blueprintProject', { blueprintProject: project.toLowerCase() });
+  }
+
+  /** Scope: the blueprints that target this release. */
+  targeting(releaseId: number): IdScope {
+    return this.tx.manager
+      .createQueryBuilder(Blueprint, 'targeting')
+      .select('targeting.id')
+      .where('targeting.targetReleaseId = :blueprintTarget', { blueprintTarget: releaseId });
+  }
+
+  /** Scope: the blueprints linked (in force) to any of these themes. */
+  linkedToThemes(themeIds: readonly number[]): IdScope {
+    return this.tx.manager
+      .createQueryBuilder(ThemeBlueprintLink, 'themeLink')
+      .select('themeLink.blueprintId')
+      .where('themeLink.removedAt IS NULL')
+      .andWhere(themeIds.length ? 'themeLink.themeId IN (:...blueprintThemes)' : '1 = 0', { blueprintThemes: [...themeIds] });
+  }
+
+  /** The blueprint and release of each target, as rows (blueprint_id, release_id), for a union with other such pairs. */
+  targetPairs(): IdScope {
+    return this.tx.manager
+      .createQueryBuilder(Blueprint, 'targetPair')
+      .select('targetPair.id', 'blueprint_id')
+      .addSelect('targetPair.targetReleaseId', 'release_id')
+      .where('targetPair.targetReleaseId IS NOT NULL');
+  }
+
+  /**
+   * The blueprints still in play (neither obsolete nor superseded), narrowed
+   * as asked, as a query to count and sample: those in none of `outside`,
+   * and, for each list of `within`, in at least one scope of it.
+   */
+  inPlay(criteria: { project?: string | null; outside?: IdScope[]; within?: IdScope[][] }): SelectQueryBuilder<Blueprint> {
+    const query = this.blueprints
+      .createQueryBuilder('blueprint')
+      .where('blueprint.definitionStatus NOT IN (:...retired)', { retired: [DefinitionStatus.OBSOLETE, DefinitionStatus.SUPERSEDED] });
+    if (criteria.project) query.andWhere('blueprint.project = :project', { project: criteria.project.toLowerCase() });
+    for (const scope of criteria.outside ?? []) query.andWhere(...notInScope('blueprint.id', scope));
+    for (const anyOf of criteria.within ?? []) {
+      query.andWhere(new Brackets((either) => anyOf.forEach((scope) => either.orWhere(...inScope('blueprint.id', scope)))));
+    }
+    return query;
+  }
+
+  /** The themes with a blueprint linked to them (in force). */
+  async themesWithBlueprints(): Promise<number[]> {
+    const rows = await this.tx.manager
+      .createQueryBuilder(ThemeBlueprintLink, 'link')
+      .select('DISTINCT link.themeId', 'themeId')
+      .where('link.removedAt IS NULL')
+      .getRawMany<{ themeId: number }>();
+    return rows.map((row) => Number(row.themeId));
+  }
+
+  /** The projects of these blueprints. */
+  async projectsOf(blueprintIds: readonly number[]): Promise<string[]> {
+    if (blueprintIds.length === 0) return [];
+    const rows = await this.tx.manager
+      .createQueryBuilder(Blueprint, 'blueprint')
+      .select('DISTINCT blueprint.project', 'project')
+      .where('blueprint.id IN (:...blueprintIds)', { blueprintIds: [...blueprintIds] })
+      .getRawMany<{ project: string }>();
+    return rows.map((row) => row.project);
   }
 
   create(by: Actor, input: CreateBlueprintInput): Promise<Blueprint> {

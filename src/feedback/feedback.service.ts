@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { In, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
+import { ActorsService } from '../actors/actors.service';
 import { Role } from '../actors/role';
 import { Clock } from '../common/clock';
+import { IdScope, inScope } from '../common/scopes';
 import { diff } from '../common/diff';
 import { assertExpectedVersion, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { idFromKey } from '../common/keys';
@@ -16,24 +18,6 @@ import { FEEDBACK_KEY_PREFIX, FeedbackItem } from './feedback-item.entity';
 import { FeedbackVote } from './feedback-vote.entity';
 import { LoopStage } from './feedback.enums';
 import { EventType } from '../history/event-catalogue';
-
-/** The loop state columns, written by the stage projector and the closure rules in loops/. */
-export type LoopState = Partial<
-  Pick<
-    FeedbackItem,
-    | 'stage'
-    | 'stageEnteredAt'
-    | 'completedInReleaseId'
-    | 'resolution'
-    | 'resolutionNote'
-    | 'closedAt'
-    | 'closedById'
-    | 'verdict'
-    | 'verdictNote'
-    | 'verifiedAt'
-    | 'mergedIntoId'
-  >
->;
 
 const ORDER_PATHS: Record<FeedbackOrderField, SortKey<FeedbackItem>> = {
   [FeedbackOrderField.CREATED_AT]: { path: 'feedback.createdAt', direction: 'DESC', value: (item) => item.createdAt },
@@ -57,6 +41,7 @@ export function feedbackOrder(field: FeedbackOrderField, direction: OrderDirecti
 export class FeedbackService {
   constructor(
     private readonly history: HistoryService,
+    private readonly actors: ActorsService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
@@ -90,22 +75,26 @@ export class FeedbackService {
     if (filter?.origin) query.andWhere('feedback.origin = :origin', { origin: filter.origin });
     if (filter?.stage) query.andWhere('feedback.stage = :stage', { stage: filter.stage });
     if (filter?.organization) query.andWhere('feedback.organization = :organization', { organization: filter.organization });
-    if (filter?.project) {
-      query.andWhere('feedback.id IN (SELECT fp.feedback_id FROM feedback_project fp WHERE fp.project = :project)', {
-        project: filter.project.toLowerCase(),
-      });
-    }
-    if (filter?.tag) {
-      query.andWhere('feedback.id IN (SELECT ft.feedback_id FROM feedback_tag ft WHERE ft.tag = :tag)', {
-        tag: filter.tag.trim().replace(/^#+/, '').toLowerCase(),
-      });
-    }
-    if (filter?.submitterEmail) {
-      query.andWhere('feedback.submitterId IN (SELECT a.id FROM actor a WHERE a.email = :email)', {
-        email: filter.submitterEmail.trim().toLowerCase(),
-      });
-    }
+    if (filter?.project) query.andWhere(...inScope('feedback.id', this.namingProject(filter.project)));
+    if (filter?.tag) query.andWhere(...inScope('feedback.id', this.taggedWith(filter.tag)));
+    if (filter?.submitterEmail) query.andWhere(...inScope('feedback.submitterId', this.actors.withEmail(filter.submitterEmail)));
     return query;
+  }
+
+  /** Scope: the requests that name this project. */
+  namingProject(project: string): IdScope {
+    return this.tx.manager
+      .createQueryBuilder(FeedbackProject, 'namedProject')
+      .select('namedProject.feedbackId')
+      .where('namedProject.project = :feedbackProject', { feedbackProject: project.toLowerCase() });
+  }
+
+  /** Scope: the requests tagged so (with or without its #). */
+  taggedWith(tag: string): IdScope {
+    return this.tx.manager
+      .createQueryBuilder(FeedbackTag, 'tagged')
+      .select('tagged.feedbackId')
+      .where('tagged.tag = :feedbackTag', { feedbackTag: tag.trim().replace(/^#+/, '').toLowerCase() });
   }
 
   list(args: FeedbackItemsArgs): Promise<Connection<FeedbackItem>> {
@@ -247,36 +236,6 @@ export class FeedbackService {
   /** The item as stored now, with whatever the stage projector wrote in this transaction. */
   reload(item: FeedbackItem): Promise<FeedbackItem> {
     return this.tx.manager.findOneByOrFail(FeedbackItem, { id: item.id });
-  }
-
-  /** Writes loop state columns; only the stage projector and the closure rules of loops/ call it. */
-  async saveLoopState(item: FeedbackItem, state: LoopState): Promise<void> {
-    Object.assign(item, state, { updatedAt: this.clock.now(), version: item.version + 1 });
-    await this.tx.manager.update(FeedbackItem, { id: item.id }, { ...state, updatedAt: item.updatedAt, version: item.version });
-  }
-
-  /**
-   * Open loops with no event since the cutoff whose current stall has not
-   * been reported yet (never reported, or reported before their last event).
-   */
-  newlyStalled(cutoff: Date, limit: number): Promise<FeedbackItem[]> {
-    return this.tx.manager
-      .createQueryBuilder(FeedbackItem, 'feedback')
-      .where('feedback.stage <> :closed', { closed: LoopStage.CLOSED })
-      .andWhere('feedback.lastEventAt <= :cutoff', { cutoff })
-      .andWhere(new Brackets((q) => q.where('feedback.stallReportedAt IS NULL').orWhere('feedback.stallReportedAt < feedback.lastEventAt')))
-      .orderBy('feedback.id')
-      .limit(limit)
-      .getMany();
-  }
-
-  async markStallReported(ids: number[], at: Date): Promise<void> {
-    if (ids.length) await this.tx.manager.update(FeedbackItem, { id: In(ids) }, { stallReportedAt: at });
-  }
-
-  /** Records that something happened to these loops, for the stall watch. */
-  async touchLoops(ids: number[], at: Date): Promise<void> {
-    if (ids.length) await this.tx.manager.update(FeedbackItem, { id: In(ids) }, { lastEventAt: at });
   }
 
   /**

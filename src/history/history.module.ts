@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { EventsResolver } from './events.resolver';
 import { HistoryService } from './history.service';
 import { LiveEvents } from './live-events';
 import { LoopEvent, LoopEventLoop, LoopEventRecord } from './loop-event.entity';
@@ -8,7 +7,7 @@ import { PostgresLiveRelay } from './postgres-live-relay';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LoopEvent, LoopEventLoop, LoopEventRecord])],
-  providers: [HistoryService, LiveEvents, PostgresLiveRelay, EventsResolver],
+  providers: [HistoryService, LiveEvents, PostgresLiveRelay],
   exports: [HistoryService, LiveEvents],
 })
 export class HistoryModule {}

@@ -3,6 +3,7 @@ import { In, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { idFromKey } from '../common/keys';
 import { Connection, PageArgs, paginate } from '../common/pagination';
+import { IdScope, inScope } from '../common/scopes';
 import { TransactionRunner } from '../common/transactions';
 import { EventFilter } from './dto/event.inputs';
 import { checkedOrder, Consequence, ConsequenceHandlers, CONSEQUENCES } from './consequences';
@@ -80,8 +81,12 @@ export class HistoryService implements OnApplicationBootstrap {
     }
   }
 
-  /** The audit log: every event this reader may see, newest first, narrowed by the filter. */
-  list(filter: EventFilter | null | undefined, page: PageArgs, reader: EventReader): Promise<Connection<LoopEvent>> {
+  /**
+   * The audit log: every event this reader may see, newest first, narrowed
+   * by the filter; the filter's actor comes as a scope of the actors' own
+   * (the history sits below them).
+   */
+  list(filter: EventFilter | null | undefined, page: PageArgs, reader: EventReader, actors: IdScope | null): Promise<Connection<LoopEvent>> {
     const query = this.events.createQueryBuilder('event');
     const hidden = hiddenEventTypes(reader);
     if (hidden.length) query.andWhere('event.type NOT IN (:...hidden)', { hidden });
@@ -95,13 +100,16 @@ export class HistoryService implements OnApplicationBootstrap {
         feedbackId: idFromKey('FB-', filter.loopKey, 'filter.loopKey'),
       });
     }
-    if (filter?.actorEmail) {
-      query.andWhere('event.actorId IN (SELECT a.id FROM actor a WHERE a.email = :email)', { email: filter.actorEmail.trim().toLowerCase() });
-    }
+    if (actors) query.andWhere(...inScope('event.actorId', actors));
     if (filter?.types?.length) query.andWhere('event.type IN (:...types)', { types: filter.types });
     if (filter?.since) query.andWhere('event.occurredAt >= :since', { since: filter.since });
     if (filter?.until) query.andWhere('event.occurredAt < :until', { until: filter.until });
     return paginate(query, page, [{ path: 'event.id', direction: 'DESC', value: (event) => event.id }]);
+  }
+
+  /** Scope: the events of this type. */
+  ofType(type: string): IdScope {
+    return this.events.createQueryBuilder('ofType').select('ofType.id').where('ofType.type = :historyType', { historyType: type });
   }
 
   byIds(eventIds: readonly number[]): Promise<LoopEvent[]> {

@@ -28,6 +28,8 @@ import {
 } from './loops.resolver';
 import { LoopsService } from './loops.service';
 import { StageProjector } from './stage-projector';
+import { EventsResolver } from './events.resolver';
+import { LoopStateStore } from './loop-state';
 import { StallWatch } from './stall-watch';
 import { TraceService } from './trace.service';
 
@@ -47,6 +49,8 @@ import { TraceService } from './trace.service';
     LoopFactsService,
     StageProjector,
     StallWatch,
+    LoopStateStore,
+    EventsResolver,
     EventScopes,
     LoopHealthService,
     LoopHealthResolver,

@@ -11,7 +11,7 @@ import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { LoopStage } from '../feedback/feedback.enums';
 import { FeedbackService } from '../feedback/feedback.service';
 import { FeedbackLoader } from '../feedback/feedback.loader';
-import { EventConnection } from '../history/events.resolver';
+import { EventConnection } from './events.resolver';
 import { HistoryService } from '../history/history.service';
 import { LoopEvent } from '../history/loop-event.entity';
 import { Release } from '../releases/release.entity';
@@ -37,7 +37,7 @@ import {
 import { answerState, closureOf, perProject, verificationOf } from './loop-view';
 import { deriveStage } from './stage';
 import { stageSpans, timeInStages } from './stage-time';
-import { StallWatch } from './stall-watch';
+import { LoopStateStore } from './loop-state';
 
 export const LoopConnection = ConnectionType(Loop);
 
@@ -58,7 +58,7 @@ export class LoopsResolver {
     private readonly themeLoader: ThemeLoader,
     private readonly releaseLoader: ReleaseLoader,
     private readonly clock: Clock,
-    private readonly stallWatch: StallWatch,
+    private readonly loopState: LoopStateStore,
   ) {}
 
   @Query(() => Loop, { nullable: true, description: "The trace of one feedback item's loop." })
@@ -181,7 +181,7 @@ export class LoopsResolver {
 
   @ResolveField(() => Date, { nullable: true, description: 'When this open loop stalled: it has had no event since that many days (STALL_DAYS).' })
   stalledSince(@Parent() loop: Loop): Date | null {
-    return this.stallWatch.stalledSince(loop.item);
+    return this.loopState.stalledSince(loop.item);
   }
 
   @ResolveField(() => Boolean)

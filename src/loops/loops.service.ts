@@ -1,27 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, In, IsNull, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
-import { Blueprint } from '../blueprints/blueprint.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { Clock } from '../common/clock';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../common/errors';
 import { idFromKey } from '../common/keys';
 import { Connection, PageArgs } from '../common/pagination';
+import { IdScope, inScope } from '../common/scopes';
 import { TransactionRunner } from '../common/transactions';
 import { FEEDBACK_KEY_PREFIX, FeedbackItem } from '../feedback/feedback-item.entity';
 import { LoopStage, Resolution, Verdict } from '../feedback/feedback.enums';
 import { FeedbackService } from '../feedback/feedback.service';
 import { HistoryService } from '../history/history.service';
+import { OutcomesService } from '../outcomes/outcomes.service';
 import { ReleasesService } from '../releases/releases.service';
 import { ThemesService } from '../themes/themes.service';
 import { CloseLoopInput, LoopFilter, LoopsArgs, MergeFeedbackInput } from './dto/loop.inputs';
 import { LoopBlueprint } from './loop-blueprint.entity';
 import { LoopStageVisit } from './loop-stage-visit.entity';
+import { LoopStateStore } from './loop-state';
 import { LoopFactsService } from './loop-facts.service';
 import { deriveStage } from './stage';
 import { EventType } from '../history/event-catalogue';
 
-const DAY_MS = 86_400_000;
 
 export interface StageMismatch {
   key: string;
@@ -37,8 +38,10 @@ export class LoopsService {
     private readonly feedback: FeedbackService,
     private readonly themes: ThemesService,
     private readonly blueprints: BlueprintsService,
+    private readonly outcomes: OutcomesService,
     private readonly releases: ReleasesService,
     private readonly facts: LoopFactsService,
+    private readonly loopState: LoopStateStore,
     private readonly history: HistoryService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
@@ -55,7 +58,7 @@ export class LoopsService {
     return this.tx.run(async () => {
       const item = await this.feedback.byKey(input.key, 'input.key');
       if (item.stage === LoopStage.CLOSED) throw new ConflictError(`${item.key} is closed already (${item.resolution}).`);
-      await this.feedback.saveLoopState(item, {
+      await this.loopState.save(item, {
         resolution: input.resolution,
         resolutionNote: input.note.trim(),
         closedAt: this.clock.now(),
@@ -90,7 +93,7 @@ export class LoopsService {
       const now = this.clock.now();
       const answer = { verdict, verdictNote: note?.trim() || null, verifiedAt: now };
       const disputed = verdict === Verdict.DISPUTED;
-      await this.feedback.saveLoopState(item, disputed ? { ...answer, ...this.reopened() } : answer);
+      await this.loopState.save(item, disputed ? { ...answer, ...this.reopened() } : answer);
       await this.history.record({
         type: disputed ? EventType.LOOP_DISPUTED : EventType.LOOP_VERIFIED,
         recordKey: item.key,
@@ -109,7 +112,7 @@ export class LoopsService {
       const item = await this.feedback.byKey(key, 'input.key');
       if (item.stage !== LoopStage.CLOSED) throw new ConflictError(`${item.key} is open.`);
       if (item.mergedIntoId) throw new ConflictError(`${item.key} was merged into FB-${item.mergedIntoId}; its loop goes on there.`);
-      await this.feedback.saveLoopState(item, { ...this.reopened(), verdict: null, verdictNote: null, verifiedAt: null });
+      await this.loopState.save(item, { ...this.reopened(), verdict: null, verdictNote: null, verifiedAt: null });
       await this.recordReopened(by, item, note.trim());
       return this.feedback.reload(item);
     });
@@ -155,7 +158,7 @@ export class LoopsService {
       await this.themes.moveFeedbackLinks(by, duplicate, survivor);
       await this.blueprints.moveFeedbackLinks(by, duplicate, survivor);
       const note = input.note?.trim() || `duplicate of ${survivor.key}`;
-      await this.feedback.saveLoopState(duplicate, {
+      await this.loopState.save(duplicate, {
         mergedIntoId: survivor.id,
         resolution: Resolution.DUPLICATE,
         resolutionNote: note,
@@ -201,9 +204,7 @@ export class LoopsService {
 
   /** The loops a blueprint answers: who asked for this work. */
   requestsOf(blueprintId: number, page: PageArgs): Promise<Connection<FeedbackItem>> {
-    const query = this.feedback
-      .filtered(null)
-      .andWhere('feedback.id IN (SELECT lb.feedback_id FROM loop_blueprint lb WHERE lb.blueprint_id = :blueprintId)', { blueprintId });
+    const query = this.feedback.filtered(null).andWhere(...inScope('feedback.id', this.answeredBy([blueprintId])));
     return this.feedback.page(query, page);
   }
 
@@ -235,15 +236,13 @@ export class LoopsService {
       submitterEmail: filter?.submitterEmail,
     });
     if (filter?.project) {
+      const project = filter.project;
       query.andWhere(
         new Brackets((either) =>
           either
-            .where('feedback.id IN (SELECT fp.feedback_id FROM feedback_project fp WHERE fp.project = :project)')
-            .orWhere(
-              'feedback.id IN (SELECT lb.feedback_id FROM loop_blueprint lb INNER JOIN blueprint b ON b.id = lb.blueprint_id WHERE b.project = :project)',
-            ),
+            .where(...inScope('feedback.id', this.feedback.namingProject(project)))
+            .orWhere(...inScope('feedback.id', this.answeredBy(this.blueprints.inProject(project)))),
         ),
-        { project: filter.project.toLowerCase() },
       );
     }
     if (filter?.themeKey) {
@@ -255,32 +254,32 @@ export class LoopsService {
       query.andWhere(
         new Brackets((either) =>
           either
-            .where('feedback.completedInReleaseId = :releaseId')
-            .orWhere(
-              'feedback.id IN (SELECT lb.feedback_id FROM loop_blueprint lb INNER JOIN blueprint b ON b.id = lb.blueprint_id WHERE b.target_release_id = :releaseId)',
-            )
-            .orWhere(
-              'feedback.id IN (SELECT lb.feedback_id FROM loop_blueprint lb INNER JOIN release_outcome ro ON ro.blueprint_id = lb.blueprint_id WHERE ro.release_id = :releaseId)',
-            ),
+            .where('feedback.completedInReleaseId = :completedIn', { completedIn: release.id })
+            .orWhere(...inScope('feedback.id', this.answeredBy(this.blueprints.targeting(release.id))))
+            .orWhere(...inScope('feedback.id', this.answeredBy(this.outcomes.blueprintsWithOutcomeIn(release.id)))),
         ),
-        { releaseId: release.id },
       );
     }
-    if (filter?.stalledForDays !== undefined && filter?.stalledForDays !== null) {
-      query
-        .andWhere('feedback.stage <> :closed', { closed: LoopStage.CLOSED })
-        .andWhere('feedback.lastEventAt <= :stalledSince', { stalledSince: new Date(this.clock.now().getTime() - filter.stalledForDays * DAY_MS) });
-    }
+    if (filter?.stalledForDays !== undefined && filter?.stalledForDays !== null) this.loopState.whereStalled(query, filter.stalledForDays);
     return query;
   }
 
   private async whereThemes(query: ReturnType<FeedbackService['filtered']>, themeIds: number[]): Promise<void> {
     const subtrees = await this.themes.subtrees(themeIds);
     const ids = [...new Set([...subtrees.values()].flat())];
-    query.andWhere(
-      'feedback.id IN (SELECT ftl.feedback_id FROM feedback_theme_link ftl WHERE ftl.removed_at IS NULL AND ftl.theme_id IN (:...themeIds))',
-      { themeIds: ids },
-    );
+    query.andWhere(...inScope('feedback.id', this.themes.linkedFeedback(ids)));
+  }
+
+  /** Scope: the loops answered by one of these blueprints (through a theme or directly), by their ids or a scope of theirs. */
+  answeredBy(blueprints: readonly number[] | IdScope): IdScope {
+    const query = this.answers.createQueryBuilder('answer').select('answer.feedbackId');
+    if (Array.isArray(blueprints)) return query.where(blueprints.length ? 'answer.blueprintId IN (:...answering)' : '1 = 0', { answering: [...blueprints] });
+    return query.where(...inScope('answer.blueprintId', blueprints as IdScope));
+  }
+
+  /** Scope: the blueprints that answer at least one loop. */
+  answering(): IdScope {
+    return this.answers.createQueryBuilder('answering').select('answering.blueprintId');
   }
 
   /** The stays of these loops in their stages, oldest first, as the stage projector keeps them. */
@@ -294,13 +293,9 @@ export class LoopsService {
     const ids = [...feedbackIds];
     // One after the other: inside a transaction both run on its one connection.
     const named = await this.feedback.facetsOf(ids);
-    const answering = await this.tx.manager
-      .createQueryBuilder(LoopBlueprint, 'answer')
-      .innerJoin(Blueprint, 'blueprint', 'blueprint.id = answer.blueprintId')
-      .select('DISTINCT blueprint.project', 'project')
-      .where('answer.feedbackId IN (:...ids)', { ids })
-      .getRawMany<{ project: string }>();
-    return [...new Set([...named.flatMap((facet) => facet.projects), ...answering.map((row) => row.project)])];
+    const answers = await this.answers.find({ select: { blueprintId: true }, where: { feedbackId: In(ids) } });
+    const answering = await this.blueprints.projectsOf([...new Set(answers.map((answer) => answer.blueprintId))]);
+    return [...new Set([...named.flatMap((facet) => facet.projects), ...answering])];
   }
 
   /**

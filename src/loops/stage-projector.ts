@@ -4,7 +4,6 @@ import { BlueprintsService } from '../blueprints/blueprints.service';
 import { Clock } from '../common/clock';
 import { TransactionRunner } from '../common/transactions';
 import { LoopStage } from '../feedback/feedback.enums';
-import { FeedbackService } from '../feedback/feedback.service';
 import { Consequence, RecordedEvent } from '../history/consequences';
 import { EventType, LoopEffect, Touches } from '../history/event-catalogue';
 import { HistoryService } from '../history/history.service';
@@ -13,6 +12,7 @@ import { OutcomesService } from '../outcomes/outcomes.service';
 import { ThemesService } from '../themes/themes.service';
 import { LoopBlueprint } from './loop-blueprint.entity';
 import { LoopStageVisit } from './loop-stage-visit.entity';
+import { LoopStateStore } from './loop-state';
 import { LoopFactsService, LoopRecord } from './loop-facts.service';
 import { deriveStage } from './stage';
 
@@ -31,7 +31,7 @@ export class StageProjector implements OnModuleInit {
   constructor(
     private readonly history: HistoryService,
     private readonly facts: LoopFactsService,
-    private readonly feedback: FeedbackService,
+    private readonly loopState: LoopStateStore,
     private readonly themes: ThemesService,
     private readonly blueprints: BlueprintsService,
     private readonly outcomes: OutcomesService,
@@ -49,7 +49,7 @@ export class StageProjector implements OnModuleInit {
     const loopIds = kind.loops === LoopEffect.MOVES ? await this.affectedLoops(draft.touches) : [...new Set(draft.touches.feedback ?? [])];
     if (loopIds.length === 0) return [];
     await this.history.attachToLoops(event, loopIds);
-    if (kind.loops !== LoopEffect.REPORTS) await this.feedback.touchLoops(loopIds, event.occurredAt);
+    if (kind.loops !== LoopEffect.REPORTS) await this.loopState.touch(loopIds, event.occurredAt);
     if (kind.loops === LoopEffect.MOVES) await this.project(loopIds, event);
     return loopIds;
   }
@@ -99,7 +99,7 @@ export class StageProjector implements OnModuleInit {
     if (derived.stage === item.stage && derived.completedInReleaseId === item.completedInReleaseId) return;
     const from = item.stage;
     const movedAt = cause?.occurredAt ?? this.clock.now();
-    await this.feedback.saveLoopState(item, {
+    await this.loopState.save(item, {
       stage: derived.stage,
       stageEnteredAt: derived.stage === from ? item.stageEnteredAt : movedAt,
       completedInReleaseId: derived.completedInReleaseId,

@@ -2,15 +2,12 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { Clock } from '../common/clock';
 import { TransactionRunner } from '../common/transactions';
 import { CONFIG, LooptraceConfig } from '../config/config';
-import { FeedbackItem } from '../feedback/feedback-item.entity';
-import { LoopStage } from '../feedback/feedback.enums';
-import { FeedbackService } from '../feedback/feedback.service';
 import { HistoryService } from '../history/history.service';
+import { LoopStateStore } from './loop-state';
 import { LoopFactsService } from './loop-facts.service';
 import { deriveStage } from './stage';
 import { EventType } from '../history/event-catalogue';
 
-const DAY_MS = 86_400_000;
 const BATCH = 200;
 
 /**
@@ -27,7 +24,7 @@ export class StallWatch implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(CONFIG) private readonly config: LooptraceConfig,
-    private readonly feedback: FeedbackService,
+    private readonly loopState: LoopStateStore,
     private readonly facts: LoopFactsService,
     private readonly history: HistoryService,
     private readonly tx: TransactionRunner,
@@ -46,13 +43,6 @@ export class StallWatch implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** When an open loop became stalled, or null if it is moving (or closed). */
-  stalledSince(item: FeedbackItem, now = this.clock.now()): Date | null {
-    if (item.stage === LoopStage.CLOSED) return null;
-    const since = new Date(item.lastEventAt.getTime() + this.config.stalls.days * DAY_MS);
-    return since <= now ? since : null;
-  }
-
   /** Reports every loop that stalled since the last sweep; resolves to how many. One sweep runs at a time. */
   sweep(): Promise<number> {
     this.sweeping ??= this.reportStalls().finally(() => (this.sweeping = null));
@@ -64,8 +54,7 @@ export class StallWatch implements OnApplicationBootstrap, OnModuleDestroy {
     for (;;) {
       const count = await this.tx.run(async () => {
         const now = this.clock.now();
-        const cutoff = new Date(now.getTime() - this.config.stalls.days * DAY_MS);
-        const stalled = await this.feedback.newlyStalled(cutoff, BATCH);
+        const stalled = await this.loopState.newlyStalled(BATCH);
         const records = await this.facts.loadFor(stalled);
         for (const item of stalled) {
           await this.history.record({
@@ -81,7 +70,7 @@ export class StallWatch implements OnApplicationBootstrap, OnModuleDestroy {
             touches: { feedback: [item.id] },
           });
         }
-        await this.feedback.markStallReported(
+        await this.loopState.markStallReported(
           stalled.map((item) => item.id),
           now,
         );

@@ -4,6 +4,7 @@ import { Actor } from '../actors/actor.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { Clock } from '../common/clock';
 import { diff } from '../common/diff';
+import { IdScope } from '../common/scopes';
 import { TransactionRunner } from '../common/transactions';
 import { HistoryService } from '../history/history.service';
 import { RecordReleaseOutcomeInput } from './dto/outcome.inputs';
@@ -50,6 +51,19 @@ export class OutcomesService {
       });
       return outcome;
     });
+  }
+
+  /** Scope: the blueprints with an outcome in this release. */
+  blueprintsWithOutcomeIn(releaseId: number): IdScope {
+    return this.tx.manager
+      .createQueryBuilder(ReleaseOutcome, 'outcomeIn')
+      .select('outcomeIn.blueprintId')
+      .where('outcomeIn.releaseId = :outcomeRelease', { outcomeRelease: releaseId });
+  }
+
+  /** The blueprint and release of each outcome, as rows (blueprint_id, release_id), for a union with other such pairs. */
+  outcomePairs(): IdScope {
+    return this.tx.manager.createQueryBuilder(ReleaseOutcome, 'outcomePair').select('outcomePair.blueprintId', 'blueprint_id').addSelect('outcomePair.releaseId', 'release_id');
   }
 
   ofBlueprints(blueprintIds: readonly number[]): Promise<ReleaseOutcome[]> {

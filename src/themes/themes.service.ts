@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, IsNull, Repository } from 'typeorm';
+import { In, IsNull, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
 import { Role } from '../actors/role';
@@ -9,6 +9,7 @@ import { assertExpectedVersion, BadUserInputError, ConflictError, NotFoundError 
 import { idFromKey } from '../common/keys';
 import { LinkStore, linkKey } from '../common/links';
 import { Connection, paginate } from '../common/pagination';
+import { IdScope } from '../common/scopes';
 import { TransactionRunner } from '../common/transactions';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
@@ -219,6 +220,23 @@ export class ThemesService {
   activeLinksOf(feedbackIds: readonly number[]): Promise<FeedbackThemeLink[]> {
     if (feedbackIds.length === 0) return Promise.resolve([]);
     return this.tx.manager.find(FeedbackThemeLink, { where: { feedbackId: In([...feedbackIds]), removedAt: IsNull() }, order: { id: 'ASC' } });
+  }
+
+  /** Scope: the feedback items linked (in force) to any of these themes. */
+  linkedFeedback(themeIds: readonly number[]): IdScope {
+    return this.tx.manager
+      .createQueryBuilder(FeedbackThemeLink, 'themed')
+      .select('themed.feedbackId')
+      .where('themed.removedAt IS NULL')
+      .andWhere(themeIds.length ? 'themed.themeId IN (:...themedBy)' : '1 = 0', { themedBy: [...themeIds] });
+  }
+
+  /** The themes not archived, narrowed as asked, as a query to count and sample. */
+  unarchived(criteria: { excluding?: readonly number[]; within?: readonly number[] | null }): SelectQueryBuilder<Theme> {
+    const query = this.themes.createQueryBuilder('theme').where('theme.status <> :archived', { archived: ThemeStatus.ARCHIVED });
+    if (criteria.excluding?.length) query.andWhere('theme.id NOT IN (:...excluding)', { excluding: [...criteria.excluding] });
+    if (criteria.within) query.andWhere(criteria.within.length ? 'theme.id IN (:...within)' : '1 = 0', { within: [...criteria.within] });
+    return query;
   }
 
   /** Feedback items linked (in force) to any of these themes. */

@@ -10,6 +10,7 @@ import { diff } from '../common/diff';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { numericId } from '../common/keys';
 import { Connection, PageArgs, paginate } from '../common/pagination';
+import { inScope } from '../common/scopes';
 import { TransactionRunner } from '../common/transactions';
 import { CONFIG, LooptraceConfig } from '../config/config';
 import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
@@ -96,9 +97,7 @@ export class WebhooksService implements OnModuleInit {
     const query = this.deliveries.createQueryBuilder('delivery');
     if (filter?.webhookId) query.andWhere('delivery.webhookId = :webhookId', { webhookId: numericId(filter.webhookId, 'filter.webhookId', 'a webhook') });
     if (filter?.status) query.andWhere('delivery.status = :status', { status: filter.status });
-    if (filter?.eventType) {
-      query.andWhere('delivery.eventId IN (SELECT e.id FROM loop_event e WHERE e.type = :eventType)', { eventType: filter.eventType });
-    }
+    if (filter?.eventType) query.andWhere(...inScope('delivery.eventId', this.history.ofType(filter.eventType)));
     return paginate(query, page, [
       { path: 'delivery.eventId', direction: 'DESC', value: (delivery) => delivery.eventId },
       { path: 'delivery.id', direction: 'DESC', value: (delivery) => delivery.id },

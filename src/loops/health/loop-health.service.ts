@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
-import { ThemeBlueprintLink } from '../../blueprints/blueprint-links.entity';
 import { Blueprint } from '../../blueprints/blueprint.entity';
-import { DefinitionStatus } from '../../blueprints/blueprint.enums';
 import { Clock } from '../../common/clock';
 import { idFromKey } from '../../common/keys';
 import { CONFIG, LooptraceConfig } from '../../config/config';
@@ -12,10 +10,13 @@ import { LOOP_STAGES, LoopStage, Resolution } from '../../feedback/feedback.enum
 import { Release } from '../../releases/release.entity';
 import { ReleasesService } from '../../releases/releases.service';
 import { Theme, THEME_KEY_PREFIX } from '../../themes/theme.entity';
-import { ThemeStatus } from '../../themes/theme.enums';
 import { ThemesService } from '../../themes/themes.service';
 import { LoopFilter } from '../dto/loop.inputs';
 import { LoopStageVisit } from '../loop-stage-visit.entity';
+import { BlueprintsService } from '../../blueprints/blueprints.service';
+import { IdScope } from '../../common/scopes';
+import { OutcomesService } from '../../outcomes/outcomes.service';
+import { LoopStateStore } from '../loop-state';
 import { LoopsService } from '../loops.service';
 import { AgeBucket, DurationSummary, LoopHealth, ReleaseClosure, StageDuration } from './loop-health.model';
 
@@ -46,7 +47,10 @@ export class LoopHealthService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: LooptraceConfig,
     private readonly loops: LoopsService,
+    private readonly loopState: LoopStateStore,
     private readonly themes: ThemesService,
+    private readonly blueprints: BlueprintsService,
+    private readonly outcomes: OutcomesService,
     private readonly releases: ReleasesService,
     private readonly clock: Clock,
   ) {}
@@ -142,10 +146,7 @@ export class LoopHealthService {
   }
 
   private stalled(slice: Slice, now: Date): Promise<number> {
-    return this.items(slice)
-      .andWhere('feedback.stage <> :closed', { closed: LoopStage.CLOSED })
-      .andWhere('feedback.lastEventAt <= :cutoff', { cutoff: new Date(now.getTime() - this.config.stalls.days * DAY_MS) })
-      .getCount();
+    return this.loopState.whereStalled(this.items(slice), this.config.stalls.days, now).getCount();
   }
 
   private untriagedByAge(slice: Slice, now: Date): Promise<AgeBucket[]> {
@@ -169,24 +170,14 @@ export class LoopHealthService {
   }
 
   private async blueprintsWithoutRequest(filter: LoopFilter | null | undefined): Promise<[number, Blueprint[]]> {
-    const query = this.dataSource
-      .createQueryBuilder(Blueprint, 'blueprint')
-      .where('blueprint.id NOT IN (SELECT lb.blueprint_id FROM loop_blueprint lb)')
-      .andWhere('blueprint.definitionStatus NOT IN (:...retired)', { retired: [DefinitionStatus.OBSOLETE, DefinitionStatus.SUPERSEDED] });
-    if (filter?.project) query.andWhere('blueprint.project = :project', { project: filter.project.toLowerCase() });
+    const within: IdScope[][] = [];
     const themeIds = await this.themeScope(filter);
-    if (themeIds) {
-      query.andWhere('blueprint.id IN (SELECT tbl.blueprint_id FROM theme_blueprint_link tbl WHERE tbl.removed_at IS NULL AND tbl.theme_id IN (:...themeIds))', {
-        themeIds,
-      });
-    }
+    if (themeIds) within.push([this.blueprints.linkedToThemes(themeIds)]);
     if (filter?.release) {
       const release = await this.releases.byName(filter.release, 'filter.release');
-      query.andWhere(
-        '(blueprint.targetReleaseId = :releaseId OR blueprint.id IN (SELECT ro.blueprint_id FROM release_outcome ro WHERE ro.release_id = :releaseId))',
-        { releaseId: release.id },
-      );
+      within.push([this.blueprints.targeting(release.id), this.outcomes.blueprintsWithOutcomeIn(release.id)]);
     }
+    const query = this.blueprints.inPlay({ project: filter?.project, outside: [this.loops.answering()], within });
     const count = await query.getCount();
     const sample = await query.orderBy('blueprint.project').addOrderBy('blueprint.name').limit(SAMPLE_SIZE).getMany();
     return [count, sample];
@@ -194,34 +185,23 @@ export class LoopHealthService {
 
   /** A theme has a blueprint when one is linked to it or to any theme under it. */
   private async themesWithoutBlueprint(filter: LoopFilter | null | undefined): Promise<[number, Theme[]]> {
-    const linked = await this.dataSource
-      .createQueryBuilder(ThemeBlueprintLink, 'link')
-      .select('DISTINCT link.themeId', 'themeId')
-      .where('link.removedAt IS NULL')
-      .getRawMany<{ themeId: number }>();
-    const covered = await this.themes.withAncestors(linked.map((row) => Number(row.themeId)));
-    const query = this.dataSource.createQueryBuilder(Theme, 'theme').where('theme.status <> :archived', { archived: ThemeStatus.ARCHIVED });
-    if (covered.length) query.andWhere('theme.id NOT IN (:...covered)', { covered });
-    const themeIds = await this.themeScope(filter);
-    if (themeIds) query.andWhere('theme.id IN (:...themeIds)', { themeIds });
+    const covered = await this.themes.withAncestors(await this.blueprints.themesWithBlueprints());
+    const query = this.themes.unarchived({ excluding: covered, within: await this.themeScope(filter) });
     const count = await query.getCount();
     const sample = await query.orderBy('theme.id').limit(SAMPLE_SIZE).getMany();
     return [count, sample];
   }
 
+  /** A release touched the loops one of whose blueprints has an outcome in it or targets it, and closed those it completed. */
   private async closureByRelease(slice: Slice): Promise<ReleaseClosure[]> {
+    const [outcomePairs, targetPairs] = [this.outcomes.outcomePairs(), this.blueprints.targetPairs()];
     const touched = await this.dataSource
       .createQueryBuilder()
       .select('touching.release_id', 'releaseId')
       .addSelect('COUNT(DISTINCT lb.feedback_id)', 'count')
       .from('loop_blueprint', 'lb')
-      .innerJoin(
-        '(SELECT ro.blueprint_id AS blueprint_id, ro.release_id AS release_id FROM release_outcome ro ' +
-          'UNION SELECT b.id AS blueprint_id, b.target_release_id AS release_id FROM blueprint b WHERE b.target_release_id IS NOT NULL)',
-        'touching',
-        'touching.blueprint_id = lb.blueprint_id',
-      )
-      .where(`lb.feedback_id IN (${slice.sql})`, slice.parameters)
+      .innerJoin(`(${outcomePairs.getQuery()} UNION ${targetPairs.getQuery()})`, 'touching', 'touching.blueprint_id = lb.blueprint_id')
+      .where(`lb.feedback_id IN (${slice.sql})`, { ...slice.parameters, ...outcomePairs.getParameters(), ...targetPairs.getParameters() })
       .groupBy('touching.release_id')
       .getRawMany<{ releaseId: number; count: string | number }>();
     const closed = await this.items(slice)
