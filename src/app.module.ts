@@ -8,6 +8,7 @@ import type { Logger as RootLogger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import type { ExecutionResult } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { ActorsModule } from './actors/actors.module';
 import { ActorsService } from './actors/actors.service';
@@ -115,6 +116,9 @@ export class AppModule implements NestModule {
                 // Costed like any operation before it starts; refused with the same codes.
                 onSubscribe: (context: SocketContext, _id: string, payload: SubscribePayload) =>
                   limits.admitSubscription(payload, socketCaller(context).callerKey ?? 'unknown'),
+                // Errors leave a socket by the same gate as over HTTP: the contract's codes, nothing internal.
+                onNext: (_context: SocketContext, _id: string, _payload: SubscribePayload, _args: unknown, result: ExecutionResult) =>
+                  result.errors ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) } : undefined,
               },
             },
           }),

@@ -2,6 +2,7 @@ import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { LiveEvents } from '../src/history/live-events';
 import { startService, TestService } from './support/service';
+import { openSocket } from './support/sockets';
 
 /** Watching loops live: the loopEvents subscription over graphql-ws, authenticated by the token in the connection parameters. */
 describe('live events', () => {
@@ -104,6 +105,19 @@ describe('live events', () => {
     await waitFor(() => nova.received.length >= novaExpected.length, 'the loop events of nova');
     expect(nova.received.map(describe)).toEqual(novaExpected);
     expect(other.received).toEqual([]);
+  });
+
+  it('answers a refused subscription with the code it has over HTTP, and nothing internal', async () => {
+    const socket = openSocket(service, (await service.actor('USER', 'Ursula User')).token);
+    const errors = await new Promise<unknown[]>((resolve) => {
+      const seen: unknown[] = [];
+      socket.client.subscribe(
+        { query: 'subscription { loopEvents(filter: { loopKey: "FB-99999999999" }) { type } }' },
+        { next: (result) => seen.push(...(result.errors ?? [])), error: (error) => (seen.push(error), resolve(seen)), complete: () => resolve(seen) },
+      );
+    });
+    await socket.client.dispose();
+    expect(errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field: 'filter.loopKey' })] }) })]);
   });
 
   it('refuses a connection without a valid token', async () => {

@@ -8,12 +8,15 @@ describe('formatError', () => {
 
   it('keeps the public codes and the offending fields', () => {
     const error = BadUserInputError.field('input.title', 'must be longer than or equal to 3 characters');
-    expect(formatError({ message: error.message, extensions: error.extensions }, error)).toEqual({
+    // Thrown by a resolver, it reaches formatError inside the GraphQL error that located it, with no code of its own yet.
+    const located = new GraphQLError(error.message, { path: ['submitFeedback'], originalError: error });
+    expect(formatError({ message: error.message, path: ['submitFeedback'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }, located)).toEqual({
+      path: ['submitFeedback'],
       message: error.message,
       extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'input.title', message: 'must be longer than or equal to 3 characters' }] },
     });
     const conflict = new ConflictError('stale');
-    expect(formatError({ message: 'stale', extensions: conflict.extensions }, conflict).extensions).toEqual({ code: 'CONFLICT' });
+    expect(formatError({ message: 'stale', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, conflict).extensions).toEqual({ code: 'CONFLICT' });
   });
 
   it('never lets an unexpected error, its SQL or its stack reach the client', () => {

@@ -1,6 +1,7 @@
+import { HeaderMap } from '@apollo/server';
 import { Logger } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { ErrorCode, FieldProblem, RequestTimeoutError } from './errors';
+import { DomainError, ErrorCode, FieldProblem, RequestTimeoutError } from './errors';
 import { RequestScopes } from './request-scope';
 
 const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode));
@@ -79,6 +80,35 @@ function publicCode(extensions: Record<string, unknown> | undefined): ErrorCode 
   return (status && HTTP_STATUS_CODES[status]) || null;
 }
 
+/** What a client is told of a domain error besides its message: its code and its details. */
+export function extensionsOf(error: DomainError): Record<string, unknown> {
+  return { code: error.code, ...error.details };
+}
+
+/** A domain error as an HTTP answer of its own, in the GraphQL error shape (for doors in front of the GraphQL server). */
+export function refusalBody(error: DomainError): { errors: Array<{ message: string; extensions: Record<string, unknown> }> } {
+  return { errors: [{ message: error.message, extensions: extensionsOf(error) }] };
+}
+
+/**
+ * A domain error as the GraphQL server carries it, for the places that hand
+ * it one before any resolver runs (plugins, a socket's onSubscribe); over
+ * HTTP with the status and headers of a refusal that ends the request.
+ * Errors thrown by resolvers need no such care: formatError maps them.
+ */
+export function toGraphQLError(error: DomainError, transport: 'http' | 'socket' = 'http'): GraphQLError {
+  const refusal = transport === 'http' ? error.http : undefined;
+  const http = refusal && { status: refusal.status, headers: new HeaderMap(Object.entries(refusal.headers ?? {})) };
+  return new GraphQLError(error.message, { extensions: { ...extensionsOf(error), ...(http ? { http } : {}) } });
+}
+
+/** The domain error behind an error the GraphQL server reports, if one is. */
+function domainErrorOf(error: unknown): DomainError | null {
+  if (error instanceof DomainError) return error;
+  const original = (error as { originalError?: unknown } | null)?.originalError;
+  return original instanceof DomainError ? original : null;
+}
+
 /**
  * The last gate before an error reaches a client: every error leaves with one of
  * the contract's codes, and nothing internal (stack, SQL, driver message) leaves
@@ -89,8 +119,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const extensions = formatted.extensions as Record<string, unknown> | undefined;
   if (isStatementTimeout(error)) {
     const timeout = new RequestTimeoutError(RequestScopes.current()?.timeoutMs ?? null);
-    return { message: timeout.message, path: formatted.path, extensions: timeout.extensions };
+    return { message: timeout.message, path: formatted.path, extensions: extensionsOf(timeout) };
   }
+  const domain = domainErrorOf(error);
+  if (domain) return { message: domain.message, locations: formatted.locations, path: formatted.path, extensions: extensionsOf(domain) };
   if (extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
     return { message: INTROSPECTION_OFF, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT, fields: [{ field: 'query', message: INTROSPECTION_OFF }] } };
   }

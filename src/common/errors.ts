@@ -1,6 +1,3 @@
-import { HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-
 /** The error codes of the public contract (extensions.code). */
 export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
@@ -24,15 +21,45 @@ export interface FieldProblem {
   message: string;
 }
 
-export class BadUserInputError extends GraphQLError {
+/** What a refusal that ends a whole HTTP request tells the transport: the status, and headers such as Retry-After. */
+export interface HttpRefusal {
+  status: number;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A refusal by the service's rules, with one of the contract's codes and
+ * whatever else the client needs to act on it (the fields at fault, the
+ * limit, when to retry). Every part throws these, never GraphQL errors; the
+ * GraphQL layer turns them into its errors in one place (error-formatter.ts),
+ * and the other doors (the upload endpoint, the command line) read them as
+ * they are.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    /** Set when the refusal ends the HTTP request as a whole, before any of it ran. */
+    readonly http?: HttpRefusal,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadUserInputError extends DomainError {
   /** With an HTTP status when the request is refused as a whole, before it ran. */
   constructor(
     readonly problems: FieldProblem[],
     httpStatus?: number,
   ) {
-    super(`Invalid input: ${problems.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`, {
-      extensions: { code: ErrorCode.BAD_USER_INPUT, fields: problems, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
-    });
+    super(
+      ErrorCode.BAD_USER_INPUT,
+      `Invalid input: ${problems.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`,
+      { fields: problems },
+      httpStatus ? { status: httpStatus } : undefined,
+    );
   }
 
   static field(field: string, message: string, httpStatus?: number): BadUserInputError {
@@ -40,29 +67,27 @@ export class BadUserInputError extends GraphQLError {
   }
 }
 
-export class UnauthenticatedError extends GraphQLError {
+export class UnauthenticatedError extends DomainError {
   constructor(message = 'Send a valid API token as "Authorization: Bearer <token>".') {
-    super(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+    super(ErrorCode.UNAUTHENTICATED, message);
   }
 }
 
-export class ForbiddenError extends GraphQLError {
+export class ForbiddenError extends DomainError {
   constructor(message: string) {
-    super(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+    super(ErrorCode.FORBIDDEN, message);
   }
 }
 
-export class NotFoundError extends GraphQLError {
+export class NotFoundError extends DomainError {
   constructor(what: string, key: string, field?: string) {
-    super(`No ${what} ${JSON.stringify(key)}.`, {
-      extensions: { code: ErrorCode.NOT_FOUND, ...(field ? { field } : {}) },
-    });
+    super(ErrorCode.NOT_FOUND, `No ${what} ${JSON.stringify(key)}.`, field ? { field } : {});
   }
 }
 
-export class ConflictError extends GraphQLError {
+export class ConflictError extends DomainError {
   constructor(message: string) {
-    super(message, { extensions: { code: ErrorCode.CONFLICT } });
+    super(ErrorCode.CONFLICT, message);
   }
 }
 
@@ -74,11 +99,12 @@ export function assertExpectedVersion(what: string, stored: number, expected: nu
 }
 
 /** A read that ran past its request's time budget; what it had read so far is dropped. */
-export class RequestTimeoutError extends GraphQLError {
+export class RequestTimeoutError extends DomainError {
   constructor(timeoutMs: number | null) {
     super(
+      ErrorCode.TIMEOUT,
       `The request ran past its time budget${timeoutMs ? ` of ${timeoutMs} ms` : ''} and was stopped; ask for less at once (smaller pages, fewer nested lists) and page through the rest.`,
-      { extensions: { code: ErrorCode.TIMEOUT, ...(timeoutMs ? { timeoutMs } : {}) } },
+      timeoutMs ? { timeoutMs } : {},
     );
   }
 }
@@ -88,22 +114,15 @@ export class RequestTimeoutError extends GraphQLError {
  * details (the measures, the limit exceeded) go to the client in extensions.
  * Answered with HTTP 200, as a GraphQL error in a well-formed request.
  */
-export class QueryTooComplexError extends GraphQLError {
+export class QueryTooComplexError extends DomainError {
   constructor(message: string, details: Record<string, unknown>) {
-    super(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, ...details, http: { status: 200 } } });
+    super(ErrorCode.QUERY_TOO_COMPLEX, message, details, { status: 200 });
   }
 }
 
 /** An operation refused before it ran: the caller's budget cannot pay for it yet. Answered with HTTP 429 and Retry-After. */
-export class RateLimitedError extends GraphQLError {
+export class RateLimitedError extends DomainError {
   constructor(message: string, retryAfterSeconds: number, details: Record<string, unknown> = {}) {
-    super(message, {
-      extensions: {
-        code: ErrorCode.RATE_LIMITED,
-        retryAfter: retryAfterSeconds,
-        ...details,
-        http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
-      },
-    });
+    super(ErrorCode.RATE_LIMITED, message, { retryAfter: retryAfterSeconds, ...details }, { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } });
   }
 }

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { GraphQLError } from 'graphql';
 import { EventEmitter, on } from 'node:events';
 import { In, LessThan, Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { Clock } from '../common/clock';
-import { NotFoundError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
 import { Connection, PageArgs, paginate } from '../common/pagination';
 import { RequestScopes } from '../common/request-scope';
 import { TransactionRunner } from '../common/transactions';
@@ -146,7 +145,7 @@ export class ImportJobs implements OnModuleInit, OnModuleDestroy {
     const progress = `after ${job.recordsDone} of ${job.recordsTotal} records`;
     const again = 'Import the same files again to finish: records already imported are left as they are.';
     if ((error as Error)?.name === 'AbortError') return `Stopped by a shutdown of the service ${progress}. ${again}`;
-    if (error instanceof GraphQLError) return `${error.message} (${progress}). ${again}`;
+    if (error instanceof DomainError) return `${error.message} (${progress}). ${again}`;
     this.logger.error(`Import job ${job.id} failed ${progress}`, error instanceof Error ? error.stack : String(error));
     return `An unexpected error stopped it ${progress}; the service log has the details. ${again}`;
   }

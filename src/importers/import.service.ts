@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GraphQLError } from 'graphql';
 import { createHash } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { Clock } from '../common/clock';
-import { BadUserInputError, ConflictError } from '../common/errors';
+import { BadUserInputError, ConflictError, DomainError } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import { validateInput } from '../common/validation.pipe';
 import { CreateBlueprintInput } from '../blueprints/dto/blueprint.inputs';
@@ -96,8 +95,8 @@ const problem = (kind: string, at: SourceRef, reason: string): ImportProblem => 
 });
 
 /** Why a record was refused, in the words of the error a client of the API would have seen. */
-function reasonOf(error: GraphQLError): string {
-  const fields = (error.extensions?.fields as Array<{ field: string; message: string }> | undefined) ?? [];
+function reasonOf(error: DomainError): string {
+  const fields = error instanceof BadUserInputError ? error.problems : [];
   const said = (field: { field: string; message: string }) => {
     const name = field.field.replace(/^input\./, '');
     // class-validator's messages begin with the property already ("title must be longer than …").
@@ -170,7 +169,7 @@ export class ImportService {
         try {
           report.count(record.kind, await this.tx.run(() => this.apply(by, importer.format, record, report)));
         } catch (error) {
-          if (!(error instanceof GraphQLError)) throw error;
+          if (!(error instanceof DomainError)) throw error;
           report.skip(record.kind, record.at, reasonOf(error));
         }
       }

@@ -1,11 +1,10 @@
 import { Controller, HttpCode, HttpException, HttpStatus, Post, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
-import { GraphQLError } from 'graphql';
 import { Actor } from '../actors/actor.entity';
 import { Role } from '../actors/role';
-import { formatError } from '../common/error-formatter';
-import { ErrorCode } from '../common/errors';
+import { refusalBody } from '../common/error-formatter';
+import { BadUserInputError, DomainError, ErrorCode, ForbiddenError, UnauthenticatedError } from '../common/errors';
 import { ImportJobs } from './import-jobs.service';
 
 export const IMPORTS_PATH = '/imports';
@@ -20,9 +19,8 @@ const STATUS_OF: Partial<Record<string, HttpStatus>> = {
 };
 
 /** An answer in the GraphQL error shape, so that a client handles one kind of error. */
-function refusal(error: GraphQLError): HttpException {
-  const formatted = formatError(error.toJSON(), error);
-  return new HttpException({ errors: [formatted] }, STATUS_OF[formatted.extensions?.code as string] ?? HttpStatus.INTERNAL_SERVER_ERROR);
+function refusal(error: DomainError): HttpException {
+  return new HttpException(refusalBody(error), STATUS_OF[error.code] ?? HttpStatus.INTERNAL_SERVER_ERROR);
 }
 
 interface UploadedFile {
@@ -46,10 +44,8 @@ export class ImportsController {
   @UseInterceptors(FilesInterceptor('files', MAX_FILES))
   async upload(@Req() request: Request & { actor?: Actor }, @UploadedFiles() files: UploadedFile[] | undefined): Promise<{ job: object }> {
     const actor = request.actor;
-    if (!actor) throw refusal(new GraphQLError('Send an admin token as "Authorization: Bearer <token>".', { extensions: { code: ErrorCode.UNAUTHENTICATED } }));
-    if (actor.role !== Role.ADMIN) {
-      throw refusal(new GraphQLError(`Imports are for ADMIN; you are ${actor.role}.`, { extensions: { code: ErrorCode.FORBIDDEN } }));
-    }
+    if (!actor) throw refusal(new UnauthenticatedError('Send an admin token as "Authorization: Bearer <token>".'));
+    if (actor.role !== Role.ADMIN) throw refusal(new ForbiddenError(`Imports are for ADMIN; you are ${actor.role}.`));
     const fields = request.body as Record<string, unknown> | undefined;
     const problems = [
       typeof fields?.format !== 'string' ? { field: 'format', message: 'must name an import format, such as csv' } : null,
@@ -57,7 +53,7 @@ export class ImportsController {
       !files?.length ? { field: 'files', message: 'must hold at least one file' } : null,
     ].filter((problem) => problem !== null);
     if (problems.length) {
-      throw refusal(new GraphQLError('Invalid upload.', { extensions: { code: ErrorCode.BAD_USER_INPUT, fields: problems } }));
+      throw refusal(new BadUserInputError(problems));
     }
     try {
       const job = await this.jobs.start(
@@ -68,7 +64,7 @@ export class ImportsController {
       );
       return { job: { id: String(job.id), status: job.status, format: job.format, dryRun: job.dryRun, fileNames: job.fileNames } };
     } catch (error) {
-      if (error instanceof GraphQLError) throw refusal(error);
+      if (error instanceof DomainError) throw refusal(error);
       throw error;
     }
   }

@@ -116,10 +116,10 @@ describe('WebhookAddresses', () => {
   const refusal = async (check: Promise<void>) => {
     const error = await check.then(
       () => null,
-      (thrown: { extensions?: { code?: string; fields?: unknown } }) => thrown,
+      (thrown: { code?: string; details?: { fields?: unknown } }) => thrown,
     );
-    expect(error?.extensions?.code).toBe(ErrorCode.BAD_USER_INPUT);
-    return error?.extensions?.fields;
+    expect(error?.code).toBe(ErrorCode.BAD_USER_INPUT);
+    return error?.details?.fields;
   };
 
   it('refuses at registration a URL whose host is, or resolves to, an internal address', async () => {

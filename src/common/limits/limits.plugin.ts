@@ -1,7 +1,8 @@
 import { ApolloServerPlugin, GraphQLRequestListener, GraphQLServerContext } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
 import { OperationTypeNode } from 'graphql';
-import { BadUserInputError } from '../errors';
+import { toGraphQLError } from '../error-formatter';
+import { BadUserInputError, DomainError } from '../errors';
 import { CostReport, OperationLimits } from './operation-limits';
 
 /** The part of the GraphQL context the limits read: whom the request is charged to (set by the authentication gate). */
@@ -29,10 +30,14 @@ export class LimitsPlugin implements ApolloServerPlugin<ChargedContext> {
     const limits = this.limits;
     return {
       async didResolveOperation({ schema, document, request, operation, operationName, contextValue }) {
-        if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
-          throw BadUserInputError.field('query', 'a subscription runs over WebSocket (graphql-ws) on this same path, not over HTTP', 400);
+        try {
+          if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+            throw BadUserInputError.field('query', 'a subscription runs over WebSocket (graphql-ws) on this same path, not over HTTP', 400);
+          }
+          report = limits.admit(schema, document, request.variables, operationName, contextValue.req?.callerKey ?? 'unknown');
+        } catch (error) {
+          throw error instanceof DomainError ? toGraphQLError(error) : error;
         }
-        report = limits.admit(schema, document, request.variables, operationName, contextValue.req?.callerKey ?? 'unknown');
       },
       async willSendResponse({ response }) {
         if (!report || response.body.kind !== 'single') return;

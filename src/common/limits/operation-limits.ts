@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DocumentNode, GraphQLError, GraphQLSchema, parse, validate } from 'graphql';
 import { CONFIG, LimitsConfig, LooptraceConfig } from '../../config/config';
 import { Clock } from '../clock';
-import { QueryTooComplexError, RateLimitedError } from '../errors';
+import { toGraphQLError } from '../error-formatter';
+import { DomainError, QueryTooComplexError, RateLimitedError } from '../errors';
 import { Buckets } from './buckets';
 import { measureOperation, OperationMeasure } from './operation-cost';
 import { refuseUnreadableText } from './operation-text';
@@ -25,9 +26,8 @@ export interface CostReport {
 
 /** A refusal as a socket sends it: the same error, without the HTTP status it would have over HTTP. */
 function socketErrors(error: unknown): GraphQLError[] {
-  if (!(error instanceof GraphQLError)) throw error;
-  const { http: _http, ...extensions } = error.extensions;
-  return [new GraphQLError(error.message, { extensions })];
+  if (!(error instanceof DomainError)) throw error;
+  return [toGraphQLError(error, 'socket')];
 }
 
 const PAGE_ADVICE = 'Ask for smaller pages (first) or fewer nested lists, and page through the rest with after.';

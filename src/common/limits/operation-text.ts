@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
-import { BadUserInputError, QueryTooComplexError } from '../errors';
+import { refusalBody } from '../error-formatter';
+import { BadUserInputError, DomainError, QueryTooComplexError } from '../errors';
 
 /**
  * The most tokens the text of one operation may have. The largest operations
@@ -79,9 +80,8 @@ export function refuseUnreadableOperations(request: Request, response: Response,
   try {
     refuseUnreadableText(query);
   } catch (error) {
-    if (!(error instanceof GraphQLError)) return next(error);
-    const { http, ...extensions } = error.extensions as { http?: { status?: number } };
-    response.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions }] });
+    if (!(error instanceof DomainError)) return next(error);
+    response.status(error.http?.status ?? 400).json(refusalBody(error));
     return;
   }
   next();
