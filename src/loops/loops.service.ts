@@ -4,10 +4,12 @@ import { Brackets, EntityManager, In, IsNull, Repository, SelectQueryBuilder } f
 import { Actor } from '../actors/actor.entity';
 import { Blueprint } from '../blueprints/blueprint.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
+import { inChunks } from '../common/chunks';
 import { Clock } from '../common/clock';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../common/errors';
 import { idFromKey } from '../common/keys';
 import { Connection, PageArgs } from '../common/pagination';
+import { DAY_MS } from '../common/time';
 import { TransactionRunner } from '../common/transactions';
 import { FEEDBACK_KEY_PREFIX, FeedbackItem } from '../feedback/feedback-item.entity';
 import { LoopStage, Resolution, Verdict } from '../feedback/feedback.enums';
@@ -20,8 +22,6 @@ import { LoopBlueprint } from './loop-blueprint.entity';
 import { LoopStageVisit } from './loop-stage-visit.entity';
 import { LoopFactsService } from './loop-facts.service';
 import { deriveStage } from './stage';
-
-const DAY_MS = 86_400_000;
 
 export interface StageMismatch {
   key: string;
@@ -311,12 +311,11 @@ export class LoopsService {
    * blueprints that answer it. Empty means the invariant holds.
    */
   async findStageMismatches(): Promise<StageMismatch[]> {
-    const mismatches: StageMismatch[] = [];
     const ids = (await this.feedback.filtered(null).select('feedback.id', 'id').orderBy('feedback.id').getRawMany<{ id: number }>()).map(
       (row) => Number(row.id),
     );
-    for (let start = 0; start < ids.length; start += 500) {
-      const chunk = ids.slice(start, start + 500);
+    return inChunks(ids, async (chunk) => {
+      const mismatches: StageMismatch[] = [];
       const records = await this.facts.load(chunk);
       const answers = await this.answers.findBy({ feedbackId: In(chunk) });
       const openVisits = await this.answers.manager.findBy(LoopStageVisit, { feedbackId: In(chunk), leftAt: IsNull() });
@@ -334,7 +333,7 @@ export class LoopsService {
         compare('answeringBlueprints', stored, answering);
         compare('currentStay', openVisits.filter((visit) => visit.feedbackId === item.id).map((visit) => visit.stage), [derived.stage]);
       }
-    }
-    return mismatches;
+      return mismatches;
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { DAY_MS } from '../common/time';
 import { TransactionRunner } from '../common/transactions';
 import { CONFIG, LooptraceConfig } from '../config/config';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
@@ -9,7 +10,6 @@ import { HistoryService } from '../history/history.service';
 import { LoopFactsService } from './loop-facts.service';
 import { deriveStage } from './stage';
 
-const DAY_MS = 86_400_000;
 const BATCH = 200;
 
 /**

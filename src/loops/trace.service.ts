@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
 import { emailSeenBy, PersonalDataReader } from '../actors/personal-data';
+import { inChunks } from '../common/chunks';
 import { Clock } from '../common/clock';
 import { FEEDBACK_KEY_PREFIX, FeedbackItem } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
@@ -18,9 +19,6 @@ import { answerState, closureOf, perProject, verificationOf } from './loop-view'
 import { deriveStage } from './stage';
 import { stageSpans, timeInStages } from './stage-time';
 import { Trace, TraceBlueprint, TracePerson, TraceThemeRef } from './trace';
-
-/** Loops traced together, so that the facts of each batch come in a fixed number of queries and every IN list stays short. */
-const CHUNK = 500;
 
 const iso = (date: Date) => date.toISOString();
 
@@ -62,14 +60,12 @@ export class TraceService {
   /** The traces of these loops, by feedback id, as this reader may see them. */
   async traces(items: FeedbackItem[], reader: PersonalDataReader): Promise<Map<number, Trace>> {
     const now = this.clock.now();
-    const traces = new Map<number, Trace>();
-    for (let start = 0; start < items.length; start += CHUNK) {
-      const chunk = items.slice(start, start + CHUNK);
-      const records = await this.facts.loadFor(chunk);
-      const batch = await this.batchOf([...records.values()], now);
-      for (const record of records.values()) traces.set(record.item.id, this.build(record, batch, reader));
-    }
-    return traces;
+    const traces = await inChunks(items, async (chunk) => {
+      const records = [...(await this.facts.loadFor(chunk)).values()];
+      const batch = await this.batchOf(records, now);
+      return records.map((record) => [record.item.id, this.build(record, batch, reader)] as const);
+    });
+    return new Map(traces);
   }
 
   private async batchOf(records: LoopRecord[], now: Date): Promise<Batch> {
