@@ -17,6 +17,9 @@ describe('statements per list query', () => {
         projects { project delivered }
         stages { stage seconds }
         completedIn { name }
+        timeline { totalCount nodes { type recordKey actor { name } } pageInfo { endCursor } }
+        markdown
+        json
       }
     }
   }`;
@@ -51,6 +54,8 @@ describe('statements per list query', () => {
         t: `TH-${2 * (item % 6) + 1}`,
       });
     }
+    // One event in the timelines of many loops: the ten that work-6 answers through TH-11.
+    await service.ok(lead, `mutation { updateBlueprint(input: { project: "nova", name: "work-6", implementationStatus: STARTED }) { blueprint { key } } }`);
   });
 
   afterAll(() => service.close());
@@ -70,6 +75,38 @@ describe('statements per list query', () => {
     expect(large.nodes).toBe(50);
     expect(large.statements).toBe(small.statements);
     expect(small.statements).toBeLessThan(40);
+  });
+
+  it('pages the timelines of a list as the audit log pages each loop: the same events, in the same order, with the same cursors', async () => {
+    const TIMELINES = `query($first: Int!, $after: String) {
+      loops(first: 12, orderBy: { field: CREATED_AT, direction: ASC }) {
+        nodes { key timeline(first: $first, after: $after) { totalCount edges { cursor node { id type } } pageInfo { hasNextPage endCursor } } }
+      }
+    }`;
+    const AUDIT = `query($key: String!) { events(filter: { loopKey: $key }, first: 100) { totalCount edges { cursor node { id type } } } }`;
+    const whole = await service.ok(pm, TIMELINES, { first: 100 });
+    const firstPages = await service.ok(pm, TIMELINES, { first: 2 });
+    const shared = whole.loops.nodes.flatMap((loop: any) => loop.timeline.edges.filter((edge: any) => edge.node.type === 'blueprint.updated'));
+    expect(shared).toHaveLength(2);
+    for (const [index, loop] of whole.loops.nodes.entries()) {
+      const audit = (await service.ok(pm, AUDIT, { key: loop.key })).events;
+      expect(loop.timeline.totalCount).toBe(audit.totalCount);
+      expect(loop.timeline.edges).toEqual([...audit.edges].reverse());
+      expect(loop.timeline.pageInfo).toEqual({ hasNextPage: false, endCursor: loop.timeline.edges.at(-1).cursor });
+      const firstPage = firstPages.loops.nodes[index].timeline;
+      expect(firstPage.edges).toEqual(loop.timeline.edges.slice(0, 2));
+      expect(firstPage.pageInfo).toEqual({ hasNextPage: true, endCursor: loop.timeline.edges[1].cursor });
+      expect(firstPage.totalCount).toBe(loop.timeline.totalCount);
+    }
+    // Each loop goes on from its own cursor, read alone since every loop names another.
+    const [fifth, eleventh] = [whole.loops.nodes[4], whole.loops.nodes[10]];
+    for (const loop of [fifth, eleventh]) {
+      const next = await service.ok(pm, `query($key: String!, $after: String) { loop(key: $key) { timeline(first: 2, after: $after) { edges { cursor node { id type } } } } }`, {
+        key: loop.key,
+        after: loop.timeline.edges[1].cursor,
+      });
+      expect(next.loop.timeline.edges).toEqual(loop.timeline.edges.slice(2, 4));
+    }
   });
 
   it('derives every nested field from the same loaders (the page really is nested)', async () => {

@@ -40,9 +40,15 @@ export function byKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K
   return keys.map((key) => map.get(key) ?? null);
 }
 
-/** Groups rows under the keys a DataLoader asked for; a key without rows gets an empty list. */
+/** Groups rows under the keys a DataLoader asked for, in their order; a key without rows gets an empty list. */
 export function groupByKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
+  const groups = groupsOf(keys, rows, keyOf);
+  return keys.map((key) => groups.get(key)!);
+}
+
+/** Groups rows under each of the keys; a key without rows gets an empty list, and rows of other keys are left out. */
+export function groupsOf<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): Map<K, V[]> {
   const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
   rows.forEach((row) => groups.get(keyOf(row))?.push(row));
-  return keys.map((key) => groups.get(key) ?? []);
+  return groups;
 }

@@ -152,27 +152,43 @@ export async function paginate<T extends ObjectLiteral>(
 ): Promise<Connection<T>> {
   const limit = pageSize(page.first);
   const totalCount = await query.clone().getCount();
-  const rowsQuery = query.clone();
-  if (page.after) {
-    const values = decodeCursor(page.after, sort.map((key) => sortKindOf(query, key.path)));
-    rowsQuery.andWhere(
-      new Brackets((outer) => {
-        sort.forEach((key, index) => {
-          outer.orWhere(
-            new Brackets((inner) => {
-              sort.slice(0, index).forEach((earlier, j) => inner.andWhere(`${earlier.path} = :cursor${j}`));
-              inner.andWhere(`${key.path} ${key.direction === 'ASC' ? '>' : '<'} :cursor${index}`);
-            }),
-          );
-        });
-      }),
-      Object.fromEntries(values.map((value, index) => [`cursor${index}`, value])),
-    );
-  }
+  const rowsQuery = afterCursor(query.clone(), page.after, sort);
   sort.forEach((key, index) =>
     index === 0 ? rowsQuery.orderBy(key.path, key.direction) : rowsQuery.addOrderBy(key.path, key.direction),
   );
   const rows = limit === 0 ? [] : await rowsQuery.limit(limit + 1).getMany();
+  return connectionOf(rows, limit, totalCount, sort);
+}
+
+/**
+ * Narrows the query to the rows after the cursor in the order of the sort
+ * keys, such as `(a > x) OR (a = x AND id > y)`. For a query that pages many
+ * lists at once; paginate does it for one.
+ */
+export function afterCursor<Q extends SelectQueryBuilder<ObjectLiteral>>(query: Q, after: string | null | undefined, sort: Array<Pick<SortKey<unknown>, 'path' | 'direction'>>): Q {
+  if (!after) return query;
+  const values = decodeCursor(after, sort.map((key) => sortKindOf(query, key.path)));
+  query.andWhere(
+    new Brackets((outer) => {
+      sort.forEach((key, index) => {
+        outer.orWhere(
+          new Brackets((inner) => {
+            sort.slice(0, index).forEach((earlier, j) => inner.andWhere(`${earlier.path} = :cursor${j}`));
+            inner.andWhere(`${key.path} ${key.direction === 'ASC' ? '>' : '<'} :cursor${index}`);
+          }),
+        );
+      });
+    }),
+    Object.fromEntries(values.map((value, index) => [`cursor${index}`, value])),
+  );
+  return query;
+}
+
+/**
+ * The connection of a page read in the order of the sort keys, with one row
+ * more than the page when there is a next page.
+ */
+export function connectionOf<T>(rows: T[], limit: number, totalCount: number, sort: Array<Pick<SortKey<T>, 'value'>>): Connection<T> {
   const nodes = rows.slice(0, limit);
   const edges = nodes.map((node) => ({ node, cursor: encodeCursor(sort.map((key) => key.value(node))) }));
   return {

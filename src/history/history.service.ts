@@ -1,8 +1,9 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { In, Repository } from 'typeorm';
+import { In, Repository, SelectQueryBuilder } from 'typeorm';
 import { Clock } from '../common/clock';
 import { idFromKey } from '../common/keys';
-import { Connection, PageArgs, paginate } from '../common/pagination';
+import { groupsOf } from '../common/loaders';
+import { afterCursor, Connection, connectionOf, PageArgs, pageSize, paginate, SortKey } from '../common/pagination';
 import { IdScope, inScope } from '../common/scopes';
 import { TransactionRunner } from '../common/transactions';
 import { EventFilter } from './dto/event.inputs';
@@ -126,12 +127,66 @@ export class HistoryService implements OnApplicationBootstrap {
     return eventIds.length ? this.tx.manager.findBy(LoopEventLoop, { eventId: In([...eventIds]) }) : [];
   }
 
-  /** A loop's timeline, oldest first. */
-  timeline(feedbackId: number, page: PageArgs): Promise<Connection<LoopEvent>> {
-    const query = this.events
+  /**
+   * The same page of the timelines of these loops, oldest first, in the
+   * order of the ids: one statement for the counts and one for the pages,
+   * however many loops there are. Each event is ranked within its loop's
+   * timeline after the cursor, and the page takes the first ranks (one more
+   * tells whether there is a next page), so that the cursors are those of a
+   * single timeline paged on its own.
+   */
+  async timelines(feedbackIds: readonly number[], page: PageArgs): Promise<Connection<LoopEvent>[]> {
+    const ids = [...feedbackIds];
+    const limit = pageSize(page.first);
+    const totals = await this.tx.manager
+      .createQueryBuilder(LoopEventLoop, 'link')
+      .select('link.feedbackId', 'loop_id')
+      .addSelect('COUNT(*)', 'total')
+      .where('link.feedbackId IN (:...ids)', { ids })
+      .groupBy('link.feedbackId')
+      .getRawMany<{ loop_id: number; total: number | string }>();
+    const totalOf = new Map(totals.map((row) => [Number(row.loop_id), Number(row.total)]));
+    const sort: SortKey<LoopEvent>[] = [{ path: 'link.eventId', direction: 'ASC', value: (event) => event.id }];
+    const pages = this.events
       .createQueryBuilder('event')
-      .where('event.id IN (SELECT link.event_id FROM loop_event_loop link WHERE link.feedback_id = :feedbackId)', { feedbackId });
-    return paginate(query, page, [{ path: 'event.id', direction: 'ASC', value: (event) => event.id }]);
+      .innerJoin(
+        (ranked) =>
+          afterCursor(
+            ranked
+              .from(LoopEventLoop, 'link')
+              .select('link.feedbackId', 'loop_id')
+              .addSelect('link.eventId', 'event_id')
+              .addSelect('ROW_NUMBER() OVER (PARTITION BY link.feedbackId ORDER BY link.eventId)', 'place')
+              .where('link.feedbackId IN (:...ids)', { ids }),
+            page.after,
+            sort,
+          ),
+        'ranked',
+        'ranked.event_id = event.id',
+      )
+      .where('ranked.place <= :rows', { rows: limit + 1 })
+      .orderBy('event.id', 'ASC');
+    const byLoop = limit === 0 ? new Map<number, LoopEvent[]>() : await this.eventsByLoop(pages, 'ranked.loop_id', ids);
+    return ids.map((id) => connectionOf(byLoop.get(id) ?? [], limit, totalOf.get(id) ?? 0, sort));
   }
 
+  /** The whole timelines of these loops, oldest first, by loop, in one statement. */
+  wholeTimelines(feedbackIds: readonly number[]): Promise<Map<number, LoopEvent[]>> {
+    const ids = [...feedbackIds];
+    if (!ids.length) return Promise.resolve(new Map());
+    const query = this.events
+      .createQueryBuilder('event')
+      .innerJoin(LoopEventLoop, 'link', 'link.eventId = event.id')
+      .where('link.feedbackId IN (:...ids)', { ids })
+      .orderBy('event.id', 'ASC');
+    return this.eventsByLoop(query, 'link.feedbackId', ids);
+  }
+
+  /** The events of a query that joins them to the timelines that hold them (an event in several comes once for each), by loop. */
+  private async eventsByLoop(query: SelectQueryBuilder<LoopEvent>, loopIdPath: string, feedbackIds: number[]): Promise<Map<number, LoopEvent[]>> {
+    const { raw, entities } = await query.addSelect(loopIdPath, 'timeline_loop_id').getRawAndEntities<{ event_id: number; timeline_loop_id: number }>();
+    const events = new Map(entities.map((event) => [event.id, event]));
+    const rows = groupsOf(feedbackIds, raw, (row) => Number(row.timeline_loop_id));
+    return new Map(feedbackIds.map((id) => [id, rows.get(id)!.map((row) => events.get(Number(row.event_id))!)]));
+  }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Blueprint } from '../blueprints/blueprint.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
+import { groupsOf } from '../common/loaders';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
 import { ReleaseOutcome } from '../outcomes/release-outcome.entity';
@@ -61,9 +62,9 @@ export class LoopFactsService {
     const releaseIds = [...new Set([...outcomes.map((o) => o.releaseId), ...[...blueprints.values()].map((b) => b.targetReleaseId)])];
     const releases = new Map((await this.releases.byIds(releaseIds.filter((id): id is number => id !== null))).map((r) => [r.id, r]));
 
-    const outcomesOf = group(outcomes, (outcome) => outcome.blueprintId);
-    const themeLinksOf = group(themeLinks, (link) => link.feedbackId);
-    const directLinksOf = group(directLinks, (link) => link.feedbackId);
+    const outcomesOf = groupsOf(blueprintIds, outcomes, (outcome) => outcome.blueprintId);
+    const themeLinksOf = groupsOf(ids, themeLinks, (link) => link.feedbackId);
+    const directLinksOf = groupsOf(ids, directLinks, (link) => link.feedbackId);
     const facts = new Map<number, BlueprintFact>();
     for (const blueprint of blueprints.values()) {
       facts.set(blueprint.id, {
@@ -122,15 +123,4 @@ export class LoopFactsService {
     }
     return records;
   }
-}
-
-function group<T>(rows: T[], keyOf: (row: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const members = groups.get(key);
-    if (members) members.push(row);
-    else groups.set(key, [row]);
-  }
-  return groups;
 }

@@ -155,8 +155,10 @@ export class LoopsResolver {
   }
 
   @ResolveField(() => EventConnection, { description: 'Everything that happened to this loop, oldest first.' })
-  timeline(@Parent() loop: Loop, @Args() page: PageArgs): Promise<Connection<LoopEvent>> {
-    return this.historyService.timeline(loop.item.id, page);
+  timeline(@Parent() loop: Loop, @Args() page: PageArgs, @Context() context: object): Promise<Connection<LoopEvent>> {
+    // One loader per page asked for: the loops of a list that ask for the same page are read together.
+    const name = `loop.timeline ${JSON.stringify([page.first ?? null, page.after ?? null])}`;
+    return requestLoader<number, Connection<LoopEvent>>(context, name, (ids) => this.historyService.timelines(ids, page)).load(loop.item.id);
   }
 
   @ResolveField(() => LoopClosure, { nullable: true })

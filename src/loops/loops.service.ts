@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, In, IsNull, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../actors/actor.entity';
 import { BlueprintsService } from '../blueprints/blueprints.service';
+import { inChunks } from '../common/chunks';
 import { Clock } from '../common/clock';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../common/errors';
 import { idFromKey } from '../common/keys';
@@ -22,7 +23,6 @@ import { LoopStateStore } from './loop-state';
 import { LoopFactsService } from './loop-facts.service';
 import { deriveStage } from './stage';
 import { EventType } from '../history/event-catalogue';
-
 
 export interface StageMismatch {
   key: string;
@@ -304,12 +304,11 @@ export class LoopsService {
    * blueprints that answer it. Empty means the invariant holds.
    */
   async findStageMismatches(): Promise<StageMismatch[]> {
-    const mismatches: StageMismatch[] = [];
     const ids = (await this.feedback.filtered(null).select('feedback.id', 'id').orderBy('feedback.id').getRawMany<{ id: number }>()).map(
       (row) => Number(row.id),
     );
-    for (let start = 0; start < ids.length; start += 500) {
-      const chunk = ids.slice(start, start + 500);
+    return inChunks(ids, async (chunk) => {
+      const mismatches: StageMismatch[] = [];
       const records = await this.facts.load(chunk);
       const answers = await this.answers.findBy({ feedbackId: In(chunk) });
       const openVisits = await this.tx.manager.findBy(LoopStageVisit, { feedbackId: In(chunk), leftAt: IsNull() });
@@ -327,7 +326,7 @@ export class LoopsService {
         compare('answeringBlueprints', stored, answering);
         compare('currentStay', openVisits.filter((visit) => visit.feedbackId === item.id).map((visit) => visit.stage), [derived.stage]);
       }
-    }
-    return mismatches;
+      return mismatches;
+    });
   }
 }

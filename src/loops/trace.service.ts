@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
 import { emailSeenBy, PersonalDataReader } from '../actors/personal-data';
+import { inChunks } from '../common/chunks';
 import { Clock } from '../common/clock';
-import { MAX_PAGE_SIZE } from '../common/pagination';
 import { FEEDBACK_KEY_PREFIX, FeedbackItem } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
-import { groupByKeys } from '../common/loaders';
+import { groupsOf } from '../common/loaders';
 import { HistoryService } from '../history/history.service';
 import { LoopEvent } from '../history/loop-event.entity';
 import { ReleasesService } from '../releases/releases.service';
@@ -19,9 +19,6 @@ import { answerState, closureOf, perProject, verificationOf } from './loop-view'
 import { deriveStage } from './stage';
 import { stageSpans, timeInStages } from './stage-time';
 import { Trace, TraceBlueprint, TracePerson, TraceThemeRef } from './trace';
-
-/** Loops traced together, so that the facts of each batch come in a fixed number of queries and every IN list stays short. */
-const CHUNK = 500;
 
 const iso = (date: Date) => date.toISOString();
 
@@ -63,23 +60,19 @@ export class TraceService {
   /** The traces of these loops, by feedback id, as this reader may see them. */
   async traces(items: FeedbackItem[], reader: PersonalDataReader): Promise<Map<number, Trace>> {
     const now = this.clock.now();
-    const traces = new Map<number, Trace>();
-    for (let start = 0; start < items.length; start += CHUNK) {
-      const chunk = items.slice(start, start + CHUNK);
-      const records = await this.facts.loadFor(chunk);
-      const batch = await this.batchOf([...records.values()], now);
-      for (const record of records.values()) traces.set(record.item.id, this.build(record, batch, reader));
-    }
-    return traces;
+    const traces = await inChunks(items, async (chunk) => {
+      const records = [...(await this.facts.loadFor(chunk)).values()];
+      const batch = await this.batchOf(records, now);
+      return records.map((record) => [record.item.id, this.build(record, batch, reader)] as const);
+    });
+    return new Map(traces);
   }
 
   private async batchOf(records: LoopRecord[], now: Date): Promise<Batch> {
     const items = records.map((record) => record.item);
     const ids = items.map((item) => item.id);
-    const stays = new Map(groupByKeys(ids, await this.loops.stays(ids), (stay) => stay.feedbackId).map((rows, index) => [ids[index], rows]));
-    // The history serves a timeline one loop and one page at a time; a trace holds the whole of each.
-    const timelines = new Map<number, LoopEvent[]>();
-    for (const item of items) timelines.set(item.id, await this.timelineOf(item.id));
+    const stays = groupsOf(ids, await this.loops.stays(ids), (stay) => stay.feedbackId);
+    const timelines = await this.history.wholeTimelines(ids);
 
     const linked = [...new Set(records.flatMap((record) => record.themeLinks.map((link) => link.themeId)))];
     const themes = new Map((await this.themes.byIds(await this.themes.withAncestors(linked))).map((theme) => [theme.id, theme]));
@@ -97,18 +90,6 @@ export class TraceService {
     ].filter((id): id is number => id !== null);
     const actors = new Map((await this.actors.byIds([...new Set(actorIds)])).map((actor) => [actor.id, actor]));
     return { now, stays, timelines, themes, releaseNames, actors };
-  }
-
-  /** The whole timeline, oldest first, read a page at a time. */
-  private async timelineOf(feedbackId: number): Promise<LoopEvent[]> {
-    const events: LoopEvent[] = [];
-    let after: string | null = null;
-    do {
-      const page = await this.history.timeline(feedbackId, { first: MAX_PAGE_SIZE, after });
-      events.push(...page.nodes);
-      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-    } while (after);
-    return events;
   }
 
   private build(record: LoopRecord, batch: Batch, reader: PersonalDataReader): Trace {

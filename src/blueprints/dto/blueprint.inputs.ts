@@ -1,8 +1,9 @@
-import { ArgsType, Field, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, Int, IntersectionType, ObjectType, OmitType, PickType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsEnum, IsInt, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { SLUG_PATTERN } from '../../common/keys';
 import { PageArgs } from '../../common/pagination';
+import { UpdateFieldsOf } from '../../common/update-fields';
 import { FEEDBACK_KEY, FEEDBACK_KEY_MESSAGE } from '../../feedback/dto/feedback.inputs';
 import { FeedbackItem } from '../../feedback/feedback-item.entity';
 import { RELEASE_NAME } from '../../releases/dto/release.inputs';
@@ -26,8 +27,14 @@ export abstract class BlueprintRef {
   name: string;
 }
 
-@InputType({ isAbstract: true })
-abstract class BlueprintFields extends BlueprintRef {
+@InputType()
+export class CreateBlueprintInput extends BlueprintRef {
+  @Field()
+  @IsString()
+  @MinLength(3)
+  @MaxLength(300)
+  title: string;
+
   @Field(() => String, { nullable: true, description: 'The Launchpad blueprint.' })
   @IsOptional()
   @IsUrl(URL_OPTIONS, { message: URL_MESSAGE })
@@ -74,23 +81,10 @@ abstract class BlueprintFields extends BlueprintRef {
 }
 
 @InputType()
-export class CreateBlueprintInput extends BlueprintFields {
-  @Field()
-  @IsString()
-  @MinLength(3)
-  @MaxLength(300)
-  title: string;
-}
-
-@InputType()
-export class UpdateBlueprintInput extends BlueprintFields {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MinLength(3)
-  @MaxLength(300)
-  title?: string | null;
-
+export class UpdateBlueprintInput extends IntersectionType(
+  PickType(CreateBlueprintInput, ['project', 'name']),
+  UpdateFieldsOf(OmitType(CreateBlueprintInput, ['project', 'name'])),
+) {
   @Field(() => Int, { nullable: true, description: 'The version you read; the edit is refused with CONFLICT if it changed since.' })
   @IsOptional()
   @IsInt()

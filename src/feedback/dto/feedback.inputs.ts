@@ -1,4 +1,4 @@
-import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, Int, ObjectType, OmitType, registerEnumType } from '@nestjs/graphql';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { keyPattern, SLUG_PATTERN } from '../../common/keys';
 import { OrderDirection, PageArgs } from '../../common/pagination';
+import { UpdateFieldsOf } from '../../common/update-fields';
 import { FeedbackItem } from '../feedback-item.entity';
 import { FeedbackOrigin, LoopStage } from '../feedback.enums';
 
@@ -60,14 +61,14 @@ export class SubmitFeedbackInput {
   @MaxLength(50)
   releaseInUse?: string | null;
 
-  @Field(() => [String], { nullable: true, description: 'Affected projects, such as nova or neutron.' })
+  @Field(() => [String], { nullable: true, description: 'Affected projects, such as nova or neutron; an update replaces the list.' })
   @IsOptional()
   @ArrayMaxSize(30)
   @Transform(normalizeNames)
   @Matches(SLUG_PATTERN, { each: true, message: SLUG_MESSAGE })
   projects?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Tags such as upgrades; an update replaces the list.' })
   @IsOptional()
   @ArrayMaxSize(30)
   @Transform(normalizeNames)
@@ -88,60 +89,10 @@ export class SubmitFeedbackInput {
 }
 
 @InputType()
-export class UpdateFeedbackInput {
+export class UpdateFeedbackInput extends UpdateFieldsOf(OmitType(SubmitFeedbackInput, ['sourceLine'])) {
   @Field()
   @Matches(FEEDBACK_KEY, { message: FEEDBACK_KEY_MESSAGE })
   key: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MinLength(3)
-  @MaxLength(200)
-  title?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(20000)
-  body?: string | null;
-
-  @Field(() => FeedbackOrigin, { nullable: true })
-  @IsOptional()
-  @IsEnum(FeedbackOrigin)
-  origin?: FeedbackOrigin | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  organization?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(50)
-  releaseInUse?: string | null;
-
-  @Field(() => [String], { nullable: true, description: 'Replaces the list.' })
-  @IsOptional()
-  @ArrayMaxSize(30)
-  @Transform(normalizeNames)
-  @Matches(SLUG_PATTERN, { each: true, message: SLUG_MESSAGE })
-  projects?: string[] | null;
-
-  @Field(() => [String], { nullable: true, description: 'Replaces the list.' })
-  @IsOptional()
-  @ArrayMaxSize(30)
-  @Transform(normalizeNames)
-  @Matches(SLUG_PATTERN, { each: true, message: SLUG_MESSAGE })
-  tags?: string[] | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsUrl(URL_OPTIONS, { message: URL_MESSAGE })
-  @MaxLength(2000)
-  sourceUrl?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'The version you read; the edit is refused with CONFLICT if it changed since.' })
   @IsOptional()

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ActorsService } from '../../actors/actors.service';
 import { emailSeenBy, PersonalDataReader } from '../../actors/personal-data';
+import { inChunks } from '../../common/chunks';
 import { Clock } from '../../common/clock';
 import { BadUserInputError } from '../../common/errors';
 import { OrderDirection } from '../../common/pagination';
+import { DAY_MS } from '../../common/time';
 import { FeedbackOrderField } from '../../feedback/dto/feedback.inputs';
-import { FeedbackItem } from '../../feedback/feedback-item.entity';
 import { feedbackOrder, FeedbackService } from '../../feedback/feedback.service';
 import { Release } from '../../releases/release.entity';
 import { ReleasesService } from '../../releases/releases.service';
@@ -24,27 +25,12 @@ import { traceJson, traceMarkdown } from './trace-text';
 /** The most loops one CSV export holds; a filter that selects more is refused rather than cut short. */
 export const MAX_EXPORT_ROWS = 100_000;
 
-/**
- * Loops read together, so that their facts come in a fixed number of queries,
- * every IN list stays short, and the work done between two statements (when
- * other requests get their turn) stays brief.
- */
-const CHUNK = 200;
-
-const DAY_MS = 86_400_000;
-
 export function traceText(trace: Trace, format: ExportFormat): string {
   return format === ExportFormat.JSON ? traceJson(trace) : traceMarkdown(trace);
 }
 
 export function releaseReportText(report: ReleaseReport, format: ExportFormat): string {
   return format === ExportFormat.JSON ? releaseReportJson(report) : releaseReportMarkdown(report);
-}
-
-async function inChunks<T>(items: FeedbackItem[], work: (chunk: FeedbackItem[]) => Promise<T[]>): Promise<T[]> {
-  const results: T[] = [];
-  for (let start = 0; start < items.length; start += CHUNK) results.push(...(await work(items.slice(start, start + CHUNK))));
-  return results;
 }
 
 /**

@@ -4,6 +4,7 @@ import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { Blueprint } from '../../blueprints/blueprint.entity';
 import { Clock } from '../../common/clock';
 import { idFromKey } from '../../common/keys';
+import { DAY_MS } from '../../common/time';
 import { CONFIG, LooptraceConfig } from '../../config/config';
 import { FeedbackItem } from '../../feedback/feedback-item.entity';
 import { LOOP_STAGES, LoopStage, Resolution } from '../../feedback/feedback.enums';
@@ -20,7 +21,6 @@ import { LoopStateStore } from '../loop-state';
 import { LoopsService } from '../loops.service';
 import { AgeBucket, DurationSummary, LoopHealth, ReleaseClosure, StageDuration } from './loop-health.model';
 
-const DAY_MS = 86_400_000;
 const SAMPLE_SIZE = 20;
 
 const AGE_BUCKETS: Array<{ label: string; minDays: number; maxDays: number | null }> = [

@@ -1,6 +1,7 @@
-import { ArgsType, Field, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, Int, IntersectionType, ObjectType, OmitType, PickType } from '@nestjs/graphql';
 import { IsEnum, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { PageArgs } from '../../common/pagination';
+import { UpdateFieldsOf } from '../../common/update-fields';
 import { Release } from '../release.entity';
 import { ReleaseState } from '../release.enums';
 
@@ -15,8 +16,8 @@ const DATE_MESSAGE = 'must be a date as YYYY-MM-DD';
  */
 const MAX_SEQUENCE = 1_000_000;
 
-@InputType({ isAbstract: true })
-abstract class ReleaseFields {
+@InputType()
+export class CreateReleaseInput {
   @Field({ description: 'The release, such as Liberty or 2024.1.' })
   @Matches(RELEASE_NAME, { message: RELEASE_NAME_MESSAGE })
   name: string;
@@ -33,16 +34,15 @@ abstract class ReleaseFields {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_MESSAGE })
   releasedOn?: string | null;
 
-}
-
-@InputType()
-export class CreateReleaseInput extends ReleaseFields {
   @Field(() => ReleaseState, { nullable: true, defaultValue: ReleaseState.PLANNED })
   @IsOptional()
   @IsEnum(ReleaseState)
   state?: ReleaseState | null;
 
-  @Field(() => Int, { nullable: true, description: 'Position among releases; by default after every release so far.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Position among releases: later releases have larger numbers. A new release comes after every release so far unless this says otherwise.',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -51,19 +51,7 @@ export class CreateReleaseInput extends ReleaseFields {
 }
 
 @InputType()
-export class UpdateReleaseInput extends ReleaseFields {
-  @Field(() => ReleaseState, { nullable: true })
-  @IsOptional()
-  @IsEnum(ReleaseState)
-  state?: ReleaseState | null;
-
-  @Field(() => Int, { nullable: true, description: 'A new position among releases: later releases have larger numbers.' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_SEQUENCE)
-  sequence?: number | null;
-
+export class UpdateReleaseInput extends IntersectionType(PickType(CreateReleaseInput, ['name']), UpdateFieldsOf(OmitType(CreateReleaseInput, ['name']))) {
   @Field(() => String, { nullable: true, description: 'A new name for the release named by name.' })
   @IsOptional()
   @Matches(RELEASE_NAME, { message: RELEASE_NAME_MESSAGE })

@@ -4,6 +4,7 @@ import { ArrayMaxSize, IsBoolean, IsEmail, IsEnum, IsInt, IsOptional, IsString, 
 import { keyPattern } from '../../common/keys';
 import { RationaleInput } from '../../common/link.inputs';
 import { PageArgs } from '../../common/pagination';
+import { UpdateFieldsOf } from '../../common/update-fields';
 import { FEEDBACK_KEY, FEEDBACK_KEY_MESSAGE } from '../../feedback/dto/feedback.inputs';
 import { FeedbackItem } from '../../feedback/feedback-item.entity';
 import { RELEASE_NAME } from '../../releases/dto/release.inputs';
@@ -15,8 +16,18 @@ export const THEME_KEY_MESSAGE = 'must be a theme key such as TH-7';
 const RELEASE_MESSAGE = 'must be a release name such as Pike';
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
-@InputType({ isAbstract: true })
-abstract class ThemeFields {
+@InputType()
+export class CreateThemeInput {
+  @Field()
+  @IsString()
+  @MinLength(3)
+  @MaxLength(200)
+  title: string;
+
+  @Field(() => ThemeKind, { defaultValue: ThemeKind.THEME })
+  @IsEnum(ThemeKind)
+  kind: ThemeKind;
+
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
@@ -63,35 +74,10 @@ abstract class ThemeFields {
 }
 
 @InputType()
-export class CreateThemeInput extends ThemeFields {
-  @Field()
-  @IsString()
-  @MinLength(3)
-  @MaxLength(200)
-  title: string;
-
-  @Field(() => ThemeKind, { defaultValue: ThemeKind.THEME })
-  @IsEnum(ThemeKind)
-  kind: ThemeKind;
-}
-
-@InputType()
-export class UpdateThemeInput extends ThemeFields {
+export class UpdateThemeInput extends UpdateFieldsOf(CreateThemeInput) {
   @Field()
   @Matches(THEME_KEY, { message: THEME_KEY_MESSAGE })
   key: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MinLength(3)
-  @MaxLength(200)
-  title?: string | null;
-
-  @Field(() => ThemeKind, { nullable: true })
-  @IsOptional()
-  @IsEnum(ThemeKind)
-  kind?: ThemeKind | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Make it a root theme (no parent).' })
   @IsOptional()

@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageArgs } from '../../common/pagination';
+import { UpdateFieldsOf } from '../../common/update-fields';
 import { EVENT_TYPE_PATTERN, matchesAnyEventType } from '../../history/event-catalogue';
 import { WebhookDelivery, WebhookDeliveryStatus } from '../webhook-delivery.entity';
 import { WEBHOOK_EVENT_TYPES } from '../webhook-events';
@@ -54,12 +55,14 @@ export class RegisterWebhookInput {
   @IsWebhookEventPattern()
   events: string[];
 
-  @Field({ description: 'Keys the X-Looptrace-Signature of every delivery. It is never shown again.' })
+  @Field({
+    description: 'Keys the X-Looptrace-Signature of every delivery; a new one signs each delivery from its next attempt. It is never shown again.',
+  })
   @IsString()
   @Length(16, 200, { message: SECRET_MESSAGE })
   secret: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A few words on what it is for; on an update, an empty one removes them.' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -67,35 +70,10 @@ export class RegisterWebhookInput {
 }
 
 @InputType()
-export class UpdateWebhookInput {
+export class UpdateWebhookInput extends UpdateFieldsOf(RegisterWebhookInput) {
   @Field(() => ID)
   @Matches(ID_PATTERN, { message: 'must be the id of a webhook' })
   id: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsUrl(URL_OPTIONS, { message: URL_MESSAGE })
-  @MaxLength(2000)
-  url?: string | null;
-
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(50)
-  @IsWebhookEventPattern()
-  events?: string[] | null;
-
-  @Field(() => String, { nullable: true, description: 'A new secret; deliveries are signed with it from their next attempt.' })
-  @IsOptional()
-  @IsString()
-  @Length(16, 200, { message: SECRET_MESSAGE })
-  secret?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'A new description; an empty one removes it.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  description?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'False pauses the webhook, true resumes it.' })
   @IsOptional()
