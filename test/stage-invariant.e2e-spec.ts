@@ -1,7 +1,6 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
-import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
 import { Actor } from '../src/actors/actor.entity';
 import { ActorsService } from '../src/actors/actors.service';
@@ -21,6 +20,7 @@ import { ThemesService } from '../src/themes/themes.service';
 import { createTestDatabase, portable, TestDatabase } from './support/database';
 import { testConfig, TestClock } from './support/service';
 import { WRITER } from '../src/database/writer';
+import { DomainError } from '../src/common/errors';
 
 /**
  * DOMAIN.md: the stored stage of every loop equals the stage recomputed from
@@ -160,7 +160,7 @@ describe('the stage invariant', () => {
             await apply(step);
           } catch (error) {
             // Refusals (conflicts, bad input) are part of the game; anything else is a failure.
-            if (!(error instanceof GraphQLError)) throw error;
+            if (!(error instanceof DomainError)) throw error;
           }
           const mismatches = await loops.findStageMismatches();
           if (mismatches.length) throw new Error(`after ${JSON.stringify(step)}: ${JSON.stringify(mismatches)}`);
