@@ -32,7 +32,7 @@ const TRACE = `query($key: String!) {
       outcomes { id result notes releaseNoteUrl recordedAt updatedAt recordedBy { email } release { id name } }
     }
     projects { project delivered blueprints { blueprint { key } } }
-    stages { stage seconds visits }
+    stages { stage seconds stays }
     stageHistory { stage enteredAt leftAt seconds }
     closure { resolution note closedAt closedBy { email } }
     verification { verdict note verifiedAt }

@@ -32,7 +32,7 @@ describe('exports', () => {
           outcomes { result notes releaseNoteUrl recordedAt release { name } }
         }
       }
-      stages { stage seconds visits }
+      stages { stage seconds stays }
       stageHistory { stage enteredAt leftAt seconds }
       closure { resolution note closedAt closedBy { name email } }
       verification { verdict note verifiedAt }

@@ -18,7 +18,7 @@ describe('the journey of a loop', () => {
       themes { theme { key kind parent { key } ancestors { key } } rationale linkedBy { name } }
       blueprints { blueprint { key } direct viaThemes { key } delivered counts outcomes { result release { name } } }
       projects { project delivered blueprints { blueprint { name } } }
-      stages { stage seconds visits }
+      stages { stage seconds stays }
       stageHistory { stage enteredAt leftAt seconds }
       closure { resolution note closedBy { name } }
       verification { verdict note }
@@ -189,8 +189,11 @@ describe('the journey of a loop', () => {
       'CLOSED',
     ]);
     const inDevelopment = loop.stages.find((stage: { stage: string }) => stage.stage === 'IN_DEVELOPMENT');
-    expect(inDevelopment).toEqual({ stage: 'IN_DEVELOPMENT', seconds: 50 * 86_400, visits: 1 });
-    expect(loop.stages.find((stage: { stage: string }) => stage.stage === 'RELEASED').visits).toBe(2);
+    expect(inDevelopment).toEqual({ stage: 'IN_DEVELOPMENT', seconds: 50 * 86_400, stays: 1 });
+    expect(loop.stages.find((stage: { stage: string }) => stage.stage === 'RELEASED').stays).toBe(2);
+    // Clients written before stays was the word still read the same numbers under visits.
+    const { loop: former } = await service.ok<{ loop: { stages: Array<{ stays: number; visits: number }> } }>(pm, `{ loop(key: "FB-1") { stages { stays visits } } }`);
+    expect(former.stages.map((stage) => stage.visits)).toEqual(former.stages.map((stage) => stage.stays));
     const everyEventHasAnActor = loop.timeline.nodes.every((event: { actor: unknown }) => event.actor !== null);
     expect(everyEventHasAnActor).toBe(true);
   });

@@ -8,7 +8,7 @@ import { OutcomesModule } from '../outcomes/outcomes.module';
 import { ReleasesModule } from '../releases/releases.module';
 import { ThemesModule } from '../themes/themes.module';
 import { LoopBlueprint } from './loop-blueprint.entity';
-import { LoopStageVisit } from './loop-stage-visit.entity';
+import { LoopStageStay } from './loop-stage-stay.entity';
 import { EventScopes } from './event-scope';
 import { LoopExportsResolver, ReleaseReportResolver } from './exports/exports.resolver';
 import { ExportsService } from './exports/exports.service';
@@ -22,6 +22,7 @@ import {
   LoopClosureResolver,
   LoopEventResolver,
   LoopsResolver,
+  LoopStageTimeResolver,
   LoopThemeResolver,
   ReleaseLoopsResolver,
   ThemeLoopsResolver,
@@ -36,7 +37,7 @@ import { TraceService } from './trace.service';
 /** The loop itself: the stage projector, closure and merge, the trace, the loop lists and their exports. It reads every other part. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([LoopBlueprint, LoopStageVisit]),
+    TypeOrmModule.forFeature([LoopBlueprint, LoopStageStay]),
     ActorsModule,
     FeedbackModule,
     ThemesModule,
@@ -57,6 +58,7 @@ import { TraceService } from './trace.service';
     LoopsService,
     LoopsResolver,
     LiveLoopsResolver,
+    LoopStageTimeResolver,
     LoopThemeResolver,
     LoopClosureResolver,
     LoopEventResolver,

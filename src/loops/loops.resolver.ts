@@ -1,4 +1,4 @@
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Actor } from '../actors/actor.entity';
 import { ActorLoader } from '../actors/actor.loader';
 import { Blueprint } from '../blueprints/blueprint.entity';
@@ -20,7 +20,7 @@ import { Theme } from '../themes/theme.entity';
 import { ThemeLoader } from '../themes/theme.loader';
 import { CloseLoopInput, LoopsArgs, MergeFeedbackInput, ReopenLoopInput, VerifyClosureInput } from './dto/loop.inputs';
 import { LoopFactsService, LoopRecord } from './loop-facts.service';
-import { LoopStageVisit } from './loop-stage-visit.entity';
+import { LoopStageStay } from './loop-stage-stay.entity';
 import { LoopsService } from './loops.service';
 import {
   AnsweringBlueprint,
@@ -28,15 +28,15 @@ import {
   LoopClosure,
   LoopPayload,
   LoopProject,
-  LoopStageSpan,
   LoopStageTime,
   LoopTheme,
   LoopVerification,
   MergeFeedbackPayload,
+  TimedStageStay,
 } from './models/loop.model';
 import { answerState, closureOf, perProject, verificationOf } from './loop-view';
 import { deriveStage } from './stage';
-import { stageSpans, timeInStages } from './stage-time';
+import { timedStays, timeInStages } from './stage-time';
 import { LoopStateStore } from './loop-state';
 
 export const LoopConnection = ConnectionType(Loop);
@@ -146,12 +146,12 @@ export class LoopsResolver {
     return timeInStages(await this.stageHistory(loop, context));
   }
 
-  @ResolveField(() => [LoopStageSpan], { description: 'Each stay in a stage, oldest first.' })
-  async stageHistory(@Parent() loop: Loop, @Context() context: object): Promise<LoopStageSpan[]> {
-    const stays = await requestLoader<number, LoopStageVisit[]>(context, 'loop.stays', async (ids) =>
+  @ResolveField(() => [TimedStageStay], { description: 'Each stay in a stage, oldest first.' })
+  async stageHistory(@Parent() loop: Loop, @Context() context: object): Promise<TimedStageStay[]> {
+    const stays = await requestLoader<number, LoopStageStay[]>(context, 'loop.stays', async (ids) =>
       groupByKeys(ids, await this.loopsService.stays(ids), (stay) => stay.feedbackId),
     ).load(loop.item.id);
-    return stageSpans(stays, this.clock.now());
+    return timedStays(stays, this.clock.now());
   }
 
   @ResolveField(() => EventConnection, { description: 'Everything that happened to this loop, oldest first.' })
@@ -189,6 +189,14 @@ export class LoopsResolver {
   @ResolveField(() => Boolean)
   open(@Parent() loop: Loop): boolean {
     return loop.item.stage !== LoopStage.CLOSED;
+  }
+}
+
+@Resolver(() => LoopStageTime)
+export class LoopStageTimeResolver {
+  @ResolveField(() => Int, { deprecationReason: 'Use stays.', description: 'The number of stays, under its former name.' })
+  visits(@Parent() time: LoopStageTime): number {
+    return time.stays;
   }
 }
 

@@ -18,7 +18,7 @@ import { ReleasesService } from '../releases/releases.service';
 import { ThemesService } from '../themes/themes.service';
 import { CloseLoopInput, LoopFilter, LoopsArgs, MergeFeedbackInput } from './dto/loop.inputs';
 import { LoopBlueprint } from './loop-blueprint.entity';
-import { LoopStageVisit } from './loop-stage-visit.entity';
+import { LoopStageStay } from './loop-stage-stay.entity';
 import { LoopStateStore } from './loop-state';
 import { LoopFactsService } from './loop-facts.service';
 import { deriveStage } from './stage';
@@ -283,9 +283,9 @@ export class LoopsService {
   }
 
   /** The stays of these loops in their stages, oldest first, as the stage projector keeps them. */
-  stays(feedbackIds: readonly number[]): Promise<LoopStageVisit[]> {
+  stays(feedbackIds: readonly number[]): Promise<LoopStageStay[]> {
     if (feedbackIds.length === 0) return Promise.resolve([]);
-    return this.tx.manager.find(LoopStageVisit, { where: { feedbackId: In([...feedbackIds]) }, order: { id: 'ASC' } });
+    return this.tx.manager.find(LoopStageStay, { where: { feedbackId: In([...feedbackIds]) }, order: { id: 'ASC' } });
   }
 
   /** The projects these loops concern: those the requests name and those of the blueprints answering them. */
@@ -311,7 +311,7 @@ export class LoopsService {
       const mismatches: StageMismatch[] = [];
       const records = await this.facts.load(chunk);
       const answers = await this.answers.findBy({ feedbackId: In(chunk) });
-      const openVisits = await this.tx.manager.findBy(LoopStageVisit, { feedbackId: In(chunk), leftAt: IsNull() });
+      const currentStays = await this.tx.manager.findBy(LoopStageStay, { feedbackId: In(chunk), leftAt: IsNull() });
       for (const { item, facts, routes } of records.values()) {
         const derived = deriveStage(facts);
         const stored = answers.filter((row) => row.feedbackId === item.id).map((row) => row.blueprintId).sort((a, b) => a - b);
@@ -324,7 +324,7 @@ export class LoopsService {
         compare('stage', item.stage, derived.stage);
         compare('completedInReleaseId', item.completedInReleaseId, derived.completedInReleaseId);
         compare('answeringBlueprints', stored, answering);
-        compare('currentStay', openVisits.filter((visit) => visit.feedbackId === item.id).map((visit) => visit.stage), [derived.stage]);
+        compare('currentStay', currentStays.filter((stay) => stay.feedbackId === item.id).map((stay) => stay.stage), [derived.stage]);
       }
       return mismatches;
     });

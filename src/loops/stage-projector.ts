@@ -11,7 +11,7 @@ import { LoopEvent } from '../history/loop-event.entity';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import { ThemesService } from '../themes/themes.service';
 import { LoopBlueprint } from './loop-blueprint.entity';
-import { LoopStageVisit } from './loop-stage-visit.entity';
+import { LoopStageStay } from './loop-stage-stay.entity';
 import { LoopStateStore } from './loop-state';
 import { LoopFactsService, LoopRecord } from './loop-facts.service';
 import { deriveStage } from './stage';
@@ -76,24 +76,24 @@ export class StageProjector implements OnModuleInit {
       const chunk = loopIds.slice(start, start + CHUNK);
       const records = await this.facts.load(chunk);
       await this.storeAnswers(chunk, records);
-      const visits = await this.openVisits(records);
-      for (const record of records.values()) await this.store(record, visits.get(record.item.id)!, cause);
+      const stays = await this.currentStays(records);
+      for (const record of records.values()) await this.store(record, stays.get(record.item.id)!, cause);
     }
   }
 
   /** The current stay of each loop; a loop seen for the first time starts its first stay, in the stage it was stored with. */
-  private async openVisits(records: Map<number, LoopRecord>): Promise<Map<number, LoopStageVisit>> {
+  private async currentStays(records: Map<number, LoopRecord>): Promise<Map<number, LoopStageStay>> {
     const ids = [...records.keys()];
-    const open = new Map((await this.tx.manager.findBy(LoopStageVisit, { feedbackId: In(ids), leftAt: IsNull() })).map((visit) => [visit.feedbackId, visit]));
+    const open = new Map((await this.tx.manager.findBy(LoopStageStay, { feedbackId: In(ids), leftAt: IsNull() })).map((stay) => [stay.feedbackId, stay]));
     for (const { item } of records.values()) {
       if (open.has(item.id)) continue;
-      const first = this.tx.manager.create(LoopStageVisit, { feedbackId: item.id, stage: item.stage, enteredAt: item.stageEnteredAt, leftAt: null, seconds: null });
-      open.set(item.id, await this.tx.manager.save(LoopStageVisit, first));
+      const first = this.tx.manager.create(LoopStageStay, { feedbackId: item.id, stage: item.stage, enteredAt: item.stageEnteredAt, leftAt: null, seconds: null });
+      open.set(item.id, await this.tx.manager.save(LoopStageStay, first));
     }
     return open;
   }
 
-  private async store(record: LoopRecord, visit: LoopStageVisit, cause: LoopEvent | null): Promise<void> {
+  private async store(record: LoopRecord, stay: LoopStageStay, cause: LoopEvent | null): Promise<void> {
     const { item } = record;
     const derived = deriveStage(record.facts);
     if (derived.stage === item.stage && derived.completedInReleaseId === item.completedInReleaseId) return;
@@ -105,8 +105,8 @@ export class StageProjector implements OnModuleInit {
       completedInReleaseId: derived.completedInReleaseId,
     });
     if (derived.stage === from) return;
-    await this.tx.manager.update(LoopStageVisit, { id: visit.id }, { leftAt: movedAt, seconds: Math.max(0, Math.round((movedAt.getTime() - visit.enteredAt.getTime()) / 1000)) });
-    await this.tx.manager.insert(LoopStageVisit, { feedbackId: item.id, stage: derived.stage, enteredAt: movedAt, leftAt: null, seconds: null });
+    await this.tx.manager.update(LoopStageStay, { id: stay.id }, { leftAt: movedAt, seconds: Math.max(0, Math.round((movedAt.getTime() - stay.enteredAt.getTime()) / 1000)) });
+    await this.tx.manager.insert(LoopStageStay, { feedbackId: item.id, stage: derived.stage, enteredAt: movedAt, leftAt: null, seconds: null });
     const moved = {
       recordKey: item.key,
       actorId: cause?.actorId ?? null,

@@ -1,12 +1,5 @@
 import { LoopStage } from '../feedback/feedback.enums';
 
-export interface StageSpan {
-  stage: LoopStage;
-  enteredAt: Date;
-  leftAt: Date | null;
-  seconds: number;
-}
-
 /** A stay as the stage projector keeps it: the current one has no end and counts up to now. */
 export interface StoredStay {
   stage: LoopStage;
@@ -15,8 +8,16 @@ export interface StoredStay {
   seconds: number | null;
 }
 
+/** A stay with its length: the current one counted up to now. */
+export interface TimedStay {
+  stage: LoopStage;
+  enteredAt: Date;
+  leftAt: Date | null;
+  seconds: number;
+}
+
 /** The stays of a loop, oldest first, with the current one counted up to now. */
-export function stageSpans(stays: StoredStay[], now: Date): StageSpan[] {
+export function timedStays(stays: StoredStay[], now: Date): TimedStay[] {
   return stays.map((stay) => ({
     stage: stay.stage,
     enteredAt: stay.enteredAt,
@@ -26,13 +27,13 @@ export function stageSpans(stays: StoredStay[], now: Date): StageSpan[] {
 }
 
 /** Total time and number of stays per stage, in the order the stages were first entered. */
-export function timeInStages(spans: StageSpan[]): Array<{ stage: LoopStage; seconds: number; visits: number }> {
-  const totals = new Map<LoopStage, { stage: LoopStage; seconds: number; visits: number }>();
-  for (const span of spans) {
-    const total = totals.get(span.stage) ?? { stage: span.stage, seconds: 0, visits: 0 };
-    total.seconds += span.seconds;
-    total.visits += 1;
-    totals.set(span.stage, total);
+export function timeInStages(stays: TimedStay[]): Array<{ stage: LoopStage; seconds: number; stays: number }> {
+  const totals = new Map<LoopStage, { stage: LoopStage; seconds: number; stays: number }>();
+  for (const stay of stays) {
+    const total = totals.get(stay.stage) ?? { stage: stay.stage, seconds: 0, stays: 0 };
+    total.seconds += stay.seconds;
+    total.stays += 1;
+    totals.set(stay.stage, total);
   }
   return [...totals.values()];
 }

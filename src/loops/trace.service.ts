@@ -13,11 +13,11 @@ import { ReleasesService } from '../releases/releases.service';
 import { Theme, THEME_KEY_PREFIX } from '../themes/theme.entity';
 import { ThemesService } from '../themes/themes.service';
 import { BlueprintRoute, LoopFactsService, LoopRecord } from './loop-facts.service';
-import { LoopStageVisit } from './loop-stage-visit.entity';
+import { LoopStageStay } from './loop-stage-stay.entity';
 import { LoopsService } from './loops.service';
 import { answerState, closureOf, perProject, verificationOf } from './loop-view';
 import { deriveStage } from './stage';
-import { stageSpans, timeInStages } from './stage-time';
+import { timedStays, timeInStages } from './stage-time';
 import { Trace, TraceBlueprint, TracePerson, TraceThemeRef } from './trace';
 
 const iso = (date: Date) => date.toISOString();
@@ -26,7 +26,7 @@ const iso = (date: Date) => date.toISOString();
 interface Batch {
   now: Date;
   /** The stays in stages, per loop. */
-  stays: Map<number, LoopStageVisit[]>;
+  stays: Map<number, LoopStageStay[]>;
   timelines: Map<number, LoopEvent[]>;
   themes: Map<number, Theme>;
   releaseNames: Map<number, string>;
@@ -98,7 +98,7 @@ export class TraceService {
       const actor = id === null ? undefined : batch.actors.get(id);
       return actor ? { name: actor.name, email: emailSeenBy(reader, actor) } : null;
     };
-    const stays = stageSpans(batch.stays.get(item.id)!, batch.now);
+    const stays = timedStays(batch.stays.get(item.id)!, batch.now);
     const closure = closureOf(item);
     const verification = verificationOf(item);
     return {

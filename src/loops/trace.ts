@@ -95,7 +95,7 @@ export interface TraceProject {
 export interface TraceStageTime {
   stage: LoopStage;
   seconds: number;
-  visits: number;
+  stays: number;
 }
 
 export interface TraceStay {

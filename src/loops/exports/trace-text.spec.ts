@@ -72,9 +72,9 @@ const trace = (overrides: Partial<Trace> = {}): Trace => ({
     { project: 'nova', delivered: true, blueprints: [blueprint({})] },
   ],
   stages: [
-    { stage: LoopStage.REQUESTED, seconds: 2 * 86_400, visits: 1 },
-    { stage: LoopStage.IN_DEVELOPMENT, seconds: 50 * 86_400, visits: 1 },
-    { stage: LoopStage.CLOSED, seconds: 3600, visits: 1 },
+    { stage: LoopStage.REQUESTED, seconds: 2 * 86_400, stays: 1 },
+    { stage: LoopStage.IN_DEVELOPMENT, seconds: 50 * 86_400, stays: 1 },
+    { stage: LoopStage.CLOSED, seconds: 3600, stays: 1 },
   ],
   stageHistory: [],
   completedIn: 'Queens',

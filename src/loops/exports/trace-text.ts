@@ -19,8 +19,8 @@ export function traceMarkdown(trace: Trace): string {
     `## Themes\n\n${trace.themes.length ? trace.themes.map(theme).join('\n') : 'Not linked to any theme.'}`,
     `## Blueprints\n\n${trace.projects.length ? trace.projects.map(project).join('\n\n') : 'No blueprint answers it yet.'}`,
     `## Time in stage\n\n${table(
-      ['Stage', 'Time', 'Visits'],
-      trace.stages.map((stage) => [stage.stage, duration(stage.seconds), String(stage.visits)]),
+      ['Stage', 'Time', 'Stays'],
+      trace.stages.map((stage) => [stage.stage, duration(stage.seconds), String(stage.stays)]),
     )}\n\nAs of ${when(trace.asOf)}.`,
     ...(trace.closure ? [closure(trace)] : []),
     `## Timeline\n\n${trace.timeline.length ? trace.timeline.map(event).join('\n') : 'Nothing recorded.'}`,

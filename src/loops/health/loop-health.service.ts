@@ -13,7 +13,7 @@ import { ReleasesService } from '../../releases/releases.service';
 import { Theme, THEME_KEY_PREFIX } from '../../themes/theme.entity';
 import { ThemesService } from '../../themes/themes.service';
 import { LoopFilter } from '../dto/loop.inputs';
-import { LoopStageVisit } from '../loop-stage-visit.entity';
+import { LoopStageStay } from '../loop-stage-stay.entity';
 import { BlueprintsService } from '../../blueprints/blueprints.service';
 import { IdScope } from '../../common/scopes';
 import { OutcomesService } from '../../outcomes/outcomes.service';
@@ -121,11 +121,11 @@ export class LoopHealthService {
   private timeIn(slice: Slice, stage: LoopStage): Promise<StageDuration> {
     const values = () =>
       this.dataSource
-        .createQueryBuilder(LoopStageVisit, 'visit')
-        .select('visit.seconds', 'seconds')
-        .where(`visit.feedbackId IN (${slice.sql})`, slice.parameters)
-        .andWhere('visit.stage = :stage', { stage })
-        .andWhere('visit.seconds IS NOT NULL');
+        .createQueryBuilder(LoopStageStay, 'stay')
+        .select('stay.seconds', 'seconds')
+        .where(`stay.feedbackId IN (${slice.sql})`, slice.parameters)
+        .andWhere('stay.stage = :stage', { stage })
+        .andWhere('stay.seconds IS NOT NULL');
     return this.summary(values, 'seconds').then((summary) => ({ stage, ...summary }));
   }
 
@@ -137,11 +137,11 @@ export class LoopHealthService {
       .andWhere('feedback.resolution <> :duplicate', { duplicate: Resolution.DUPLICATE });
     const values = () =>
       this.dataSource
-        .createQueryBuilder(LoopStageVisit, 'visit')
-        .select('SUM(visit.seconds)', 'total')
-        .where(`visit.feedbackId IN (${closed.getQuery()})`, closed.getParameters())
-        .andWhere('visit.seconds IS NOT NULL')
-        .groupBy('visit.feedbackId');
+        .createQueryBuilder(LoopStageStay, 'stay')
+        .select('SUM(stay.seconds)', 'total')
+        .where(`stay.feedbackId IN (${closed.getQuery()})`, closed.getParameters())
+        .andWhere('stay.seconds IS NOT NULL')
+        .groupBy('stay.feedbackId');
     return this.summary(values, 'total');
   }
 

@@ -4,6 +4,7 @@ import { FeedbackItem } from '../../feedback/feedback-item.entity';
 import { LoopStage, Resolution, Verdict } from '../../feedback/feedback.enums';
 import { ReleaseOutcome } from '../../outcomes/release-outcome.entity';
 import { Theme } from '../../themes/theme.entity';
+import { TimedStay } from '../stage-time';
 
 /** The trace of one feedback item's loop. Computed from the item, its links and outcomes; not stored as such. */
 @ObjectType({ description: "The trace of one feedback item's loop, from the request to its closure." })
@@ -83,7 +84,7 @@ export class LoopProject {
   delivered: boolean;
 }
 
-@ObjectType({ description: 'How long the loop spent in one stage, over all its visits.' })
+@ObjectType({ description: 'How long the loop spent in one stage, over all its stays in it.' })
 export class LoopStageTime {
   @Field(() => LoopStage)
   stage: LoopStage;
@@ -91,12 +92,13 @@ export class LoopStageTime {
   @Field(() => Int, { description: 'Seconds in this stage; the current stage counts up to now.' })
   seconds: number;
 
-  @Field(() => Int)
-  visits: number;
+  @Field(() => Int, { description: 'How many stays the loop has had in this stage.' })
+  stays: number;
 }
 
-@ObjectType({ description: 'One stay in one stage.' })
-export class LoopStageSpan {
+/** A stay as the API shows it, its length counted up to now while it lasts; the stored row is the entity LoopStageStay. */
+@ObjectType('LoopStageStay', { description: 'One stay in one stage.' })
+export class TimedStageStay implements TimedStay {
   @Field(() => LoopStage)
   stage: LoopStage;
 

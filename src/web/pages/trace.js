@@ -25,7 +25,7 @@
           outcomes { result notes release { name } }
         }
       }
-      stages { stage seconds visits }
+      stages { stage seconds stays }
       closure { resolution note closedAt closedBy { name } }
       verification { verdict note verifiedAt }
       completedIn { name }
@@ -57,14 +57,14 @@
   const section = (id, title, ...content) => h('section', { className: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...content);
 
   function stagePath(loop) {
-    const visited = new Set(loop.stages.map((stay) => stay.stage));
+    const entered = new Set(loop.stages.map((time) => time.stage));
     return h(
       'ol',
       { className: 'stage-path', 'aria-label': 'Stages of the loop' },
       STAGES.map((stage) =>
         h(
           'li',
-          { className: visited.has(stage) ? 'passed' : null, 'aria-current': stage === loop.stage ? 'step' : null },
+          { className: entered.has(stage) ? 'passed' : null, 'aria-current': stage === loop.stage ? 'step' : null },
           format.stage(stage),
           stage === loop.stage ? h('span', { className: 'visually-hidden' }, ' (current stage)') : null,
         ),
@@ -188,12 +188,12 @@
         'table',
         { id: 'time-in-stage' },
         h('caption', null, 'Every stage it has been in; the current one counts up to now'),
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Stage'), h('th', { scope: 'col', className: 'number' }, 'Time'), h('th', { scope: 'col', className: 'number' }, 'Visits'))),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Stage'), h('th', { scope: 'col', className: 'number' }, 'Time'), h('th', { scope: 'col', className: 'number' }, 'Stays'))),
         h(
           'tbody',
           null,
-          loop.stages.map((stay) =>
-            h('tr', null, h('th', { scope: 'row' }, format.stage(stay.stage)), h('td', { className: 'number' }, format.duration(stay.seconds)), h('td', { className: 'number' }, stay.visits)),
+          loop.stages.map((time) =>
+            h('tr', null, h('th', { scope: 'row' }, format.stage(time.stage)), h('td', { className: 'number' }, format.duration(time.seconds)), h('td', { className: 'number' }, time.stays)),
           ),
         ),
       ),

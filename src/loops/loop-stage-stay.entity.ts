@@ -7,7 +7,7 @@ import { LoopStage } from '../feedback/feedback.enums';
  * stage itself, so that time-in-stage figures are aggregate queries.
  */
 @Entity()
-export class LoopStageVisit {
+export class LoopStageStay {
   @PrimaryGeneratedColumn()
   id: number;
 
