@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { byKeys, requestLoader } from '../common/loaders';
+import { byKeys, groupByKeys, requestLoader } from '../common/loaders';
 import { Actor } from './actor.entity';
 import { ActorsService } from './actors.service';
+import { ApiToken } from './api-token.entity';
 
-/** Loads the actors named by other records (submitter, owner, recorder), batched per request. */
+/** Loads the actors named by other records (submitter, owner, recorder) and their tokens, batched per request. */
 @Injectable()
 export class ActorLoader {
   constructor(private readonly actors: ActorsService) {}
@@ -13,5 +14,12 @@ export class ActorLoader {
     return requestLoader<number, Actor | null>(context, 'actor', async (ids) =>
       byKeys(ids, await this.actors.byIds(ids), (actor) => actor.id),
     ).load(id);
+  }
+
+  /** The actor's tokens, oldest first. */
+  tokens(context: object, actorId: number): Promise<ApiToken[]> {
+    return requestLoader<number, ApiToken[]>(context, 'actor.tokens', async (ids) =>
+      groupByKeys(ids, await this.actors.tokensOf(ids), (token) => token.actorId),
+    ).load(actorId);
   }
 }

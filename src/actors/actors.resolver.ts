@@ -1,9 +1,9 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
 import { numericId } from '../common/keys';
-import { groupByKeys, requestLoader } from '../common/loaders';
 import { Connection, ConnectionType, PageArgs } from '../common/pagination';
 import { Actor } from './actor.entity';
+import { ActorLoader } from './actor.loader';
 import { ActorsService } from './actors.service';
 import { ApiToken } from './api-token.entity';
 import { emailSeenBy } from './personal-data';
@@ -21,7 +21,10 @@ export const ActorConnection = ConnectionType(Actor);
 
 @Resolver(() => Actor)
 export class ActorsResolver {
-  constructor(private readonly actorsService: ActorsService) {}
+  constructor(
+    private readonly actorsService: ActorsService,
+    private readonly actorLoader: ActorLoader,
+  ) {}
 
   @Query(() => Actor, { nullable: true, description: 'Who the token belongs to.' })
   @Allow(ANY_ROLE)
@@ -64,8 +67,6 @@ export class ActorsResolver {
   @ResolveField(() => [ApiToken], { description: "The actor's tokens; visible to the actor and to admins, empty to others." })
   tokens(@Parent() actor: Actor, @CurrentActor() viewer: Actor, @Context() context: object): Promise<ApiToken[]> | ApiToken[] {
     if (viewer.id !== actor.id && viewer.role !== Role.ADMIN) return [];
-    return requestLoader<number, ApiToken[]>(context, 'actor.tokens', async (ids) =>
-      groupByKeys(ids, await this.actorsService.tokensOf(ids), (token) => token.actorId),
-    ).load(actor.id);
+    return this.actorLoader.tokens(context, actor.id);
   }
 }

@@ -2,7 +2,6 @@ import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '
 import { Actor } from '../actors/actor.entity';
 import { Role } from '../actors/role';
 import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
-import { groupByKeys, requestLoader } from '../common/loaders';
 import { Connection, ConnectionType } from '../common/pagination';
 import { Release } from '../releases/release.entity';
 import { ReleaseLoader } from '../releases/release.loader';
@@ -26,6 +25,7 @@ export const BlueprintConnection = ConnectionType(Blueprint);
 export class BlueprintsResolver {
   constructor(
     private readonly blueprintsService: BlueprintsService,
+    private readonly blueprintLoader: BlueprintLoader,
     private readonly themeLoader: ThemeLoader,
     private readonly releaseLoader: ReleaseLoader,
   ) {}
@@ -73,25 +73,18 @@ export class BlueprintsResolver {
 
   @ResolveField(() => [Theme], { description: 'The themes it is linked to.' })
   async themes(@Parent() blueprint: Blueprint, @Context() context: object): Promise<Theme[]> {
-    const links = await requestLoader(context, 'blueprint.themeLinks', async (ids: readonly number[]) =>
-      groupByKeys(ids, await this.blueprintsService.themeLinksOfBlueprints(ids), (link) => link.blueprintId),
-    ).load(blueprint.id);
+    const links = await this.blueprintLoader.themeLinks(context, blueprint.id);
     return this.themeLoader.loadMany(context, links.map((link) => link.themeId));
   }
 }
 
 @Resolver(() => Theme)
 export class ThemeBlueprintsResolver {
-  constructor(
-    private readonly blueprintsService: BlueprintsService,
-    private readonly blueprintLoader: BlueprintLoader,
-  ) {}
+  constructor(private readonly blueprintLoader: BlueprintLoader) {}
 
   @ResolveField(() => [Blueprint], { description: 'The blueprints linked to this theme.' })
   async blueprints(@Parent() theme: Theme, @Context() context: object): Promise<Blueprint[]> {
-    const links = await requestLoader(context, 'theme.blueprintLinks', async (ids: readonly number[]) =>
-      groupByKeys(ids, await this.blueprintsService.themeLinks(ids), (link) => link.themeId),
-    ).load(theme.id);
+    const links = await this.blueprintLoader.linksToTheme(context, theme.id);
     return this.blueprintLoader.loadMany(context, links.map((link) => link.blueprintId));
   }
 }

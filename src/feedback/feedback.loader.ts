@@ -3,7 +3,7 @@ import { byKeys, requestLoader } from '../common/loaders';
 import { FeedbackItem } from './feedback-item.entity';
 import { FeedbackService } from './feedback.service';
 
-/** Loads feedback items and their projects and tags, batched per request. */
+/** Loads feedback items, their projects and tags, and the viewer's votes, batched per request. */
 @Injectable()
 export class FeedbackLoader {
   constructor(private readonly feedback: FeedbackService) {}
@@ -19,5 +19,13 @@ export class FeedbackLoader {
     return requestLoader<number, { projects: string[]; tags: string[] }>(context, 'feedback.facets', (ids) =>
       this.feedback.facetsOf(ids),
     ).load(id);
+  }
+
+  /** Whether the request's viewer voted for the item; a request has one viewer, so one loader serves it. */
+  viewerHasVoted(context: object, viewerId: number, id: number): Promise<boolean> {
+    return requestLoader<number, boolean>(context, 'feedback.viewerHasVoted', async (ids) => {
+      const voted = await this.feedback.votedBy(viewerId, ids);
+      return ids.map((itemId) => voted.has(itemId));
+    }).load(id);
   }
 }

@@ -3,7 +3,6 @@ import { Actor } from '../actors/actor.entity';
 import { ActorLoader } from '../actors/actor.loader';
 import { Role } from '../actors/role';
 import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
-import { requestLoader } from '../common/loaders';
 import { Connection, ConnectionType } from '../common/pagination';
 import {
   FeedbackItemsArgs,
@@ -90,9 +89,6 @@ export class FeedbackResolver {
 
   @ResolveField(() => Boolean, { description: 'Whether the viewer voted for it.' })
   viewerHasVoted(@Parent() item: FeedbackItem, @CurrentActor() viewer: Actor, @Context() context: object): Promise<boolean> {
-    return requestLoader<number, boolean>(context, 'feedback.viewerHasVoted', async (ids) => {
-      const voted = await this.feedbackService.votedBy(viewer.id, ids);
-      return ids.map((id) => voted.has(id));
-    }).load(item.id);
+    return this.feedbackLoader.viewerHasVoted(context, viewer.id, item.id);
   }
 }

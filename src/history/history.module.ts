@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventLoader } from './event.loader';
 import { HistoryService } from './history.service';
 import { LiveEvents } from './live-events';
 import { LoopEvent, LoopEventLoop, LoopEventRecord } from './loop-event.entity';
@@ -7,7 +8,7 @@ import { PostgresLiveRelay } from './postgres-live-relay';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LoopEvent, LoopEventLoop, LoopEventRecord])],
-  providers: [HistoryService, LiveEvents, PostgresLiveRelay],
-  exports: [HistoryService, LiveEvents],
+  providers: [HistoryService, EventLoader, LiveEvents, PostgresLiveRelay],
+  exports: [HistoryService, EventLoader, LiveEvents],
 })
 export class HistoryModule {}

@@ -1,11 +1,11 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, CurrentActor } from '../common/access';
 import { Cost } from '../common/limits/cost.decorator';
-import { groupByKeys, requestLoader } from '../common/loaders';
 import { Connection, ConnectionType } from '../common/pagination';
 import { Role } from '../common/role';
 import { ActorsService } from '../actors/actors.service';
 import { EventsArgs } from '../history/dto/event.inputs';
+import { EventLoader } from '../history/event.loader';
 import { EventReader } from '../history/event-catalogue';
 import { HistoryService } from '../history/history.service';
 import { LoopEvent } from '../history/loop-event.entity';
@@ -17,6 +17,7 @@ export const EventConnection = ConnectionType(LoopEvent, 'Event');
 export class EventsResolver {
   constructor(
     private readonly historyService: HistoryService,
+    private readonly eventLoader: EventLoader,
     private readonly actors: ActorsService,
   ) {}
 
@@ -30,17 +31,11 @@ export class EventsResolver {
 
   @ResolveField(() => [String], { description: 'Every record it concerns: its own and, for a link, both ends.' })
   recordKeys(@Parent() event: LoopEvent, @Context() context: object): Promise<string[]> {
-    return requestLoader<number, string[]>(context, 'event.recordKeys', async (ids) =>
-      groupByKeys(ids, await this.historyService.recordKeysOf(ids), (row) => row.eventId).map((rows) => rows.map((row) => row.recordKey).sort()),
-    ).load(event.id);
+    return this.eventLoader.recordKeys(context, event.id);
   }
 
   @ResolveField(() => [String], { description: 'The loops it concerns, such as FB-42: those it moved or that it tells about.' })
   loopKeys(@Parent() event: LoopEvent, @Context() context: object): Promise<string[]> {
-    return requestLoader<number, string[]>(context, 'event.loopKeys', async (ids) =>
-      groupByKeys(ids, await this.historyService.loopsOf(ids), (row) => row.eventId).map((rows) =>
-        rows.map((row) => row.feedbackId).sort((a, b) => a - b).map((id) => `FB-${id}`),
-      ),
-    ).load(event.id);
+    return this.eventLoader.loopKeys(context, event.id);
   }
 }

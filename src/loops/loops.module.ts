@@ -16,6 +16,7 @@ import { LoopHealthResolver } from './health/loop-health.resolver';
 import { LoopHealthService } from './health/loop-health.service';
 import { LiveLoopsResolver } from './live-loops.resolver';
 import { LoopFactsService } from './loop-facts.service';
+import { LoopLoader } from './loop.loader';
 import {
   BlueprintRequestsResolver,
   FeedbackLoopResolver,
@@ -56,6 +57,7 @@ import { TraceService } from './trace.service';
     LoopHealthService,
     LoopHealthResolver,
     LoopsService,
+    LoopLoader,
     LoopsResolver,
     LiveLoopsResolver,
     LoopStageTimeResolver,

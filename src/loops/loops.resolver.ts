@@ -5,22 +5,19 @@ import { Blueprint } from '../blueprints/blueprint.entity';
 import { Role } from '../actors/role';
 import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
 import { Clock } from '../common/clock';
-import { groupByKeys, requestLoader } from '../common/loaders';
 import { Connection, ConnectionType, PageArgs } from '../common/pagination';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { LoopStage } from '../feedback/feedback.enums';
 import { FeedbackService } from '../feedback/feedback.service';
 import { FeedbackLoader } from '../feedback/feedback.loader';
 import { EventConnection } from './events.resolver';
-import { HistoryService } from '../history/history.service';
 import { LoopEvent } from '../history/loop-event.entity';
 import { Release } from '../releases/release.entity';
 import { ReleaseLoader } from '../releases/release.loader';
 import { Theme } from '../themes/theme.entity';
 import { ThemeLoader } from '../themes/theme.loader';
 import { CloseLoopInput, LoopsArgs, MergeFeedbackInput, ReopenLoopInput, VerifyClosureInput } from './dto/loop.inputs';
-import { LoopFactsService, LoopRecord } from './loop-facts.service';
-import { LoopStageStay } from './loop-stage-stay.entity';
+import { LoopLoader } from './loop.loader';
 import { LoopsService } from './loops.service';
 import {
   AnsweringBlueprint,
@@ -52,8 +49,7 @@ export class LoopsResolver {
   constructor(
     private readonly loopsService: LoopsService,
     private readonly feedbackService: FeedbackService,
-    private readonly factsService: LoopFactsService,
-    private readonly historyService: HistoryService,
+    private readonly loopLoader: LoopLoader,
     private readonly feedbackLoader: FeedbackLoader,
     private readonly themeLoader: ThemeLoader,
     private readonly releaseLoader: ReleaseLoader,
@@ -98,13 +94,6 @@ export class LoopsResolver {
     return this.loopsService.merge(by, input);
   }
 
-  private record(loop: Loop, context: object): Promise<LoopRecord> {
-    return requestLoader<FeedbackItem, LoopRecord>(context, 'loop.record', async (items) => {
-      const records = await this.factsService.loadFor([...items]);
-      return items.map((item) => records.get(item.id)!);
-    }).load(loop.item);
-  }
-
   @ResolveField(() => FeedbackItem, { description: 'The request itself.' })
   feedback(@Parent() loop: Loop): FeedbackItem {
     return loop.item;
@@ -112,14 +101,14 @@ export class LoopsResolver {
 
   @ResolveField(() => [LoopTheme], { description: 'The themes it is linked to (each with its parents through Theme.ancestors).' })
   async themes(@Parent() loop: Loop, @Context() context: object): Promise<LoopTheme[]> {
-    const { themeLinks } = await this.record(loop, context);
+    const { themeLinks } = await this.loopLoader.record(context, loop.item);
     const themes = await Promise.all(themeLinks.map((link) => this.themeLoader.load(context, link.themeId)));
     return themeLinks.map((link, index) => ({ theme: themes[index]!, rationale: link.rationale, linkedAt: link.linkedAt, linkedById: link.linkedById }));
   }
 
   @ResolveField(() => [AnsweringBlueprint], { description: 'Every blueprint that answers it, directly or through a theme.' })
   async blueprints(@Parent() loop: Loop, @Context() context: object): Promise<AnsweringBlueprint[]> {
-    const { routes } = await this.record(loop, context);
+    const { routes } = await this.loopLoader.record(context, loop.item);
     return Promise.all(
       routes.map(async (route) => ({
         blueprint: route.blueprint,
@@ -138,7 +127,7 @@ export class LoopsResolver {
 
   @ResolveField(() => [String], { description: 'What it waits on now, such as "nova blueprint X not started, target Pike".' })
   async waitingOn(@Parent() loop: Loop, @Context() context: object): Promise<string[]> {
-    return deriveStage((await this.record(loop, context)).facts).waitingOn;
+    return deriveStage((await this.loopLoader.record(context, loop.item)).facts).waitingOn;
   }
 
   @ResolveField(() => [LoopStageTime], { description: 'Time spent in each stage it has been in, in the order first entered.' })
@@ -148,17 +137,12 @@ export class LoopsResolver {
 
   @ResolveField(() => [TimedStageStay], { description: 'Each stay in a stage, oldest first.' })
   async stageHistory(@Parent() loop: Loop, @Context() context: object): Promise<TimedStageStay[]> {
-    const stays = await requestLoader<number, LoopStageStay[]>(context, 'loop.stays', async (ids) =>
-      groupByKeys(ids, await this.loopsService.stays(ids), (stay) => stay.feedbackId),
-    ).load(loop.item.id);
-    return timedStays(stays, this.clock.now());
+    return timedStays(await this.loopLoader.stays(context, loop.item.id), this.clock.now());
   }
 
   @ResolveField(() => EventConnection, { description: 'Everything that happened to this loop, oldest first.' })
   timeline(@Parent() loop: Loop, @Args() page: PageArgs, @Context() context: object): Promise<Connection<LoopEvent>> {
-    // One loader per page asked for: the loops of a list that ask for the same page are read together.
-    const name = `loop.timeline ${JSON.stringify([page.first ?? null, page.after ?? null])}`;
-    return requestLoader<number, Connection<LoopEvent>>(context, name, (ids) => this.historyService.timelines(ids, page)).load(loop.item.id);
+    return this.loopLoader.timeline(context, loop.item.id, page);
   }
 
   @ResolveField(() => LoopClosure, { nullable: true })

@@ -5,8 +5,8 @@ import { Role } from '../actors/role';
 import { Blueprint } from '../blueprints/blueprint.entity';
 import { BlueprintLoader } from '../blueprints/blueprint.loader';
 import { Allow, CurrentActor } from '../common/access';
-import { groupByKeys, requestLoader } from '../common/loaders';
 import { RecordReleaseOutcomeInput, RecordReleaseOutcomePayload } from './dto/outcome.inputs';
+import { OutcomeLoader } from './outcome.loader';
 import { ReleaseOutcome } from './release-outcome.entity';
 import { Release } from '../releases/release.entity';
 import { ReleaseLoader } from '../releases/release.loader';
@@ -45,24 +45,20 @@ export class OutcomesResolver {
 
 @Resolver(() => Blueprint)
 export class BlueprintOutcomesResolver {
-  constructor(private readonly outcomesService: OutcomesService) {}
+  constructor(private readonly outcomeLoader: OutcomeLoader) {}
 
   @ResolveField(() => [ReleaseOutcome], { description: 'What each release did for it.' })
   outcomes(@Parent() blueprint: Blueprint, @Context() context: object): Promise<ReleaseOutcome[]> {
-    return requestLoader<number, ReleaseOutcome[]>(context, 'blueprint.outcomes', async (ids) =>
-      groupByKeys(ids, await this.outcomesService.ofBlueprints(ids), (outcome) => outcome.blueprintId),
-    ).load(blueprint.id);
+    return this.outcomeLoader.ofBlueprint(context, blueprint.id);
   }
 }
 
 @Resolver(() => Release)
 export class ReleaseOutcomesResolver {
-  constructor(private readonly outcomesService: OutcomesService) {}
+  constructor(private readonly outcomeLoader: OutcomeLoader) {}
 
   @ResolveField(() => [ReleaseOutcome], { description: 'What this release did for each blueprint.' })
   outcomes(@Parent() release: Release, @Context() context: object): Promise<ReleaseOutcome[]> {
-    return requestLoader<number, ReleaseOutcome[]>(context, 'release.outcomes', async (ids) =>
-      groupByKeys(ids, await this.outcomesService.ofReleases(ids), (outcome) => outcome.releaseId),
-    ).load(release.id);
+    return this.outcomeLoader.ofRelease(context, release.id);
   }
 }

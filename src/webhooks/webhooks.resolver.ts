@@ -3,8 +3,8 @@ import { Actor } from '../actors/actor.entity';
 import { ActorLoader } from '../actors/actor.loader';
 import { Role } from '../actors/role';
 import { Allow, CurrentActor } from '../common/access';
-import { byKeys, groupByKeys, requestLoader } from '../common/loaders';
 import { Connection, ConnectionType, PageArgs } from '../common/pagination';
+import { EventLoader } from '../history/event.loader';
 import { LoopEvent } from '../history/loop-event.entity';
 import {
   RegisterWebhookInput,
@@ -18,6 +18,7 @@ import {
 import { WebhookAttempt } from './webhook-attempt.entity';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
 import { Webhook } from './webhook.entity';
+import { WebhookLoader } from './webhook.loader';
 import { WebhooksService } from './webhooks.service';
 
 export const WebhookConnection = ConnectionType(Webhook);
@@ -68,27 +69,24 @@ export class WebhooksResolver {
 
 @Resolver(() => WebhookDelivery)
 export class WebhookDeliveryResolver {
-  constructor(private readonly webhooksService: WebhooksService) {}
+  constructor(
+    private readonly webhookLoader: WebhookLoader,
+    private readonly eventLoader: EventLoader,
+  ) {}
 
   @ResolveField(() => LoopEvent, { description: 'The event it tells of.' })
   event(@Parent() delivery: WebhookDelivery, @Context() context: object): Promise<LoopEvent | null> {
-    return requestLoader<number, LoopEvent | null>(context, 'webhookDelivery.event', async (ids) =>
-      byKeys(ids, await this.webhooksService.eventsOf(ids), (event) => event.id),
-    ).load(delivery.eventId);
+    return this.eventLoader.load(context, delivery.eventId);
   }
 
   @ResolveField(() => Webhook)
   webhook(@Parent() delivery: WebhookDelivery, @Context() context: object): Promise<Webhook | null> {
-    return requestLoader<number, Webhook | null>(context, 'webhook', async (ids) =>
-      byKeys(ids, await this.webhooksService.byIds(ids), (webhook) => webhook.id),
-    ).load(delivery.webhookId);
+    return this.webhookLoader.load(context, delivery.webhookId);
   }
 
   @ResolveField(() => [WebhookAttempt], { description: 'Every attempt, oldest first, including those before an admin retried it.' })
   attemptLog(@Parent() delivery: WebhookDelivery, @Context() context: object): Promise<WebhookAttempt[]> {
-    return requestLoader<string, WebhookAttempt[]>(context, 'webhookDelivery.attempts', async (ids) =>
-      groupByKeys(ids, await this.webhooksService.attemptsOf(ids), (attempt) => attempt.deliveryId),
-    ).load(delivery.id);
+    return this.webhookLoader.attempts(context, delivery.id);
   }
 
   @ResolveField(() => Date, { nullable: true, description: 'When it is due to be sent; null once it is DELIVERED or DEAD.' })

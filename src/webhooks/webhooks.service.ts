@@ -17,7 +17,7 @@ import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
 import { Consequence, ProjectedEvent } from '../history/consequences';
 import { EventType, matchesEventType } from '../history/event-catalogue';
 import { HistoryService } from '../history/history.service';
-import { JsonObject, LoopEvent } from '../history/loop-event.entity';
+import { JsonObject } from '../history/loop-event.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RegisterWebhookInput, UpdateWebhookInput, WebhookDeliveryFilter } from './dto/webhook.inputs';
 import { WebhookAddresses } from './webhook-addresses';
@@ -108,10 +108,6 @@ export class WebhooksService implements OnModuleInit {
   attemptsOf(deliveryIds: readonly string[]): Promise<WebhookAttempt[]> {
     if (deliveryIds.length === 0) return Promise.resolve([]);
     return this.tx.manager.find(WebhookAttempt, { where: { deliveryId: In([...deliveryIds]) }, order: { id: 'ASC' } });
-  }
-
-  eventsOf(eventIds: readonly number[]): Promise<LoopEvent[]> {
-    return this.history.byIds(eventIds);
   }
 
   async register(by: Actor, input: RegisterWebhookInput): Promise<Webhook> {

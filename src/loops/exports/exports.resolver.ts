@@ -2,13 +2,10 @@ import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/gr
 import { Actor } from '../../actors/actor.entity';
 import { Allow, ANY_ROLE, CurrentActor } from '../../common/access';
 import { Cost } from '../../common/limits/cost.decorator';
-import { requestLoader } from '../../common/loaders';
-import { FeedbackItem } from '../../feedback/feedback-item.entity';
 import { Release } from '../../releases/release.entity';
 import { ExportFormat, LoopsCsvArgs } from '../dto/export.inputs';
 import { Loop } from '../models/loop.model';
-import { Trace } from '../trace';
-import { TraceService } from '../trace.service';
+import { LoopLoader } from '../loop.loader';
 import { ExportsService, MAX_EXPORT_ROWS } from './exports.service';
 import { LOOPS_CSV_HEADER } from './loops-csv';
 import { traceJson, traceMarkdown } from './trace-text';
@@ -17,17 +14,9 @@ import { traceJson, traceMarkdown } from './trace-text';
 @Resolver(() => Loop)
 export class LoopExportsResolver {
   constructor(
-    private readonly traceService: TraceService,
+    private readonly loopLoader: LoopLoader,
     private readonly exportsService: ExportsService,
   ) {}
-
-  /** One trace per loop and request, shared by both formats and built for all the loops of a list at once. */
-  private trace(loop: Loop, viewer: Actor, context: object): Promise<Trace> {
-    return requestLoader<FeedbackItem, Trace>(context, 'loop.trace', async (items) => {
-      const traces = await this.traceService.traces([...items], viewer);
-      return items.map((item) => traces.get(item.id)!);
-    }).load(loop.item);
-  }
 
   @ResolveField(() => String, {
     description:
@@ -35,7 +24,7 @@ export class LoopExportsResolver {
   })
   @Cost({ weight: 20 })
   async markdown(@Parent() loop: Loop, @CurrentActor() viewer: Actor, @Context() context: object): Promise<string> {
-    return traceMarkdown(await this.trace(loop, viewer, context));
+    return traceMarkdown(await this.loopLoader.trace(context, loop.item, viewer));
   }
 
   @ResolveField(() => String, {
@@ -43,7 +32,7 @@ export class LoopExportsResolver {
   })
   @Cost({ weight: 20 })
   async json(@Parent() loop: Loop, @CurrentActor() viewer: Actor, @Context() context: object): Promise<string> {
-    return traceJson(await this.trace(loop, viewer, context));
+    return traceJson(await this.loopLoader.trace(context, loop.item, viewer));
   }
 
   @Query(() => String, {
