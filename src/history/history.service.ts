@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { In, Repository, SelectQueryBuilder } from 'typeorm';
+import { eachChunk } from '../common/chunks';
 import { Clock } from '../common/clock';
 import { idFromKey } from '../common/keys';
 import { groupsOf } from '../common/loaders';
@@ -11,8 +12,6 @@ import { checkedOrder, Consequence, ConsequenceHandlers, CONSEQUENCES } from './
 import { EVENT_CATALOGUE, EventDraft, EventReader, hiddenEventTypes } from './event-catalogue';
 import { LiveEvents } from './live-events';
 import { LoopEvent, LoopEventLoop, LoopEventRecord } from './loop-event.entity';
-
-const INSERT_CHUNK = 400;
 
 /**
  * The append-only history. Every write of every part records its event(s)
@@ -77,9 +76,7 @@ export class HistoryService implements OnApplicationBootstrap {
   /** Files the event in the timeline of each of these loops. */
   async attachToLoops(event: LoopEvent, feedbackIds: readonly number[]): Promise<void> {
     const rows = [...new Set(feedbackIds)].map((feedbackId) => ({ feedbackId, eventId: event.id }));
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      await this.tx.manager.insert(LoopEventLoop, rows.slice(start, start + INSERT_CHUNK));
-    }
+    await eachChunk(rows, (chunk) => this.tx.manager.insert(LoopEventLoop, chunk));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { In, IsNull } from 'typeorm';
 import { BlueprintsService } from '../blueprints/blueprints.service';
+import { eachChunk } from '../common/chunks';
 import { Clock } from '../common/clock';
 import { TransactionRunner } from '../common/transactions';
 import { LoopStage } from '../feedback/feedback.enums';
@@ -15,9 +16,6 @@ import { LoopStageStay } from './loop-stage-stay.entity';
 import { LoopStateStore } from './loop-state';
 import { LoopFactsService, LoopRecord } from './loop-facts.service';
 import { deriveStage } from './stage';
-
-/** Loops recomputed per round; bounds memory when one blueprint answers thousands of loops. */
-const CHUNK = 500;
 
 /**
  * Keeps every loop's stored stage equal to what the stage engine derives from
@@ -72,13 +70,13 @@ export class StageProjector implements OnModuleInit {
 
   /** Recomputes these loops and stores what moved. */
   async project(loopIds: number[], cause: LoopEvent | null): Promise<void> {
-    for (let start = 0; start < loopIds.length; start += CHUNK) {
-      const chunk = loopIds.slice(start, start + CHUNK);
+    // A chunk at a time: one blueprint may answer thousands of loops.
+    await eachChunk(loopIds, async (chunk) => {
       const records = await this.facts.load(chunk);
       await this.storeAnswers(chunk, records);
       const stays = await this.currentStays(records);
       for (const record of records.values()) await this.store(record, stays.get(record.item.id)!, cause);
-    }
+    });
   }
 
   /** The current stay of each loop; a loop seen for the first time starts its first stay, in the stage it was stored with. */
@@ -131,6 +129,6 @@ export class StageProjector implements OnModuleInit {
     const storedKeys = new Set(stored.map(key));
     for (const row of stored.filter((row) => !wantedKeys.has(key(row)))) await this.tx.manager.delete(LoopBlueprint, row);
     const added = wanted.filter((row) => !storedKeys.has(key(row)));
-    for (let start = 0; start < added.length; start += CHUNK) await this.tx.manager.insert(LoopBlueprint, added.slice(start, start + CHUNK));
+    await eachChunk(added, (rows) => this.tx.manager.insert(LoopBlueprint, rows));
   }
 }
