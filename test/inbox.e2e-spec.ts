@@ -1,6 +1,16 @@
 import { loadConfig } from '../src/config/config';
 import { StallWatch } from '../src/loops/stall-watch';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { startService, TestService } from './support/service';
+import { waitFor } from './support/wait';
+
+interface Inbox {
+  unreadNotificationCount: number;
+  notifications: {
+    totalCount: number;
+    nodes: Array<{ id: string; kind: string; message: string; asksVerification: boolean; read: boolean; loop: { key: string; stage: string } }>;
+  };
+}
 
 /** Closing the loop with the people who asked: their inbox, and the liaison's view of stalled loops. */
 describe('the requester inbox', () => {
@@ -14,7 +24,7 @@ describe('the requester inbox', () => {
   const INBOX = `query($unreadOnly: Boolean) {
     viewer { unreadNotificationCount notifications(unreadOnly: $unreadOnly) { totalCount nodes { id kind message asksVerification read loop { key stage } } } }
   }`;
-  const inbox = async (token: string, unreadOnly = false) => (await service.ok(token, INBOX, { unreadOnly })).viewer;
+  const inbox = async (token: string, unreadOnly = false) => (await service.ok<{ viewer: Inbox }>(token, INBOX, { unreadOnly })).viewer;
 
   beforeAll(async () => {
     service = await startService();
@@ -28,13 +38,14 @@ describe('the requester inbox', () => {
   afterAll(() => service.close());
 
   it('tells the submitter and the voters when their loop is released, closed and reopened', async () => {
-    await service.ok(submitter, `mutation { submitFeedback(input: { title: "Quota usage per project", origin: OPERATOR }) { feedback { key } } }`);
-    await service.ok(voter, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
-    await service.ok(lead, `mutation { createBlueprint(input: { project: "nova", name: "quota-usage", title: "Quota usage" }) { blueprint { key } } }`);
-    await service.ok(lead, `mutation { linkBlueprint(input: { project: "nova", name: "quota-usage", feedbackKey: "FB-1" }) { blueprint { key } } }`);
+    const { api } = service;
+    await api.submitFeedback(submitter, { title: 'Quota usage per project', origin: 'OPERATOR' });
+    await api.voteFeedback(voter, { key: 'FB-1' });
+    await api.createBlueprint(lead, { project: 'nova', name: 'quota-usage', title: 'Quota usage' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'quota-usage', feedbackKey: 'FB-1' });
     expect((await inbox(submitter)).notifications.totalCount).toBe(0);
 
-    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "nova", name: "quota-usage", release: "Queens", result: DELIVERED }) { outcome { id } } }`);
+    await api.recordReleaseOutcome(pm, { project: 'nova', name: 'quota-usage', release: 'Queens', result: 'DELIVERED' });
     const released = await inbox(voter);
     expect(released.notifications.nodes).toEqual([
       {
@@ -47,7 +58,7 @@ describe('the requester inbox', () => {
       },
     ]);
 
-    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "see the Queens notes" }) { loop { stage } } }`);
+    await api.closeLoop(pm, { key: 'FB-1', resolution: 'DELIVERED', note: 'see the Queens notes' });
     const forSubmitter = await inbox(submitter);
     expect(forSubmitter.notifications.nodes[0]).toMatchObject({
       kind: 'CLOSED',
@@ -56,12 +67,12 @@ describe('the requester inbox', () => {
     });
     expect((await inbox(voter)).notifications.nodes[0]).toMatchObject({ kind: 'CLOSED', asksVerification: false });
 
-    await service.ok(submitter, `mutation { verifyClosure(input: { key: "FB-1", verdict: DISPUTED, note: "only for admins" }) { loop { stage } } }`);
+    await api.verifyClosure(submitter, { key: 'FB-1', verdict: 'DISPUTED', note: 'only for admins' });
     const afterDispute = await inbox(voter);
-    expect(afterDispute.notifications.nodes.map((n: { kind: string }) => n.kind)).toEqual(['REOPENED', 'CLOSED', 'RELEASED']);
+    expect(afterDispute.notifications.nodes.map((n) => n.kind)).toEqual(['REOPENED', 'CLOSED', 'RELEASED']);
     expect(afterDispute.notifications.nodes[0].message).toBe('FB-1 "Quota usage per project" was reopened: only for admins.');
     // The submitter disputed it themselves: nobody tells them what they just did.
-    expect((await inbox(submitter)).notifications.nodes.map((n: { kind: string }) => n.kind)).toEqual(['CLOSED', 'RELEASED']);
+    expect((await inbox(submitter)).notifications.nodes.map((n) => n.kind)).toEqual(['CLOSED', 'RELEASED']);
     expect((await inbox(bystander)).notifications.totalCount).toBe(0);
   });
 
@@ -69,7 +80,7 @@ describe('the requester inbox', () => {
     const before = await inbox(voter, true);
     expect(before.unreadNotificationCount).toBe(3);
     const [first] = before.notifications.nodes;
-    const marked = await service.ok(voter, `mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { unreadCount notifications { id read } } }`, {
+    const marked = await service.ok<{ markNotificationsRead: unknown }>(voter, `mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { unreadCount notifications { id read } } }`, {
       ids: [first.id],
     });
     expect(marked.markNotificationsRead).toEqual({ unreadCount: 2, notifications: [{ id: first.id, read: true }] });
@@ -79,10 +90,11 @@ describe('the requester inbox', () => {
   });
 
   it('tells the voters of a merged duplicate where its loop goes on', async () => {
-    await service.ok(bystander, `mutation { submitFeedback(input: { title: "Show quota usage", origin: USER }) { feedback { key } } }`);
-    await service.ok(voter, `mutation { voteFeedback(input: { key: "FB-2" }) { feedback { key } } }`);
-    await service.ok(submitter, `mutation { submitFeedback(input: { title: "Quota dashboard", origin: OPERATOR }) { feedback { key } } }`);
-    await service.ok(pm, `mutation { mergeFeedback(input: { duplicateKey: "FB-2", survivorKey: "FB-3" }) { survivor { key } } }`);
+    const { api } = service;
+    await api.submitFeedback(bystander, { title: 'Show quota usage', origin: 'USER' });
+    await api.voteFeedback(voter, { key: 'FB-2' });
+    await api.submitFeedback(submitter, { title: 'Quota dashboard', origin: 'OPERATOR' });
+    await api.mergeFeedback(pm, { duplicateKey: 'FB-2', survivorKey: 'FB-3' });
     const [merged] = (await inbox(bystander)).notifications.nodes;
     expect(merged).toMatchObject({ kind: 'MERGED', message: 'FB-2 "Show quota usage" was merged into FB-3, where its loop goes on; your vote went with it.' });
     expect((await inbox(voter)).notifications.nodes[0].kind).toBe('MERGED');
@@ -102,23 +114,31 @@ describe('stalled loops', () => {
     service = await startService();
     pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
     const operator = (await service.actor('OPERATOR', 'Olga')).token;
-    for (const title of ['Stalls early', 'Keeps moving', 'Gets closed']) {
-      await service.ok(operator, `mutation($t: String!) { submitFeedback(input: { title: $t, origin: OPERATOR }) { feedback { key } } }`, { t: title });
-    }
+    for (const title of ['Stalls early', 'Keeps moving', 'Gets closed']) await service.api.submitFeedback(operator, { title, origin: 'OPERATOR' });
   });
 
   afterAll(() => service.close());
 
   const stalled = async () =>
-    (await service.ok(pm, `{ loops(filter: { stalledForDays: 30 }, orderBy: { field: CREATED_AT, direction: ASC }) { nodes { key stalledSince } } }`)).loops.nodes;
+    (
+      await service.ok<{ loops: { nodes: Array<{ key: string; stalledSince: string }> } }>(
+        pm,
+        `{ loops(filter: { stalledForDays: 30 }, orderBy: { field: CREATED_AT, direction: ASC }) { nodes { key stalledSince } } }`,
+      )
+    ).loops.nodes;
   const stallEvents = async () =>
-    (await service.ok(pm, `{ events(filter: { types: ["loop.stalled"] }) { nodes { recordKey actor { name } data } } }`)).events.nodes;
+    (
+      await service.ok<{ events: { nodes: Array<{ recordKey: string; actor: { name: string } | null; data: unknown }> } }>(
+        pm,
+        `{ events(filter: { types: ["loop.stalled"] }) { nodes { recordKey actor { name } data } } }`,
+      )
+    ).events.nodes;
 
   it('reports a loop with no event for the configured days once per stall, and anew after it moved', async () => {
     const watch = service.app.get(StallWatch);
     service.clock.advanceDays(20);
-    await service.ok(pm, `mutation { triageFeedback(input: { key: "FB-2" }) { feedback { key } } }`);
-    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-3", resolution: DECLINED, note: "not ours" }) { loop { stage } } }`);
+    await service.api.triageFeedback(pm, { key: 'FB-2' });
+    await service.api.closeLoop(pm, { key: 'FB-3', resolution: 'DECLINED', note: 'not ours' });
     expect(await watch.sweep()).toBe(0);
 
     service.clock.advanceDays(11);
@@ -134,16 +154,16 @@ describe('stalled loops', () => {
 
     service.clock.advanceDays(30);
     expect(await watch.sweep()).toBe(1);
-    expect((await stallEvents()).map((e: { recordKey: string }) => e.recordKey)).toEqual(['FB-2', 'FB-1']);
+    expect((await stallEvents()).map((e) => e.recordKey)).toEqual(['FB-2', 'FB-1']);
     expect(await watch.sweep()).toBe(0);
 
-    await service.ok(pm, `mutation { triageFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
-    expect((await stalled()).map((loop: { key: string }) => loop.key)).toEqual(['FB-2']);
+    await service.api.triageFeedback(pm, { key: 'FB-1' });
+    expect((await stalled()).map((loop) => loop.key)).toEqual(['FB-2']);
     service.clock.advanceDays(31);
     expect(await watch.sweep()).toBe(1);
-    expect((await stallEvents()).map((e: { recordKey: string }) => e.recordKey)).toEqual(['FB-1', 'FB-2', 'FB-1']);
-    const timeline = await service.ok(pm, `{ loop(key: "FB-1") { timeline(first: 50) { nodes { type } } } }`);
-    expect(timeline.loop.timeline.nodes.filter((e: { type: string }) => e.type === 'loop.stalled')).toHaveLength(2);
+    expect((await stallEvents()).map((e) => e.recordKey)).toEqual(['FB-1', 'FB-2', 'FB-1']);
+    const timeline = await service.ok<{ loop: { timeline: { nodes: Array<{ type: string }> } } }>(pm, `{ loop(key: "FB-1") { timeline(first: 50) { nodes { type } } } }`);
+    expect(timeline.loop.timeline.nodes.filter((e) => e.type === 'loop.stalled')).toHaveLength(2);
   });
 });
 
@@ -154,13 +174,12 @@ describe('the periodic stall sweep', () => {
     try {
       const operator = (await service.actor('OPERATOR', 'Olga')).token;
       const pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
-      await service.ok(operator, `mutation { submitFeedback(input: { title: "Forgotten request", origin: OPERATOR }) { feedback { key } } }`);
+      await service.api.submitFeedback(operator, { title: 'Forgotten request', origin: 'OPERATOR' });
       service.clock.advanceDays(45);
-      let stalls = 0;
-      for (let tries = 0; tries < 200 && stalls === 0; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        stalls = (await service.ok(pm, `{ events(filter: { types: ["loop.stalled"] }) { totalCount } }`)).events.totalCount;
-      }
+      const stalls = await waitFor(
+        'the sweep',
+        async () => (await service.ok<{ events: { totalCount: number } }>(pm, `{ events(filter: { types: ["loop.stalled"] }) { totalCount } }`)).events.totalCount,
+      );
       expect(stalls).toBe(1);
     } finally {
       await service.close();

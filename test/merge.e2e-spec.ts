@@ -19,25 +19,25 @@ describe('merging duplicates', () => {
     pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
     lead = (await service.actor('TECH_LEAD', 'Tom')).token;
 
-    const submit = `mutation($title: String!) { submitFeedback(input: { title: $title, origin: OPERATOR }) { feedback { key } } }`;
-    await service.ok(first.token, submit, { title: 'Live resize of volumes' });
-    await service.ok(second.token, submit, { title: 'Extend attached volumes without detaching' });
-    await service.ok(voterA, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
-    await service.ok(voterA, `mutation { voteFeedback(input: { key: "FB-2" }) { feedback { key } } }`);
-    await service.ok(voterB, `mutation { voteFeedback(input: { key: "FB-2" }) { feedback { key } } }`);
-    await service.ok(pm, `mutation { createTheme(input: { title: "Block storage", kind: THEME }) { theme { key } } }`);
-    await service.ok(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-2", themeKey: "TH-1" }) { theme { key } } }`);
-    await service.ok(lead, `mutation { createBlueprint(input: { project: "cinder", name: "extend-attached", title: "Extend attached volumes" }) { blueprint { key } } }`);
-    await service.ok(lead, `mutation { linkBlueprint(input: { project: "cinder", name: "extend-attached", feedbackKey: "FB-2" }) { blueprint { key } } }`);
+    const { api } = service;
+    await api.submitFeedback(first.token, { title: 'Live resize of volumes', origin: 'OPERATOR' });
+    await api.submitFeedback(second.token, { title: 'Extend attached volumes without detaching', origin: 'OPERATOR' });
+    await api.voteFeedback(voterA, { key: 'FB-1' });
+    await api.voteFeedback(voterA, { key: 'FB-2' });
+    await api.voteFeedback(voterB, { key: 'FB-2' });
+    await api.createTheme(pm, { title: 'Block storage', kind: 'THEME' });
+    await api.linkFeedbackToTheme(pm, { feedbackKey: 'FB-2', themeKey: 'TH-1' });
+    await api.createBlueprint(lead, { project: 'cinder', name: 'extend-attached', title: 'Extend attached volumes' });
+    await api.linkBlueprint(lead, { project: 'cinder', name: 'extend-attached', feedbackKey: 'FB-2' });
   });
 
   afterAll(() => service.close());
 
   it('moves votes and links to the survivor and closes the duplicate as DUPLICATE', async () => {
-    const before = await service.ok(pm, `{ loop(key: "FB-1") { stage feedback { voteCount } } }`);
+    const before = await service.ok<{ loop: unknown }>(pm, `{ loop(key: "FB-1") { stage feedback { voteCount } } }`);
     expect(before.loop).toEqual({ stage: 'REQUESTED', feedback: { voteCount: 1 } });
 
-    const merged = await service.ok(
+    const merged = await service.ok<{ mergeFeedback: unknown }>(
       pm,
       `mutation { mergeFeedback(input: { duplicateKey: "FB-2", survivorKey: "FB-1" }) {
         duplicate { key stage mergedInto { key } }
@@ -50,7 +50,10 @@ describe('merging duplicates', () => {
       survivor: { key: 'FB-1', stage: 'PLANNED', voteCount: 3 },
     });
 
-    const trace = await service.ok(
+    const trace = await service.ok<{
+      survivor: { themes: unknown; blueprints: unknown };
+      duplicate: { timeline: { nodes: Array<{ type: string }> } };
+    }>(
       pm,
       `{
         survivor: loop(key: "FB-1") { themes { theme { key } rationale } blueprints { blueprint { key } direct } }
@@ -70,7 +73,7 @@ describe('merging duplicates', () => {
       themes: [],
       blueprints: [],
     });
-    const history = trace.duplicate.timeline.nodes.map((event: { type: string }) => event.type);
+    const history = trace.duplicate.timeline.nodes.map((event) => event.type);
     expect(history).toEqual(
       expect.arrayContaining(['feedback.submitted', 'feedback.voted', 'link.created', 'link.removed', 'feedback.merged', 'loop.closed']),
     );
@@ -90,7 +93,7 @@ describe('merging duplicates', () => {
   });
 
   it('refuses to merge an item into itself, twice, or into a merged duplicate', async () => {
-    await service.ok(first.token, `mutation { submitFeedback(input: { title: "Resize volumes online", origin: OPERATOR }) { feedback { key } } }`);
+    await service.api.submitFeedback(first.token, { title: 'Resize volumes online', origin: 'OPERATOR' });
     const merge = (duplicateKey: string, survivorKey: string) =>
       service.gql(pm, `mutation($d: String!, $s: String!) { mergeFeedback(input: { duplicateKey: $d, survivorKey: $s }) { survivor { key } } }`, {
         d: duplicateKey,

@@ -1,5 +1,11 @@
 import { SqlLogger } from '../src/database/sql-logger';
-import { startService, testConfig, TestService } from './support/service';
+import { testConfig } from './support/config';
+import { startService, TestService } from './support/service';
+
+/** What LOOPS selects, as far as the test reads it. */
+interface Loops {
+  loops: { nodes: Array<{ stage: string; themes: Array<{ theme: { key: string } }>; blueprints: unknown[] }> };
+}
 
 /** Relations under lists come through per-request DataLoaders: the statements of a page do not grow with its size. */
 describe('statements per list query', () => {
@@ -27,29 +33,17 @@ describe('statements per list query', () => {
     pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
     const operator = (await service.actor('OPERATOR', 'Olga')).token;
     const lead = (await service.actor('TECH_LEAD', 'Tom')).token;
+    const { api } = service;
     for (let theme = 1; theme <= 6; theme++) {
-      await service.ok(pm, `mutation($t: String!) { createTheme(input: { title: $t, kind: USER_STORY }) { theme { key } } }`, { t: `Story ${theme}` });
-      await service.ok(pm, `mutation($t: String!, $p: String!) { createTheme(input: { title: $t, kind: GAP, parentKey: $p }) { theme { key } } }`, {
-        t: `Gap ${theme}`,
-        p: `TH-${2 * theme - 1}`,
-      });
-      await service.ok(lead, `mutation($n: String!) { createBlueprint(input: { project: "nova", name: $n, title: "Some work", targetRelease: "Pike" }) { blueprint { key } } }`, {
-        n: `work-${theme}`,
-      });
-      await service.ok(lead, `mutation($n: String!, $t: String!) { linkBlueprint(input: { project: "nova", name: $n, themeKey: $t }) { blueprint { key } } }`, {
-        n: `work-${theme}`,
-        t: `TH-${2 * theme}`,
-      });
+      await api.createTheme(pm, { title: `Story ${theme}`, kind: 'USER_STORY' });
+      await api.createTheme(pm, { title: `Gap ${theme}`, kind: 'GAP', parentKey: `TH-${2 * theme - 1}` });
+      await api.createBlueprint(lead, { project: 'nova', name: `work-${theme}`, title: 'Some work', targetRelease: 'Pike' });
+      await api.linkBlueprint(lead, { project: 'nova', name: `work-${theme}`, themeKey: `TH-${2 * theme}` });
     }
-    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "nova", name: "work-1", release: "Pike", result: DELIVERED }) { outcome { id } } }`);
+    await api.recordReleaseOutcome(pm, { project: 'nova', name: 'work-1', release: 'Pike', result: 'DELIVERED' });
     for (let item = 1; item <= 60; item++) {
-      await service.ok(operator, `mutation($t: String!) { submitFeedback(input: { title: $t, origin: OPERATOR, projects: ["nova"], tags: ["scale"] }) { feedback { key } } }`, {
-        t: `Request number ${item}`,
-      });
-      await service.ok(pm, `mutation($f: String!, $t: String!) { linkFeedbackToTheme(input: { feedbackKey: $f, themeKey: $t }) { theme { key } } }`, {
-        f: `FB-${item}`,
-        t: `TH-${2 * (item % 6) + 1}`,
-      });
+      await api.submitFeedback(operator, { title: `Request number ${item}`, origin: 'OPERATOR', projects: ['nova'], tags: ['scale'] });
+      await api.linkFeedbackToTheme(pm, { feedbackKey: `FB-${item}`, themeKey: `TH-${2 * (item % 6) + 1}` });
     }
   });
 
@@ -58,7 +52,7 @@ describe('statements per list query', () => {
   async function statementsFor(first: number): Promise<{ statements: number; nodes: number }> {
     const logger = service.app.get(SqlLogger);
     const before = logger.statements;
-    const data = await service.ok<{ loops: { nodes: unknown[] } }>(pm, LOOPS, { first });
+    const data = await service.ok<Loops>(pm, LOOPS, { first });
     return { statements: logger.statements - before, nodes: data.loops.nodes.length };
   }
 
@@ -73,7 +67,7 @@ describe('statements per list query', () => {
   });
 
   it('derives every nested field from the same loaders (the page really is nested)', async () => {
-    const data = await service.ok(pm, LOOPS, { first: 2 });
+    const data = await service.ok<Loops>(pm, LOOPS, { first: 2 });
     const [first] = data.loops.nodes;
     expect(first.stage).toBe('PLANNED');
     expect(first.themes[0].theme.key).toBe('TH-3');

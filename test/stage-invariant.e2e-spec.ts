@@ -19,7 +19,7 @@ import { ReleasesService } from '../src/releases/releases.service';
 import { ThemeKind } from '../src/themes/theme.enums';
 import { ThemesService } from '../src/themes/themes.service';
 import { createTestDatabase, portable, TestDatabase } from './support/database';
-import { testConfig, TestClock } from './support/service';
+import { testConfig, TestClock } from './support/config';
 import { WRITER } from '../src/database/writer';
 
 /**
@@ -172,7 +172,7 @@ describe('the stage invariant', () => {
 
   it('explored every stage on the way', async () => {
     const rows: Array<{ after: string }> = await context.get(DataSource).query(`SELECT after FROM loop_event WHERE type = 'loop.stage_changed'`);
-    const seen = new Set([LoopStage.REQUESTED, ...rows.map((row) => JSON.parse(row.after).stage)]);
+    const seen = new Set([LoopStage.REQUESTED, ...rows.map((row) => (JSON.parse(row.after) as { stage: LoopStage }).stage)]);
     expect([...seen].sort()).toEqual([...LOOP_STAGES].sort());
   });
 
