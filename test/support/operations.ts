@@ -58,7 +58,8 @@ export interface Merge {
 /**
  * The writes that the tests make over and over to build a dataset, named
  * and shaped as the API's mutations, each with its input as the API takes
- * it, made by a caller (a token, over GraphQL).
+ * it. The same operations run over GraphQL (as a token) or on the core
+ * module (as an actor), so a test reads the same either way.
  */
 export interface Operations<Caller> {
   submitFeedback(by: Caller, input: ApiInput<SubmitFeedbackInput>): Promise<FeedbackSummary>;
