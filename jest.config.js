@@ -1,6 +1,7 @@
-/** Unit tests sit beside the code (src/**\/*.spec.ts); end-to-end tests in test/ run over real HTTP against a real database file. */
+/** Unit tests sit beside the code (src/**\/*.spec.ts); end-to-end tests in test/ run against a real database file, over HTTP or on the core module. */
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
+  // isolatedModules in tsconfig.json has ts-jest transpile each file alone, without type checking; `npm run typecheck` checks the types.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testEnvironment: 'node',
 };

@@ -1,4 +1,9 @@
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { startService, TestService } from './support/service';
+
+interface EditedFeedback {
+  updateFeedback: { feedback: { title: string; version: number } };
+}
 
 /** Who may do what, as API.md lists it, and the tokens that carry it. */
 describe('access', () => {
@@ -8,19 +13,18 @@ describe('access', () => {
 
   beforeAll(async () => {
     service = await startService();
-    for (const role of ['USER', 'OPERATOR', 'TECH_LEAD', 'PRODUCT_MANAGER']) {
+    for (const role of ['USER', 'OPERATOR', 'TECH_LEAD', 'PRODUCT_MANAGER'] as const) {
       const actor = await service.actor(role, `A ${role.toLowerCase()}`);
       tokens[role] = actor.token;
       if (role === 'OPERATOR') operatorEmail = actor.email;
     }
     tokens.ADMIN = ADMIN_TOKEN;
-    const submit = (token: string, title: string) =>
-      service.ok(token, `mutation($title: String!) { submitFeedback(input: { title: $title, origin: OPERATOR }) { feedback { key } } }`, { title });
-    await submit(tokens.PRODUCT_MANAGER, 'Quota per domain (heard at the ops meetup)');
-    await submit(tokens.OPERATOR, 'Quota per domain');
-    await submit(tokens.PRODUCT_MANAGER, 'Bigger default quotas');
-    await service.ok(tokens.PRODUCT_MANAGER, `mutation { createTheme(input: { title: "Quotas", kind: THEME }) { theme { key } } }`);
-    await service.ok(tokens.TECH_LEAD, `mutation { createBlueprint(input: { project: "keystone", name: "domain-quotas", title: "Quotas per domain" }) { blueprint { key } } }`);
+    const { api } = service;
+    await api.submitFeedback(tokens.PRODUCT_MANAGER, { title: 'Quota per domain (heard at the ops meetup)', origin: 'OPERATOR' });
+    await api.submitFeedback(tokens.OPERATOR, { title: 'Quota per domain', origin: 'OPERATOR' });
+    await api.submitFeedback(tokens.PRODUCT_MANAGER, { title: 'Bigger default quotas', origin: 'OPERATOR' });
+    await api.createTheme(tokens.PRODUCT_MANAGER, { title: 'Quotas', kind: 'THEME' });
+    await api.createBlueprint(tokens.TECH_LEAD, { project: 'keystone', name: 'domain-quotas', title: 'Quotas per domain' });
   });
 
   afterAll(() => service.close());
@@ -44,7 +48,7 @@ describe('access', () => {
       headers: { 'content-type': 'application/json', authorization: 'Basic abc' },
       body: JSON.stringify({ query: '{ viewer { name } }' }),
     });
-    expect(((await malformed.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(((await malformed.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
   const operations: Record<string, string> = {
@@ -100,35 +104,35 @@ describe('access', () => {
 
   it('lets an operator edit only their own open feedback', async () => {
     const edit = `mutation($input: UpdateFeedbackInput!) { updateFeedback(input: $input) { feedback { title version } } }`;
-    const own = await service.ok(tokens.OPERATOR, edit, { input: { key: 'FB-2', title: 'Quotas per domain, not per project' } });
+    const own = await service.ok<EditedFeedback>(tokens.OPERATOR, edit, { input: { key: 'FB-2', title: 'Quotas per domain, not per project' } });
     expect(own.updateFeedback.feedback.title).toBe('Quotas per domain, not per project');
     const other = await service.gql(tokens.USER, edit, { input: { key: 'FB-2', title: 'Hijacked' } });
     expect(other.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const stale = await service.gql(tokens.OPERATOR, edit, { input: { key: 'FB-2', title: 'Old copy', expectedVersion: 1 } });
     expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');
 
-    await service.ok(tokens.PRODUCT_MANAGER, `mutation { closeLoop(input: { key: "FB-2", resolution: OUT_OF_SCOPE, note: "keystone owns it" }) { loop { stage } } }`);
+    await service.api.closeLoop(tokens.PRODUCT_MANAGER, { key: 'FB-2', resolution: 'OUT_OF_SCOPE', note: 'keystone owns it' });
     const closed = await service.gql(tokens.OPERATOR, edit, { input: { key: 'FB-2', title: 'Too late' } });
     expect(closed.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const byManager = await service.ok(tokens.PRODUCT_MANAGER, edit, { input: { key: 'FB-2', body: 'Tidied by the WG' } });
+    const byManager = await service.ok<EditedFeedback>(tokens.PRODUCT_MANAGER, edit, { input: { key: 'FB-2', body: 'Tidied by the WG' } });
     expect(byManager.updateFeedback.feedback.title).toBe('Quotas per domain, not per project');
   });
 
   it('issues a token shown once and stored only as a hash, and revokes it', async () => {
     await service.ok(ADMIN_TOKEN, `mutation { createActor(input: { name: "Importer", email: "importer@example.org", role: PRODUCT_MANAGER }) { actor { id } } }`);
-    const issued = await service.ok(
+    const issued = await service.ok<{ issueToken: { token: string; apiToken: { id: string; label: string; prefix: string; revokedAt: string | null } } }>(
       ADMIN_TOKEN,
       `mutation { issueToken(input: { actorEmail: "importer@example.org", label: "forum importer" }) { token apiToken { id label prefix revokedAt } } }`,
     );
     const { token, apiToken } = issued.issueToken;
     expect(token).toMatch(/^lt_[\w-]{32}$/);
     expect(apiToken).toMatchObject({ label: 'forum importer', prefix: token.slice(0, 8), revokedAt: null });
-    const stored = await service.sql('SELECT token_hash FROM api_token WHERE id = ?', [apiToken.id]);
+    const stored = await service.sql<{ token_hash: string }>('SELECT token_hash FROM api_token WHERE id = ?', [apiToken.id]);
     expect(stored[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored[0].token_hash).not.toContain(token);
 
-    expect((await service.ok(token, `{ viewer { email role } }`)).viewer).toEqual({ email: 'importer@example.org', role: 'PRODUCT_MANAGER' });
-    const mine = await service.ok(token, `{ viewer { tokens { label } } }`);
+    expect((await service.ok<{ viewer: { email: string; role: string } }>(token, `{ viewer { email role } }`)).viewer).toEqual({ email: 'importer@example.org', role: 'PRODUCT_MANAGER' });
+    const mine = await service.ok<{ viewer: { tokens: Array<{ label: string }> } }>(token, `{ viewer { tokens { label } } }`);
     expect(mine.viewer.tokens).toEqual([{ label: 'forum importer' }]);
 
     await service.ok(ADMIN_TOKEN, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { revokedAt } } }`, { id: apiToken.id });

@@ -21,9 +21,7 @@ describe('backing up a running SQLite database', () => {
   let folder: string;
 
   const submit = (index: number) =>
-    service.ok(operator, `mutation($title: String!) { submitFeedback(input: { title: $title, origin: OPERATOR, projects: ["nova"], tags: ["#backup"] }) { feedback { key } } }`, {
-      title: `Request number ${index} about instance backups`,
-    });
+    service.api.submitFeedback(operator, { title: `Request number ${index} about instance backups`, origin: 'OPERATOR', projects: ['nova'], tags: ['#backup'] });
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
@@ -61,21 +59,21 @@ describe('backing up a running SQLite database', () => {
     const restored = await startService({ database: { engine: 'sqlite', path: file } });
     try {
       const list = `{ feedbackItems(first: 100) { totalCount nodes { key } } }`;
-      const { feedbackItems } = await restored.ok(operator, list);
+      const { feedbackItems } = await restored.ok<{ feedbackItems: { totalCount: number; nodes: Array<{ key: string }> } }>(operator, list);
       // One snapshot: every request up to some point, none missing in between, none of those submitted after the copy.
       const count = feedbackItems.totalCount;
       expect(count).toBeGreaterThanOrEqual(10);
       expect(count).toBeLessThan(total);
-      expect(feedbackItems.nodes.map((node: { key: string }) => node.key).sort()).toEqual(
+      expect(feedbackItems.nodes.map((node) => node.key).sort()).toEqual(
         Array.from({ length: count }, (_value, index) => `FB-${index + 1}`).sort(),
       );
       for (let index = 1; index <= count; index++) {
         const key = `FB-${index}`;
         expect(await restored.ok(operator, TRACE, { key })).toEqual(await service.ok(operator, TRACE, { key }));
       }
-      const search = `{ search(query: "backups", first: 100) { totalCount } }`;
-      expect((await restored.ok(operator, search)).search.totalCount).toBe(count);
-      expect((await service.ok(operator, search)).search.totalCount).toBe(total);
+      const search = async (on: TestService) => (await on.ok<{ search: { totalCount: number } }>(operator, `{ search(query: "backups", first: 100) { totalCount } }`)).search;
+      expect((await search(restored)).totalCount).toBe(count);
+      expect((await search(service)).totalCount).toBe(total);
     } finally {
       await restored.close();
     }

@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, localOnlyContext } from '../scripts/chromium';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { startService, TestService } from './support/service';
 
 /**
  * The IDE, the dashboard and a trace page in a real browser (Debian's
@@ -27,31 +28,28 @@ describe('the pages in a browser', () => {
     lead = (await service.actor('TECH_LEAD', 'Tom Lead')).token;
     const operator = (await service.actor('OPERATOR', 'Olga Operator')).token;
     const user = (await service.actor('USER', 'Uma User')).token;
-    const submit = (token: string, title: string, origin: string, projects: string[] = []) =>
-      service.ok(token, `mutation($i: SubmitFeedbackInput!) { submitFeedback(input: $i) { feedback { key } } }`, { i: { title, origin, projects } });
+    const { api } = service;
     const days = (count: number) => service.clock.advanceDays(count);
 
-    await submit(operator, 'Maintenance mode for compute hosts', 'OPERATOR', ['nova']);
-    await submit(user, 'Resize without downtime', 'USER');
-    await submit(operator, 'Quota per domain', 'OPERATOR', ['keystone']);
-    await submit(user, 'Dark mode for the dashboard', 'USER');
+    await api.submitFeedback(operator, { title: 'Maintenance mode for compute hosts', origin: 'OPERATOR', projects: ['nova'] });
+    await api.submitFeedback(user, { title: 'Resize without downtime', origin: 'USER', projects: [] });
+    await api.submitFeedback(operator, { title: 'Quota per domain', origin: 'OPERATOR', projects: ['keystone'] });
+    await api.submitFeedback(user, { title: 'Dark mode for the dashboard', origin: 'USER', projects: [] });
     days(2);
-    for (const key of ['FB-1', 'FB-2']) await service.ok(pm, `mutation($k: String!) { triageFeedback(input: { key: $k }) { feedback { key } } }`, { k: key });
+    for (const key of ['FB-1', 'FB-2']) await api.triageFeedback(pm, { key });
     days(1);
-    await service.ok(pm, `mutation { createTheme(input: { title: "Operations without downtime", kind: USER_STORY }) { theme { key } } }`);
-    for (const key of ['FB-1', 'FB-2']) {
-      await service.ok(pm, `mutation($k: String!) { linkFeedbackToTheme(input: { feedbackKey: $k, themeKey: "TH-1", rationale: "no downtime" }) { theme { key } } }`, { k: key });
-    }
+    await api.createTheme(pm, { title: 'Operations without downtime', kind: 'USER_STORY' });
+    for (const key of ['FB-1', 'FB-2']) await api.linkFeedbackToTheme(pm, { feedbackKey: key, themeKey: 'TH-1', rationale: 'no downtime' });
     days(2);
-    await service.ok(lead, `mutation { createBlueprint(input: { project: "nova", name: "maintenance-mode", title: "Host maintenance mode", targetRelease: "Pike" }) { blueprint { key } } }`);
-    await service.ok(lead, `mutation { createBlueprint(input: { project: "neutron", name: "unasked", title: "Work nobody asked for" }) { blueprint { key } } }`);
-    await service.ok(lead, `mutation { linkBlueprint(input: { project: "nova", name: "maintenance-mode", themeKey: "TH-1" }) { blueprint { key } } }`);
+    await api.createBlueprint(lead, { project: 'nova', name: 'maintenance-mode', title: 'Host maintenance mode', targetRelease: 'Pike' });
+    await api.createBlueprint(lead, { project: 'neutron', name: 'unasked', title: 'Work nobody asked for' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'maintenance-mode', themeKey: 'TH-1' });
     days(5);
-    await service.ok(lead, `mutation { updateBlueprint(input: { project: "nova", name: "maintenance-mode", implementationStatus: STARTED }) { blueprint { key } } }`);
+    await api.updateBlueprint(lead, { project: 'nova', name: 'maintenance-mode', implementationStatus: 'STARTED' });
     days(10);
-    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "nova", name: "maintenance-mode", release: "Pike", result: DELIVERED }) { outcome { id } } }`);
+    await api.recordReleaseOutcome(pm, { project: 'nova', name: 'maintenance-mode', release: 'Pike', result: 'DELIVERED' });
     days(1);
-    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "in Pike" }) { loop { stage } } }`);
+    await api.closeLoop(pm, { key: 'FB-1', resolution: 'DELIVERED', note: 'in Pike' });
     days(39);
 
     browser = await launchChromium();
@@ -205,7 +203,7 @@ describe('the pages in a browser', () => {
     await page.waitForFunction(() => document.querySelector('.graphiql-tab-active')?.textContent?.includes('LoopHealth'));
     await page.click('.graphiql-execute-button');
     await responseShows('closureByRelease');
-    const health = JSON.parse(await response()).data.loopHealth;
+    const health = (JSON.parse(await response()) as { data: { loopHealth: { total: number; stalled: number } } }).data.loopHealth;
     expect({ total: health.total, stalled: health.stalled }).toEqual({ total: 4, stalled: 3 });
 
     const subscribed = new Promise<void>((resolve) =>
@@ -217,9 +215,7 @@ describe('the pages in a browser', () => {
     await page.click('.graphiql-execute-button');
     await subscribed;
     for (let attempt = 1; attempt <= 20 && !(await response()).includes('blueprint.updated'); attempt += 1) {
-      await service.ok(lead, `mutation($a: String!) { updateBlueprint(input: { project: "neutron", name: "unasked", assignee: $a }) { blueprint { key } } }`, {
-        a: `tom-${attempt}`,
-      });
+      await service.api.updateBlueprint(lead, { project: 'neutron', name: 'unasked', assignee: `tom-${attempt}` });
       await page.waitForTimeout(250);
     }
     expect(JSON.parse(await response())).toEqual({

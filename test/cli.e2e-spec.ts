@@ -7,7 +7,8 @@ import { main } from '../src/cli/main';
 import { ConfigError, loadConfig, LooptraceConfig } from '../src/config/config';
 import { LoopsService } from '../src/loops/loops.service';
 import { createTestDatabase, TestDatabase } from './support/database';
-import { startService, testConfig } from './support/service';
+import { testConfig } from './support/config';
+import { startService } from './support/service';
 
 const VERSION: string = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version;
 
@@ -60,7 +61,7 @@ describe('command line', () => {
 
     const service = await startService({ database: config.database, adminToken: null });
     try {
-      expect(await service.ok(token!, `{ viewer { name email role } }`)).toEqual({ viewer: { name: 'Ada Admin', email: 'admin@example.org', role: 'ADMIN' } });
+      expect(await service.ok<{ viewer: { name: string; email: string; role: string } }>(token!, `{ viewer { name email role } }`)).toEqual({ viewer: { name: 'Ada Admin', email: 'admin@example.org', role: 'ADMIN' } });
     } finally {
       await service.app.close();
     }

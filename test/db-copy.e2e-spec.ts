@@ -5,7 +5,9 @@ import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { copyDatabase } from '../src/cli/db-copy';
 import { createTestDatabase, TestDatabase } from './support/database';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { startService, TestService } from './support/service';
+import { waitFor } from './support/wait';
 
 const TRACE = `query($key: String!) {
   loop(key: $key) {
@@ -129,25 +131,20 @@ describe('copying a database from SQLite to PostgreSQL', () => {
       service.clock.advanceDays(count);
       days += count;
     };
+    const { api } = service;
     const operator = await service.actor('OPERATOR', 'Olga Operator');
     const user = await service.actor('USER', 'Uma User');
     const pm = (await service.actor('PRODUCT_MANAGER', 'Pat Manager')).token;
     const lead = (await service.actor('TECH_LEAD', 'Tom Lead')).token;
     operatorToken = operator.token;
     pmToken = pm;
-    const spare = await service.ok(ADMIN_TOKEN, `mutation($email: String!) { issueToken(input: { actorEmail: $email, label: "laptop" }) { token apiToken { id } } }`, {
-      email: operator.email,
-    });
-    revokedToken = spare.issueToken.token;
-    await service.ok(ADMIN_TOKEN, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { id } } }`, { id: spare.issueToken.apiToken.id });
-    await service.ok(ADMIN_TOKEN, `mutation($input: RegisterWebhookInput!) { registerWebhook(input: $input) { webhook { id } } }`, {
-      input: { url: webhookUrl, events: ['loop.*', 'feedback.*'], secret: 'whsec-looptrace-copy-0123456789', description: 'chat bridge' },
-    });
-    await service.ok(pm, `mutation { createRelease(input: { name: "2027.1", startsOn: "2026-10-01" }) { release { name } } }`);
+    const spare = await api.issueToken(ADMIN_TOKEN, { actorEmail: operator.email, label: 'laptop' });
+    revokedToken = spare.token;
+    await api.revokeToken(ADMIN_TOKEN, { tokenId: spare.apiToken.id });
+    await api.registerWebhook(ADMIN_TOKEN, { url: webhookUrl, events: ['loop.*', 'feedback.*'], secret: 'whsec-looptrace-copy-0123456789', description: 'chat bridge' });
+    await api.createRelease(pm, { name: '2027.1', startsOn: '2026-10-01' });
 
-    const submit = (token: string, input: Record<string, unknown>) =>
-      service.ok(token, `mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { feedback { key } } }`, { input });
-    await submit(operator.token, {
+    await api.submitFeedback(operator.token, {
       title: 'Upgrade compute and network without downtime',
       body: 'We run Newton and every upgrade takes the cloud down.',
       origin: 'OPERATOR',
@@ -156,75 +153,76 @@ describe('copying a database from SQLite to PostgreSQL', () => {
       tags: ['#upgrades'],
       sourceUrl: 'https://etherpad.openstack.org/p/BOS-ops-upgrades',
     });
-    await submit(user.token, { title: 'Maintenance mode for hypervisors', origin: 'USER', projects: ['nova'] });
+    await api.submitFeedback(user.token, { title: 'Maintenance mode for hypervisors', origin: 'USER', projects: ['nova'] });
     later(1);
-    await submit(operator.token, { title: 'Drain a compute host before maintenance', body: 'Live-migrate everything off first.', origin: 'OPERATOR', tags: ['#maintenance'] });
-    await submit(user.token, { title: 'Put hypervisors into maintenance', origin: 'USER', projects: ['nova'], organization: 'Example Cloud' });
-    await service.ok(user.token, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
-    await service.ok(operator.token, `mutation { voteFeedback(input: { key: "FB-2" }) { feedback { key } } }`);
-    for (const key of ['FB-1', 'FB-3', 'FB-4']) {
-      await service.ok(pm, `mutation($key: String!) { triageFeedback(input: { key: $key, note: "ops meetup" }) { feedback { key } } }`, { key });
-    }
+    await api.submitFeedback(operator.token, { title: 'Drain a compute host before maintenance', body: 'Live-migrate everything off first.', origin: 'OPERATOR', tags: ['#maintenance'] });
+    await api.submitFeedback(user.token, { title: 'Put hypervisors into maintenance', origin: 'USER', projects: ['nova'], organization: 'Example Cloud' });
+    await api.voteFeedback(user.token, { key: 'FB-1' });
+    await api.voteFeedback(operator.token, { key: 'FB-2' });
+    for (const key of ['FB-1', 'FB-3', 'FB-4']) await api.triageFeedback(pm, { key, note: 'ops meetup' });
 
     later(2);
-    const theme = (input: string) => service.ok(pm, `mutation { createTheme(input: { ${input} }) { theme { key } } }`);
-    await theme(`title: "Upgrades", kind: THEME, description: "Fewer outages"`);
-    await theme(`title: "Rolling upgrades", kind: USER_STORY, parentKey: "TH-1", targetRelease: "Queens"`);
-    await theme(`title: "Maintenance mode", kind: GAP`);
-    await theme(`title: "Compute maintenance", kind: EPIC, parentKey: "TH-1"`);
+    await api.createTheme(pm, { title: 'Upgrades', kind: 'THEME', description: 'Fewer outages' });
+    await api.createTheme(pm, { title: 'Rolling upgrades', kind: 'USER_STORY', parentKey: 'TH-1', targetRelease: 'Queens' });
+    await api.createTheme(pm, { title: 'Maintenance mode', kind: 'GAP' });
+    await api.createTheme(pm, { title: 'Compute maintenance', kind: 'EPIC', parentKey: 'TH-1' });
     // A parent created after its child: the copy must not depend on ids pointing backwards.
-    await service.ok(pm, `mutation { updateTheme(input: { key: "TH-3", parentKey: "TH-4" }) { theme { key } } }`);
-    const linkTheme = (feedbackKey: string, themeKey: string) =>
-      service.ok(pm, `mutation($f: String!, $t: String!) { linkFeedbackToTheme(input: { feedbackKey: $f, themeKey: $t, rationale: "asked" }) { theme { key } } }`, {
-        f: feedbackKey,
-        t: themeKey,
-      });
-    await linkTheme('FB-1', 'TH-2');
-    await linkTheme('FB-3', 'TH-3');
-    await linkTheme('FB-4', 'TH-4');
+    await api.updateTheme(pm, { key: 'TH-3', parentKey: 'TH-4' });
+    for (const [feedbackKey, themeKey] of [
+      ['FB-1', 'TH-2'],
+      ['FB-3', 'TH-3'],
+      ['FB-4', 'TH-4'],
+    ]) {
+      await api.linkFeedbackToTheme(pm, { feedbackKey, themeKey, rationale: 'asked' });
+    }
 
     later(3);
-    const blueprint = (input: string) => service.ok(lead, `mutation { createBlueprint(input: { ${input} }) { blueprint { key } } }`);
-    await blueprint(`project: "nova", name: "maintenance-mode", title: "Put a compute host into maintenance", targetRelease: "Pike", priority: HIGH`);
-    await blueprint(`project: "neutron", name: "rolling-upgrade", title: "Rolling upgrades of the agents", targetRelease: "Queens"`);
-    await blueprint(`project: "nova", name: "cells-v3", title: "Cells everywhere", targetRelease: "2027.1"`);
-    const link = (input: string, unlink = false) =>
-      service.ok(lead, `mutation { ${unlink ? 'unlinkBlueprint' : 'linkBlueprint'}(input: { ${input} }) { blueprint { key } } }`);
-    await link(`project: "nova", name: "maintenance-mode", themeKey: "TH-3", rationale: "answers the gap"`);
-    await link(`project: "neutron", name: "rolling-upgrade", feedbackKey: "FB-1"`);
-    await link(`project: "nova", name: "cells-v3", feedbackKey: "FB-3"`);
-    await link(`project: "nova", name: "cells-v3", feedbackKey: "FB-3"`, true);
-    await link(`project: "nova", name: "cells-v3", themeKey: "TH-4"`);
+    await api.createBlueprint(lead, { project: 'nova', name: 'maintenance-mode', title: 'Put a compute host into maintenance', targetRelease: 'Pike', priority: 'HIGH' });
+    await api.createBlueprint(lead, { project: 'neutron', name: 'rolling-upgrade', title: 'Rolling upgrades of the agents', targetRelease: 'Queens' });
+    await api.createBlueprint(lead, { project: 'nova', name: 'cells-v3', title: 'Cells everywhere', targetRelease: '2027.1' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'maintenance-mode', themeKey: 'TH-3', rationale: 'answers the gap' });
+    await api.linkBlueprint(lead, { project: 'neutron', name: 'rolling-upgrade', feedbackKey: 'FB-1' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'cells-v3', feedbackKey: 'FB-3' });
+    await api.unlinkBlueprint(lead, { project: 'nova', name: 'cells-v3', feedbackKey: 'FB-3' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'cells-v3', themeKey: 'TH-4' });
 
     later(10);
-    const update = (input: string) => service.ok(lead, `mutation { updateBlueprint(input: { ${input} }) { blueprint { key } } }`);
-    await update(`project: "nova", name: "maintenance-mode", implementationStatus: STARTED, assignee: "tom"`);
-    await update(`project: "neutron", name: "rolling-upgrade", implementationStatus: STARTED`);
+    await api.updateBlueprint(lead, { project: 'nova', name: 'maintenance-mode', implementationStatus: 'STARTED', assignee: 'tom' });
+    await api.updateBlueprint(lead, { project: 'neutron', name: 'rolling-upgrade', implementationStatus: 'STARTED' });
     later(30);
-    const outcome = (input: string) => service.ok(pm, `mutation { recordReleaseOutcome(input: { ${input} }) { outcome { result } } }`);
-    await outcome(`project: "nova", name: "maintenance-mode", release: "Pike", result: DELIVERED, notes: "merged"`);
-    await outcome(`project: "neutron", name: "rolling-upgrade", release: "Queens", result: PARTIAL`);
+    await api.recordReleaseOutcome(pm, { project: 'nova', name: 'maintenance-mode', release: 'Pike', result: 'DELIVERED', notes: 'merged' });
+    await api.recordReleaseOutcome(pm, { project: 'neutron', name: 'rolling-upgrade', release: 'Queens', result: 'PARTIAL' });
     later(20);
-    await outcome(`project: "neutron", name: "rolling-upgrade", release: "Queens", result: DELIVERED, releaseNoteUrl: "https://docs.openstack.org/releasenotes/neutron/queens.html"`);
+    await api.recordReleaseOutcome(pm, {
+      project: 'neutron',
+      name: 'rolling-upgrade',
+      release: 'Queens',
+      result: 'DELIVERED',
+      releaseNoteUrl: 'https://docs.openstack.org/releasenotes/neutron/queens.html',
+    });
 
     // The duplicate is the older request, merged into a later one.
-    await service.ok(pm, `mutation { mergeFeedback(input: { duplicateKey: "FB-2", survivorKey: "FB-4", note: "same ask" }) { survivor { key } } }`);
-    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "Queens delivers it" }) { loop { stage } } }`);
+    await api.mergeFeedback(pm, { duplicateKey: 'FB-2', survivorKey: 'FB-4', note: 'same ask' });
+    await api.closeLoop(pm, { key: 'FB-1', resolution: 'DELIVERED', note: 'Queens delivers it' });
     later(1);
-    await service.ok(operator.token, `mutation { verifyClosure(input: { key: "FB-1", verdict: CONFIRMED, note: "works" }) { loop { stage } } }`);
-    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-3", resolution: DELIVERED, note: "Pike delivers it" }) { loop { stage } } }`);
-    await service.ok(operator.token, `mutation { verifyClosure(input: { key: "FB-3", verdict: DISPUTED, note: "hosts still need draining by hand" }) { loop { stage } } }`);
+    await api.verifyClosure(operator.token, { key: 'FB-1', verdict: 'CONFIRMED', note: 'works' });
+    await api.closeLoop(pm, { key: 'FB-3', resolution: 'DELIVERED', note: 'Pike delivers it' });
+    await api.verifyClosure(operator.token, { key: 'FB-3', verdict: 'DISPUTED', note: 'hosts still need draining by hand' });
 
-    const inbox = await service.ok(user.token, `{ viewer { notifications(first: 10) { nodes { id } } } }`);
+    const inbox = await service.ok<{ viewer: { notifications: { nodes: Array<{ id: string }> } } }>(
+      user.token,
+      `{ viewer { notifications(first: 10) { nodes { id } } } }`,
+    );
     const [first] = inbox.viewer.notifications.nodes;
     await service.ok(user.token, `mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { unreadCount } }`, { ids: [first.id] });
 
-    for (let tries = 0; ; tries++) {
-      const { webhookDeliveries } = await service.ok(ADMIN_TOKEN, `{ webhookDeliveries(first: 100) { totalCount nodes { status } } }`);
-      if (webhookDeliveries.totalCount > 0 && webhookDeliveries.nodes.every((delivery: { status: string }) => delivery.status === 'DELIVERED')) break;
-      if (tries > 500) throw new Error('the webhook deliveries did not all arrive');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor('every webhook delivery to arrive', async () => {
+      const { webhookDeliveries } = await service.ok<{ webhookDeliveries: { totalCount: number; nodes: Array<{ status: string }> } }>(
+        ADMIN_TOKEN,
+        `{ webhookDeliveries(first: 100) { totalCount nodes { status } } }`,
+      );
+      return webhookDeliveries.totalCount > 0 && webhookDeliveries.nodes.every((delivery) => delivery.status === 'DELIVERED');
+    });
   }
 
   beforeAll(async () => {
@@ -279,17 +277,17 @@ describe('copying a database from SQLite to PostgreSQL', () => {
     const after = await startAt(postgres);
     try {
       const loopsQuery = `{ loops(first: 100) { totalCount nodes { key stage } } }`;
-      const loops = await before.ok(pmToken, loopsQuery);
+      const loops = await before.ok<{ loops: { totalCount: number; nodes: Array<{ key: string; stage: string }> } }>(pmToken, loopsQuery);
       expect(loops.loops.totalCount).toBe(4);
       expect(await after.ok(pmToken, loopsQuery)).toEqual(loops);
       for (const { key } of loops.loops.nodes) {
-        const trace = await before.ok(pmToken, TRACE, { key });
+        const trace = await before.ok<{ loop: { timeline: { totalCount: number } } }>(pmToken, TRACE, { key });
         expect(trace.loop.timeline.totalCount).toBeGreaterThan(0);
         expect(await after.ok(pmToken, TRACE, { key })).toEqual(trace);
       }
 
       const eventsQuery = `{ events(first: 100) { totalCount nodes { id type occurredAt recordKey actor { email } before after data } } }`;
-      const events = await before.ok(ADMIN_TOKEN, eventsQuery);
+      const events = await before.ok<{ events: { totalCount: number; nodes: Array<{ id: string }> } }>(ADMIN_TOKEN, eventsQuery);
       expect(events.events.totalCount).toBeGreaterThan(50);
       expect(await after.ok(ADMIN_TOKEN, eventsQuery)).toEqual(events);
 
@@ -303,25 +301,22 @@ describe('copying a database from SQLite to PostgreSQL', () => {
       for (const query of ['upgrade', 'maintenance', 'hypervisors', 'cells']) {
         const search = `query($query: String!) { search(query: $query, first: 50) { totalCount nodes { key kind } } }`;
         const keys = async (service: TestService) =>
-          ((await service.ok(pmToken, search, { query })).search.nodes as Array<{ key: string; kind: string }>).map((hit) => `${hit.kind} ${hit.key}`).sort();
+          (await service.ok<{ search: { nodes: Array<{ key: string; kind: string }> } }>(pmToken, search, { query })).search.nodes.map((hit) => `${hit.kind} ${hit.key}`).sort();
         const found = await keys(before);
         expect(found.length).toBeGreaterThan(0);
         expect(await keys(after)).toEqual(found);
       }
 
-      const newest = Math.max(...events.events.nodes.map((event: { id: string }) => Number(event.id)));
-      const submitted = await after.ok(
-        operatorToken,
-        `mutation { submitFeedback(input: { title: "Cells v3 for every region", origin: OPERATOR }) { feedback { id key } } }`,
-      );
-      expect(submitted.submitFeedback.feedback.key).toBe('FB-5');
-      const theme = await after.ok(pmToken, `mutation { createTheme(input: { title: "Scale", kind: THEME }) { theme { key } } }`);
-      expect(theme.createTheme.theme.key).toBe('TH-5');
-      const release = await after.ok(pmToken, `mutation { createRelease(input: { name: "2027.2" }) { release { id } } }`);
-      const releases = await before.ok(pmToken, `{ releases(first: 100) { totalCount } }`);
+      const newest = Math.max(...events.events.nodes.map((event) => Number(event.id)));
+      const submitted = await after.api.submitFeedback(operatorToken, { title: 'Cells v3 for every region', origin: 'OPERATOR' });
+      expect(submitted.key).toBe('FB-5');
+      const theme = await after.api.createTheme(pmToken, { title: 'Scale', kind: 'THEME' });
+      expect(theme.key).toBe('TH-5');
+      const release = await after.ok<{ createRelease: { release: { id: string } } }>(pmToken, `mutation { createRelease(input: { name: "2027.2" }) { release { id } } }`);
+      const releases = await before.ok<{ releases: { totalCount: number } }>(pmToken, `{ releases(first: 100) { totalCount } }`);
       expect(Number(release.createRelease.release.id)).toBe(releases.releases.totalCount + 1);
-      const fresh = await after.ok(ADMIN_TOKEN, `{ events(filter: { recordKey: "FB-5" }, first: 10) { nodes { id } } }`);
-      expect(Math.min(...fresh.events.nodes.map((event: { id: string }) => Number(event.id)))).toBe(newest + 1);
+      const fresh = await after.ok<{ events: { nodes: Array<{ id: string }> } }>(ADMIN_TOKEN, `{ events(filter: { recordKey: "FB-5" }, first: 10) { nodes { id } } }`);
+      expect(Math.min(...fresh.events.nodes.map((event) => Number(event.id)))).toBe(newest + 1);
     } finally {
       await before.close();
       await after.close();

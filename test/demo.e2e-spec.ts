@@ -1,6 +1,14 @@
 import { run } from '../src/cli/commands';
 import { createTestDatabase, TestDatabase } from './support/database';
-import { startService, testConfig } from './support/service';
+import { testConfig } from './support/config';
+import { startService } from './support/service';
+
+interface DemoFigures {
+  viewer: { role: string };
+  loopHealth: { total: number; funnel: Array<{ stage: string; count: number }> };
+  themes: { totalCount: number };
+  blueprint: { outcomes: Array<{ result: string; release: { name: string } }>; requests: { totalCount: number } };
+}
 
 /** `npm run demo`: the shipped records and the demo's decisions, in a fresh database, with loops that move. */
 describe('the demo', () => {
@@ -26,7 +34,7 @@ describe('the demo', () => {
 
     const service = await startService({ database: database.database });
     try {
-      const data = await service.ok(token, `{
+      const data = await service.ok<DemoFigures>(token, `{
         viewer { role }
         loopHealth { total funnel { stage count } }
         themes(filter: { kind: USER_STORY }) { totalCount }
@@ -34,8 +42,8 @@ describe('the demo', () => {
       }`);
       expect(data.viewer.role).toBe('PRODUCT_MANAGER');
       expect(data.loopHealth.total).toBeGreaterThan(200);
-      const moving = data.loopHealth.funnel.filter((stage: { stage: string; count: number }) => !['REQUESTED', 'TRIAGED'].includes(stage.stage));
-      expect(moving.reduce((sum: number, stage: { count: number }) => sum + stage.count, 0)).toBe(2);
+      const moving = data.loopHealth.funnel.filter((stage) => !['REQUESTED', 'TRIAGED'].includes(stage.stage));
+      expect(moving.reduce((sum, stage) => sum + stage.count, 0)).toBe(2);
       expect(data.themes.totalCount).toBeGreaterThanOrEqual(17);
       expect(data.blueprint.outcomes).toEqual([{ result: 'DELIVERED', release: { name: 'Liberty' } }]);
       expect(data.blueprint.requests.totalCount).toBe(2);

@@ -1,6 +1,7 @@
 import { run } from '../src/cli/commands';
 import { loadConfig } from '../src/config/config';
-import { startService, testConfig, TestService } from './support/service';
+import { testConfig } from './support/config';
+import { startService, TestService } from './support/service';
 
 /** Cells of RFC 4180 CSV text, line by line, as a spreadsheet reads them: quotes removed, doubled quotes made single. */
 function csvCells(text: string): string[][] {
@@ -84,7 +85,6 @@ describe('exports keep what people typed from acting', () => {
   let service: TestService;
   let pm: string;
 
-  const mutate = (token: string, mutation: string, variables?: Record<string, unknown>) => service.ok(token, mutation, variables);
   const cli = async (argv: string[]) => {
     let text = '';
     const code = await run(testConfig(service.database), argv, (chunk) => (text += chunk));
@@ -97,28 +97,25 @@ describe('exports keep what people typed from acting', () => {
     const operator = await service.actor('OPERATOR', 'Olga Operator');
     pm = (await service.actor('PRODUCT_MANAGER', 'Pat Manager')).token;
     const lead = (await service.actor('TECH_LEAD', 'Tom Lead')).token;
-    const submit = `mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { feedback { key } } }`;
-    await mutate(operator.token, submit, {
-      input: { title: TITLE, body: BODY, origin: 'OPERATOR', organization: '<b>Example</b> Cloud', projects: ['nova'], sourceUrl: SOURCE_URL },
+    const { api } = service;
+    await api.submitFeedback(operator.token, {
+      title: TITLE,
+      body: BODY,
+      origin: 'OPERATOR',
+      organization: '<b>Example</b> Cloud',
+      projects: ['nova'],
+      sourceUrl: SOURCE_URL,
     });
     for (const title of [FORMULA_TITLE, '+1 for pinned CPUs', '-2 days of downtime', '@channel please look', 'Harmless;=HYPERLINK("http://attacker.example/")']) {
-      await mutate(operator.token, submit, { input: { title, origin: 'OPERATOR' } });
+      await api.submitFeedback(operator.token, { title, origin: 'OPERATOR' });
     }
-    await mutate(pm, `mutation { triageFeedback(input: { key: "FB-1", note: "ok" }) { feedback { key } } }`);
-    await mutate(pm, `mutation($title: String!) { createTheme(input: { title: $title, kind: THEME, targetRelease: "Queens" }) { theme { key } } }`, { title: THEME_TITLE });
-    await mutate(pm, `mutation($why: String!) { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-1", rationale: $why }) { feedback { key } } }`, { why: RATIONALE });
-    await mutate(lead, `mutation($title: String!) { createBlueprint(input: { project: "nova", name: "pinned-cpus", title: $title, targetRelease: "Queens" }) { blueprint { key } } }`, {
-      title: BLUEPRINT_TITLE,
-    });
-    await mutate(lead, `mutation { linkBlueprint(input: { project: "nova", name: "pinned-cpus", themeKey: "TH-1" }) { blueprint { key } } }`);
-    await mutate(
-      pm,
-      `mutation($notes: String!, $url: String!) {
-        recordReleaseOutcome(input: { project: "nova", name: "pinned-cpus", release: "Queens", result: DELIVERED, notes: $notes, releaseNoteUrl: $url }) { outcome { result } }
-      }`,
-      { notes: OUTCOME_NOTES, url: RELEASE_NOTES },
-    );
-    await mutate(pm, `mutation($note: String!) { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: $note }) { loop { stage } } }`, { note: NOTE });
+    await api.triageFeedback(pm, { key: 'FB-1', note: 'ok' });
+    await api.createTheme(pm, { title: THEME_TITLE, kind: 'THEME', targetRelease: 'Queens' });
+    await api.linkFeedbackToTheme(pm, { feedbackKey: 'FB-1', themeKey: 'TH-1', rationale: RATIONALE });
+    await api.createBlueprint(lead, { project: 'nova', name: 'pinned-cpus', title: BLUEPRINT_TITLE, targetRelease: 'Queens' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'pinned-cpus', themeKey: 'TH-1' });
+    await api.recordReleaseOutcome(pm, { project: 'nova', name: 'pinned-cpus', release: 'Queens', result: 'DELIVERED', notes: OUTCOME_NOTES, releaseNoteUrl: RELEASE_NOTES });
+    await api.closeLoop(pm, { key: 'FB-1', resolution: 'DELIVERED', note: NOTE });
   });
 
   afterAll(async () => {

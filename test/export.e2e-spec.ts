@@ -5,9 +5,84 @@ import { run, UsageError } from '../src/cli/commands';
 import { Clock } from '../src/common/clock';
 import { loadConfig } from '../src/config/config';
 import { SqlLogger } from '../src/database/sql-logger';
-import { startService, testConfig, TestService } from './support/service';
+import type { Trace } from '../src/loops/trace';
+import { testConfig } from './support/config';
+import { startService, TestService } from './support/service';
 
 const DAY = 86_400_000;
+
+interface Person {
+  name: string;
+  email: string | null;
+}
+
+interface ThemeRef {
+  key: string;
+  title: string;
+  kind: string;
+}
+
+/** What TRACE selects of a loop. */
+interface TracedLoop {
+  key: string;
+  stage: string;
+  stageEnteredAt: string;
+  waitingOn: string[];
+  feedback: {
+    title: string;
+    body: string;
+    origin: string;
+    organization: string | null;
+    releaseInUse: string | null;
+    sourceUrl: string | null;
+    voteCount: number;
+    createdAt: string;
+    submitter: Person;
+  };
+  themes: Array<{ theme: ThemeRef & { ancestors: ThemeRef[] }; rationale: string | null; linkedAt: string }>;
+  projects: Array<{
+    project: string;
+    delivered: boolean;
+    blueprints: Array<{
+      blueprint: Record<string, unknown> & { targetRelease: { name: string } | null };
+      direct: boolean;
+      viaThemes: Array<{ key: string }>;
+      counts: boolean;
+      delivered: boolean;
+      outcomes: Array<{ release: { name: string } } & Record<string, unknown>>;
+    }>;
+  }>;
+  stages: unknown[];
+  stageHistory: unknown[];
+  closure: unknown;
+  verification: unknown;
+  completedIn: { name: string } | null;
+  timeline: { totalCount: number; nodes: unknown[] };
+  markdown: string;
+  json: string;
+}
+
+interface ReleaseReport {
+  report: string;
+  json: string;
+}
+
+/** A loop of the JSON release report. */
+interface ReportedLoop {
+  key: string;
+  title: string;
+  stage: string;
+  outcomes: unknown[];
+  targetedBy: string[];
+}
+
+interface ReportedTheme {
+  key: string | null;
+  title: string;
+  counts: { closed: number; moved: number };
+  closed: ReportedLoop[];
+  moved: ReportedLoop[];
+}
 const HEADER = 'key,title,origin,stage,stage_entered_at,days_in_stage,votes,projects,themes,submitter,last_event_at';
 
 /** The exports of a loop, a release and the loops table, over GraphQL and from the command line, against one database. */
@@ -43,8 +118,7 @@ describe('exports', () => {
     }
   }`;
 
-  const trace = async (key = 'FB-1') => (await service.ok<{ loop: any }>(pm, TRACE, { key })).loop;
-  const mutate = (token: string, mutation: string, variables?: Record<string, unknown>) => service.ok(token, `mutation { ${mutation} }`, variables);
+  const trace = async (key = 'FB-1') => (await service.ok<{ loop: TracedLoop }>(pm, TRACE, { key })).loop;
 
   /** Runs a command line in this process, on the service's database, at the service's time. */
   const cli = async (argv: string[]) => {
@@ -67,53 +141,48 @@ describe('exports', () => {
   });
 
   it('traces a loop as Markdown and JSON, the JSON saying what the Loop says', async () => {
-    await service.ok(
-      operator.token,
-      `mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { feedback { key } } }`,
-      {
-        input: {
-          title: 'Upgrade compute and network without downtime',
-          body: 'We run Newton and every upgrade takes the cloud down.',
-          origin: 'OPERATOR',
-          organization: 'Example Cloud',
-          releaseInUse: 'Newton',
-          projects: ['nova', 'neutron'],
-        },
-      },
-    );
-    await mutate(user.token, `voteFeedback(input: { key: "FB-1" }) { feedback { voteCount } }`);
-    await mutate(pm, `triageFeedback(input: { key: "FB-1", note: "Top ask of the ops meetup" }) { feedback { stage } }`);
+    const { api } = service;
+    await api.submitFeedback(operator.token, {
+      title: 'Upgrade compute and network without downtime',
+      body: 'We run Newton and every upgrade takes the cloud down.',
+      origin: 'OPERATOR',
+      organization: 'Example Cloud',
+      releaseInUse: 'Newton',
+      projects: ['nova', 'neutron'],
+    });
+    await api.voteFeedback(user.token, { key: 'FB-1' });
+    await api.triageFeedback(pm, { key: 'FB-1', note: 'Top ask of the ops meetup' });
 
     service.clock.advanceDays(2);
-    await mutate(pm, `createTheme(input: { title: "Rolling upgrades", kind: USER_STORY, targetRelease: "Queens" }) { theme { key } }`);
-    await mutate(pm, `createTheme(input: { title: "Compute maintenance mode", kind: GAP, parentKey: "TH-1" }) { theme { key } }`);
-    await mutate(pm, `linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-1", rationale: "the core of the story" }) { feedback { stage } }`);
+    await api.createTheme(pm, { title: 'Rolling upgrades', kind: 'USER_STORY', targetRelease: 'Queens' });
+    await api.createTheme(pm, { title: 'Compute maintenance mode', kind: 'GAP', parentKey: 'TH-1' });
+    await api.linkFeedbackToTheme(pm, { feedbackKey: 'FB-1', themeKey: 'TH-1', rationale: 'the core of the story' });
 
     service.clock.advanceDays(3);
-    await mutate(lead, `createBlueprint(input: { project: "nova", name: "maintenance-mode", title: "Put a compute host into maintenance", targetRelease: "Pike", priority: HIGH }) { blueprint { key } }`);
-    await mutate(lead, `createBlueprint(input: { project: "neutron", name: "rolling-upgrade", title: "Rolling upgrades of the agents", targetRelease: "Queens" }) { blueprint { key } }`);
-    await mutate(lead, `linkBlueprint(input: { project: "nova", name: "maintenance-mode", themeKey: "TH-2", rationale: "answers the gap" }) { blueprint { key } }`);
-    await mutate(lead, `linkBlueprint(input: { project: "neutron", name: "rolling-upgrade", feedbackKey: "FB-1" }) { blueprint { key } }`);
+    await api.createBlueprint(lead, { project: 'nova', name: 'maintenance-mode', title: 'Put a compute host into maintenance', targetRelease: 'Pike', priority: 'HIGH' });
+    await api.createBlueprint(lead, { project: 'neutron', name: 'rolling-upgrade', title: 'Rolling upgrades of the agents', targetRelease: 'Queens' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'maintenance-mode', themeKey: 'TH-2', rationale: 'answers the gap' });
+    await api.linkBlueprint(lead, { project: 'neutron', name: 'rolling-upgrade', feedbackKey: 'FB-1' });
 
     // A second loop with no theme, answered by work that targets Pike.
-    await service.ok(user.token, `mutation { submitFeedback(input: { title: "Quota usage drifts from reality", origin: USER }) { feedback { key } } }`);
-    await mutate(lead, `createBlueprint(input: { project: "nova", name: "quota-sync", title: "Resync quota usage, with care", targetRelease: "Pike" }) { blueprint { key } }`);
-    await mutate(lead, `linkBlueprint(input: { project: "nova", name: "quota-sync", feedbackKey: "FB-2" }) { blueprint { key } }`);
+    await api.submitFeedback(user.token, { title: 'Quota usage drifts from reality', origin: 'USER' });
+    await api.createBlueprint(lead, { project: 'nova', name: 'quota-sync', title: 'Resync quota usage, with care', targetRelease: 'Pike' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'quota-sync', feedbackKey: 'FB-2' });
 
     service.clock.advanceDays(10);
-    await mutate(lead, `updateBlueprint(input: { project: "nova", name: "maintenance-mode", implementationStatus: STARTED }) { blueprint { key } }`);
+    await api.updateBlueprint(lead, { project: 'nova', name: 'maintenance-mode', implementationStatus: 'STARTED' });
     // A third loop nobody has looked at yet.
-    await service.ok(user.token, `mutation { submitFeedback(input: { title: "Say \\"why\\", with commas", origin: USER }) { feedback { key } } }`);
+    await api.submitFeedback(user.token, { title: 'Say "why", with commas', origin: 'USER' });
     let loop = await trace();
     expect(loop.stage).toBe('IN_DEVELOPMENT');
     expect(loop.markdown).toContain('- neutron blueprint rolling-upgrade not started, target Queens');
     expect(loop.markdown).toContain('- nova blueprint maintenance-mode in progress (STARTED), target Pike');
 
     service.clock.advanceDays(30);
-    await mutate(pm, `recordReleaseOutcome(input: { project: "nova", name: "maintenance-mode", release: "Pike", result: DELIVERED, notes: "merged" }) { outcome { result } }`);
+    await api.recordReleaseOutcome(pm, { project: 'nova', name: 'maintenance-mode', release: 'Pike', result: 'DELIVERED', notes: 'merged' });
     service.clock.advanceDays(20);
-    await mutate(pm, `recordReleaseOutcome(input: { project: "neutron", name: "rolling-upgrade", release: "Queens", result: DELIVERED }) { outcome { result } }`);
-    await mutate(pm, `closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "Pike and Queens deliver it" }) { loop { stage } }`);
+    await api.recordReleaseOutcome(pm, { project: 'neutron', name: 'rolling-upgrade', release: 'Queens', result: 'DELIVERED' });
+    await api.closeLoop(pm, { key: 'FB-1', resolution: 'DELIVERED', note: 'Pike and Queens deliver it' });
     service.clock.advanceSeconds(3.5 * 86_400);
 
     loop = await trace();
@@ -139,7 +208,7 @@ describe('exports', () => {
     expect(markdown).toContain('· **loop.stage_changed** · FB-1 · Pat Manager · stage: RELEASED → CLOSED');
     expect(markdown).toContain('· **loop.closed** · FB-1 · Pat Manager · resolution: none → DELIVERED; “Pike and Queens deliver it”');
 
-    const json = JSON.parse(loop.json);
+    const json: Trace & Record<string, unknown> = JSON.parse(loop.json);
     const expected = {
       key: loop.key,
       title: loop.feedback.title,
@@ -154,7 +223,7 @@ describe('exports', () => {
       stage: loop.stage,
       stageEnteredAt: loop.stageEnteredAt,
       waitingOn: loop.waitingOn,
-      themes: loop.themes.map((linked: any) => ({
+      themes: loop.themes.map((linked) => ({
         key: linked.theme.key,
         title: linked.theme.title,
         kind: linked.theme.kind,
@@ -162,17 +231,17 @@ describe('exports', () => {
         rationale: linked.rationale,
         linkedAt: linked.linkedAt,
       })),
-      projects: loop.projects.map((share: any) => ({
+      projects: loop.projects.map((share) => ({
         project: share.project,
         delivered: share.delivered,
-        blueprints: share.blueprints.map((answer: any) => ({
+        blueprints: share.blueprints.map((answer) => ({
           ...answer.blueprint,
           targetRelease: answer.blueprint.targetRelease?.name ?? null,
           direct: answer.direct,
-          viaThemes: answer.viaThemes.map((theme: { key: string }) => theme.key),
+          viaThemes: answer.viaThemes.map((theme) => theme.key),
           counts: answer.counts,
           delivered: answer.delivered,
-          outcomes: answer.outcomes.map(({ release, ...outcome }: any) => ({ release: release.name, ...outcome })),
+          outcomes: answer.outcomes.map(({ release, ...outcome }) => ({ release: release.name, ...outcome })),
         })),
       })),
       stages: loop.stages,
@@ -186,19 +255,19 @@ describe('exports', () => {
     expect(shared).toEqual(expected);
     expect(json.timeline).toHaveLength(loop.timeline.totalCount);
     expect(json.asOf).toBe(service.clock.now().toISOString());
-    expect(json.projects.map((share: { project: string }) => share.project)).toEqual(['neutron', 'nova']);
+    expect(json.projects.map((share) => share.project)).toEqual(['neutron', 'nova']);
     expect(json.completedIn).toBe('Queens');
   });
 
   it('reports a release: the loops it closed and those it moved, per theme', async () => {
-    const data = await service.ok(
+    const data = await service.ok<{ queens: ReleaseReport; pike: ReleaseReport }>(
       pm,
       `{
         queens: release(name: "Queens") { report json: report(format: JSON) }
         pike: release(name: "Pike") { report json: report(format: JSON) }
       }`,
     );
-    const queens = JSON.parse(data.queens.json);
+    const queens: { release: unknown; counts: unknown; themes: ReportedTheme[] } = JSON.parse(data.queens.json);
     expect(queens.release).toMatchObject({ name: 'Queens' });
     expect(queens.counts).toEqual({ closed: 1, moved: 0 });
     expect(queens.themes).toEqual([
@@ -221,9 +290,9 @@ describe('exports', () => {
     expect(data.queens.report).toContain('## TH-1 Rolling upgrades: 1 closed, 0 moved\n\n### Closed');
     expect(data.queens.report).toContain('| FB-1 | Upgrade compute and network without downtime | CLOSED | neutron/rolling-upgrade DELIVERED |');
 
-    const pike = JSON.parse(data.pike.json);
+    const pike: { counts: unknown; themes: ReportedTheme[] } = JSON.parse(data.pike.json);
     expect(pike.counts).toEqual({ closed: 0, moved: 2 });
-    expect(pike.themes.map((theme: any) => [theme.key, theme.title, theme.counts])).toEqual([
+    expect(pike.themes.map((theme) => [theme.key, theme.title, theme.counts])).toEqual([
       ['TH-1', 'Rolling upgrades', { closed: 0, moved: 1 }],
       [null, 'No theme', { closed: 0, moved: 1 }],
     ]);
@@ -273,7 +342,7 @@ describe('exports', () => {
 
   it('prints the same text from the command line as the GraphQL fields give', async () => {
     clockSpy = jest.spyOn(Clock.prototype, 'now').mockImplementation(() => service.clock.now());
-    const data = await service.ok(
+    const data = await service.ok<{ loop: { markdown: string; json: string }; release: ReleaseReport; loopsCsv: string; closed: string }>(
       pm,
       `{
         loop(key: "FB-1") { markdown json }
@@ -326,17 +395,15 @@ describe('statements of the loops table', () => {
     pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
     const lead = (await service.actor('TECH_LEAD', 'Tom')).token;
     const submitters = { USER: (await service.actor('USER', 'Uma')).token, OPERATOR: (await service.actor('OPERATOR', 'Olga')).token };
-    await service.ok(pm, `mutation { createTheme(input: { title: "Scale", kind: USER_STORY }) { theme { key } } }`);
-    await service.ok(pm, `mutation { createTheme(input: { title: "Cells", kind: GAP, parentKey: "TH-1" }) { theme { key } } }`);
-    await service.ok(lead, `mutation { createBlueprint(input: { project: "nova", name: "cells", title: "Cells v2", targetRelease: "Pike" }) { blueprint { key } } }`);
-    await service.ok(lead, `mutation { linkBlueprint(input: { project: "nova", name: "cells", themeKey: "TH-2" }) { blueprint { key } } }`);
+    const { api } = service;
+    await api.createTheme(pm, { title: 'Scale', kind: 'USER_STORY' });
+    await api.createTheme(pm, { title: 'Cells', kind: 'GAP', parentKey: 'TH-1' });
+    await api.createBlueprint(lead, { project: 'nova', name: 'cells', title: 'Cells v2', targetRelease: 'Pike' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'cells', themeKey: 'TH-2' });
     const loops: Array<'USER' | 'OPERATOR'> = [...Array(5).fill('USER'), ...Array(50).fill('OPERATOR')];
     for (const [index, origin] of loops.entries()) {
-      await service.ok(submitters[origin], `mutation($t: String!, $o: FeedbackOrigin!) { submitFeedback(input: { title: $t, origin: $o, projects: ["nova"] }) { feedback { key } } }`, {
-        t: `Request number ${index + 1}`,
-        o: origin,
-      });
-      await service.ok(pm, `mutation($f: String!) { linkFeedbackToTheme(input: { feedbackKey: $f, themeKey: "TH-1" }) { theme { key } } }`, { f: `FB-${index + 1}` });
+      await api.submitFeedback(submitters[origin], { title: `Request number ${index + 1}`, origin, projects: ['nova'] });
+      await api.linkFeedbackToTheme(pm, { feedbackKey: `FB-${index + 1}`, themeKey: 'TH-1' });
     }
   });
 

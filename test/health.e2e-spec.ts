@@ -1,72 +1,68 @@
-import { startService, TestService } from './support/service';
+import { validateInput } from '../src/common/validation.pipe';
+import { LoopFilter } from '../src/loops/dto/loop.inputs';
+import { LoopHealthService } from '../src/loops/health/loop-health.service';
+import { startCore, TestCore } from './support/core';
+import { ApiInput } from './support/operations';
 
 const DAY = 86_400;
 
 /** loopHealth against a small dataset built by hand, each figure checked. */
 describe('loop health', () => {
-  let service: TestService;
-  let pm: string;
+  let core: TestCore;
 
-  const HEALTH = `query($filter: LoopFilter) {
-    loopHealth(filter: $filter) {
-      total
-      funnel { stage count }
-      timeInStage { stage samples medianSeconds p90Seconds }
-      requestToClosure { samples medianSeconds p90Seconds }
-      stalled stalledDays
-      untriagedByAge { label minDays maxDays count }
-      blueprintsWithoutRequest blueprintsWithoutRequestSample { key }
-      themesWithoutBlueprint themesWithoutBlueprintSample { key }
-      closureByRelease { release { name } touched closed rate }
-    }
-  }`;
-  const health = async (filter?: Record<string, unknown>) => (await service.ok(pm, HEALTH, { filter })).loopHealth;
+  /** The figures as the API's loopHealth gives them, the records they name by their keys and names. */
+  const health = async (filter?: ApiInput<LoopFilter>) => {
+    const figures = await core.context.get(LoopHealthService).health(filter && (await validateInput(LoopFilter, filter, 'filter')));
+    return {
+      ...figures,
+      blueprintsWithoutRequestSample: figures.blueprintsWithoutRequestSample.map(({ key }) => ({ key })),
+      themesWithoutBlueprintSample: figures.themesWithoutBlueprintSample.map(({ key }) => ({ key })),
+      closureByRelease: figures.closureByRelease.map(({ release, ...closure }) => ({ release: { name: release.name }, ...closure })),
+    };
+  };
 
   beforeAll(async () => {
-    service = await startService();
-    pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
-    const lead = (await service.actor('TECH_LEAD', 'Tom')).token;
-    const operator = (await service.actor('OPERATOR', 'Olga')).token;
-    const user = (await service.actor('USER', 'Uma')).token;
-    const submit = (token: string, title: string, origin: string, projects: string[] = []) =>
-      service.ok(token, `mutation($i: SubmitFeedbackInput!) { submitFeedback(input: $i) { feedback { key } } }`, { i: { title, origin, projects } });
+    core = await startCore();
+    const pm = await core.actor('PRODUCT_MANAGER', 'Pat');
+    const lead = await core.actor('TECH_LEAD', 'Tom');
+    const operator = await core.actor('OPERATOR', 'Olga');
+    const user = await core.actor('USER', 'Uma');
+    const { api } = core;
     let today = 0;
     const at = (day: number) => {
-      service.clock.advanceDays(day - today);
+      core.clock.advanceDays(day - today);
       today = day;
     };
 
-    await submit(operator, 'Maintenance mode for hosts', 'OPERATOR', ['nova']);
-    await submit(user, 'Resize without downtime', 'USER');
-    await submit(operator, 'Quota per domain', 'OPERATOR');
-    await submit(user, 'Dark mode for the dashboard', 'USER');
-    await submit(operator, 'Faster image uploads', 'OPERATOR');
+    await api.submitFeedback(operator, { title: 'Maintenance mode for hosts', origin: 'OPERATOR', projects: ['nova'] });
+    await api.submitFeedback(user, { title: 'Resize without downtime', origin: 'USER', projects: [] });
+    await api.submitFeedback(operator, { title: 'Quota per domain', origin: 'OPERATOR', projects: [] });
+    await api.submitFeedback(user, { title: 'Dark mode for the dashboard', origin: 'USER', projects: [] });
+    await api.submitFeedback(operator, { title: 'Faster image uploads', origin: 'OPERATOR', projects: [] });
     at(2);
-    for (const key of ['FB-1', 'FB-2']) await service.ok(pm, `mutation($k: String!) { triageFeedback(input: { key: $k }) { feedback { key } } }`, { k: key });
+    for (const key of ['FB-1', 'FB-2']) await api.triageFeedback(pm, { key });
     at(3);
-    await service.ok(pm, `mutation { createTheme(input: { title: "Operations without downtime", kind: USER_STORY }) { theme { key } } }`);
-    await service.ok(pm, `mutation { createTheme(input: { title: "Usability", kind: THEME }) { theme { key } } }`);
-    for (const key of ['FB-1', 'FB-2']) {
-      await service.ok(pm, `mutation($k: String!) { linkFeedbackToTheme(input: { feedbackKey: $k, themeKey: "TH-1" }) { theme { key } } }`, { k: key });
-    }
+    await api.createTheme(pm, { title: 'Operations without downtime', kind: 'USER_STORY' });
+    await api.createTheme(pm, { title: 'Usability', kind: 'THEME' });
+    for (const key of ['FB-1', 'FB-2']) await api.linkFeedbackToTheme(pm, { feedbackKey: key, themeKey: 'TH-1' });
     at(5);
-    await service.ok(lead, `mutation { createBlueprint(input: { project: "nova", name: "a", title: "Host maintenance", targetRelease: "Pike" }) { blueprint { key } } }`);
-    await service.ok(lead, `mutation { createBlueprint(input: { project: "neutron", name: "b", title: "Work nobody asked for" }) { blueprint { key } } }`);
-    await service.ok(lead, `mutation { linkBlueprint(input: { project: "nova", name: "a", themeKey: "TH-1" }) { blueprint { key } } }`);
+    await api.createBlueprint(lead, { project: 'nova', name: 'a', title: 'Host maintenance', targetRelease: 'Pike' });
+    await api.createBlueprint(lead, { project: 'neutron', name: 'b', title: 'Work nobody asked for' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'a', themeKey: 'TH-1' });
     at(9);
-    await service.ok(pm, `mutation { triageFeedback(input: { key: "FB-3" }) { feedback { key } } }`);
+    await api.triageFeedback(pm, { key: 'FB-3' });
     at(10);
-    await service.ok(lead, `mutation { updateBlueprint(input: { project: "nova", name: "a", implementationStatus: STARTED }) { blueprint { key } } }`);
+    await api.updateBlueprint(lead, { project: 'nova', name: 'a', implementationStatus: 'STARTED' });
     at(20);
-    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "nova", name: "a", release: "Pike", result: DELIVERED }) { outcome { id } } }`);
+    await api.recordReleaseOutcome(pm, { project: 'nova', name: 'a', release: 'Pike', result: 'DELIVERED' });
     at(21);
-    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "in Pike" }) { loop { stage } } }`);
+    await api.closeLoop(pm, { key: 'FB-1', resolution: 'DELIVERED', note: 'in Pike' });
     at(55);
-    await submit(user, 'Bulk tagging of servers', 'USER');
+    await api.submitFeedback(user, { title: 'Bulk tagging of servers', origin: 'USER', projects: [] });
     at(60);
   });
 
-  afterAll(() => service.close());
+  afterAll(() => core.close());
 
   it('counts loops per stage and times each stage and the whole loop', async () => {
     const figures = await health();
@@ -80,7 +76,7 @@ describe('loop health', () => {
       { stage: 'RELEASED', count: 1 },
       { stage: 'CLOSED', count: 1 },
     ]);
-    const time = Object.fromEntries(figures.timeInStage.map((t: { stage: string }) => [t.stage, t]));
+    const time = Object.fromEntries(figures.timeInStage.map((t) => [t.stage, t]));
     expect(time.REQUESTED).toEqual({ stage: 'REQUESTED', samples: 3, medianSeconds: 2 * DAY, p90Seconds: 9 * DAY });
     expect(time.TRIAGED).toEqual({ stage: 'TRIAGED', samples: 2, medianSeconds: DAY, p90Seconds: DAY });
     expect(time.THEMED).toEqual({ stage: 'THEMED', samples: 2, medianSeconds: 2 * DAY, p90Seconds: 2 * DAY });
@@ -110,12 +106,12 @@ describe('loop health', () => {
   it('slices by origin, project, theme and release', async () => {
     const byOrigin = await health({ origin: 'OPERATOR' });
     expect(byOrigin.total).toBe(3);
-    expect(byOrigin.funnel.filter((s: { count: number }) => s.count)).toEqual([
+    expect(byOrigin.funnel.filter((s) => s.count)).toEqual([
       { stage: 'REQUESTED', count: 1 },
       { stage: 'TRIAGED', count: 1 },
       { stage: 'CLOSED', count: 1 },
     ]);
-    expect(byOrigin.timeInStage.find((t: { stage: string }) => t.stage === 'REQUESTED')).toMatchObject({ samples: 2, medianSeconds: 2 * DAY, p90Seconds: 9 * DAY });
+    expect(byOrigin.timeInStage.find((t) => t.stage === 'REQUESTED')).toMatchObject({ samples: 2, medianSeconds: 2 * DAY, p90Seconds: 9 * DAY });
     expect(byOrigin.stalled).toBe(2);
 
     const nova = await health({ project: 'nova' });

@@ -1,10 +1,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
-import { WRITER } from '../src/database/writer';
+import { ADMIN_TOKEN } from './support/config';
+import { startCore, TestCore } from './support/core';
+import { startService, TestService } from './support/service';
 
-/** The audit log: every change an event with its actor, queryable, and never rewritten. */
+interface EventPage {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: Array<{ type: string; recordKey: string; occurredAt: string } & Record<string, unknown>>;
+}
+
+/** The audit log: every change an event with its actor, queryable. */
 describe('history you can audit', () => {
   let service: TestService;
   let operator: { token: string; email: string };
@@ -16,15 +22,16 @@ describe('history you can audit', () => {
     operator = await service.actor('OPERATOR', 'Olga');
     pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
     lead = await service.actor('TECH_LEAD', 'Tom');
-    await service.ok(operator.token, `mutation { submitFeedback(input: { title: "Bulk-delete servers", origin: OPERATOR }) { feedback { key } } }`);
+    const { api } = service;
+    await api.submitFeedback(operator.token, { title: 'Bulk-delete servers', origin: 'OPERATOR' });
     service.clock.advanceDays(1);
-    await service.ok(pm, `mutation { triageFeedback(input: { key: "FB-1", note: "ops want it" }) { feedback { key } } }`);
-    await service.ok(pm, `mutation { createTheme(input: { title: "Day-two operations", kind: THEME }) { theme { key } } }`);
-    await service.ok(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-1", rationale: "ops" }) { theme { key } } }`);
+    await api.triageFeedback(pm, { key: 'FB-1', note: 'ops want it' });
+    await api.createTheme(pm, { title: 'Day-two operations', kind: 'THEME' });
+    await api.linkFeedbackToTheme(pm, { feedbackKey: 'FB-1', themeKey: 'TH-1', rationale: 'ops' });
     service.clock.advanceDays(1);
-    await service.ok(lead.token, `mutation { createBlueprint(input: { project: "nova", name: "bulk-delete", title: "Bulk delete" }) { blueprint { key } } }`);
-    await service.ok(lead.token, `mutation { linkBlueprint(input: { project: "nova", name: "bulk-delete", themeKey: "TH-1" }) { blueprint { key } } }`);
-    await service.ok(lead.token, `mutation { updateBlueprint(input: { project: "nova", name: "bulk-delete", implementationStatus: GOOD_PROGRESS }) { blueprint { key } } }`);
+    await api.createBlueprint(lead.token, { project: 'nova', name: 'bulk-delete', title: 'Bulk delete' });
+    await api.linkBlueprint(lead.token, { project: 'nova', name: 'bulk-delete', themeKey: 'TH-1' });
+    await api.updateBlueprint(lead.token, { project: 'nova', name: 'bulk-delete', implementationStatus: 'GOOD_PROGRESS' });
   });
 
   afterAll(() => service.close());
@@ -35,7 +42,8 @@ describe('history you can audit', () => {
       nodes { type recordType recordKey recordKeys loopKeys occurredAt actor { email } before after data }
     }
   }`;
-  const events = async (filter: Record<string, unknown>, token = pm) => (await service.ok(token, EVENTS, { filter })).events;
+  const page = async (token: string, variables: Record<string, unknown>) => (await service.ok<{ events: EventPage }>(token, EVENTS, variables)).events;
+  const events = (filter: Record<string, unknown>, token = pm) => page(token, { filter });
 
   it('lists events newest first, each with its actor, time, record and before/after', async () => {
     const all = await events({});
@@ -58,26 +66,26 @@ describe('history you can audit', () => {
 
   it('filters by record key, reaching both ends of a link', async () => {
     const theme = await events({ recordKey: 'TH-1' });
-    expect(theme.nodes.map((event: { type: string }) => event.type)).toEqual(['link.created', 'link.created', 'theme.created']);
+    expect(theme.nodes.map((event) => event.type)).toEqual(['link.created', 'link.created', 'theme.created']);
     const link = theme.nodes[1];
     expect(link).toMatchObject({ recordKey: 'FB-1~TH-1', recordKeys: ['FB-1', 'FB-1~TH-1', 'TH-1'], data: { kind: 'feedback-theme', rationale: 'ops' } });
   });
 
   it('filters by actor, type and time range, and pages with cursors', async () => {
     const byLead = await events({ actorEmail: lead.email, types: ['blueprint.created', 'blueprint.updated'] });
-    expect(byLead.nodes.map((event: { type: string }) => event.type)).toEqual(['blueprint.updated', 'blueprint.created']);
+    expect(byLead.nodes.map((event) => event.type)).toEqual(['blueprint.updated', 'blueprint.created']);
     const firstDay = await events({ since: '2026-01-05T00:00:00Z', until: '2026-01-06T00:00:00Z', types: ['feedback.submitted', 'loop.triaged'] });
-    expect(firstDay.nodes.map((event: { type: string }) => event.type)).toEqual(['feedback.submitted']);
+    expect(firstDay.nodes.map((event) => event.type)).toEqual(['feedback.submitted']);
 
     const loop = await events({ loopKey: 'FB-1' });
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const page: any = (await service.ok(pm, EVENTS, { filter: { loopKey: 'FB-1' }, first: 3, after })).events;
-      seen.push(...page.nodes.map((event: { type: string; occurredAt: string }) => `${event.type}@${event.occurredAt}`));
-      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      const next = await page(pm, { filter: { loopKey: 'FB-1' }, first: 3, after });
+      seen.push(...next.nodes.map((event) => `${event.type}@${event.occurredAt}`));
+      after = next.pageInfo.hasNextPage ? next.pageInfo.endCursor : null;
     } while (after);
-    expect(seen).toEqual(loop.nodes.map((event: { type: string; occurredAt: string }) => `${event.type}@${event.occurredAt}`));
+    expect(seen).toEqual(loop.nodes.map((event) => `${event.type}@${event.occurredAt}`));
     expect(seen.length).toBe(loop.totalCount);
   });
 
@@ -89,9 +97,21 @@ describe('history you can audit', () => {
     expect(JSON.stringify(asAdmin)).not.toMatch(/lt_[\w-]{20,}/);
     expect((await service.gql(operator.token, EVENTS, { filter: {} })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
+});
+
+/** The audit log is never rewritten: the database refuses it, and no code tries. */
+describe('history that stays as it was written', () => {
+  let core: TestCore;
+
+  beforeAll(async () => {
+    core = await startCore();
+    // Events of a loop, so that every table of the history holds rows for the refused statements to reach.
+    await core.api.submitFeedback(await core.actor('OPERATOR', 'Olga'), { title: 'Bulk-delete servers', origin: 'OPERATOR' });
+  });
+
+  afterAll(() => core.close());
 
   it('refuses any UPDATE or DELETE of the history in the database itself', async () => {
-    const dataSource = service.app.get<DataSource>(WRITER);
     for (const statement of [
       'UPDATE loop_event SET type = type',
       'DELETE FROM loop_event',
@@ -99,7 +119,7 @@ describe('history you can audit', () => {
       'DELETE FROM loop_event_loop',
       'DELETE FROM loop_event_record',
     ]) {
-      await expect(dataSource.query(statement)).rejects.toThrow(/append-only/);
+      await expect(core.sql(statement)).rejects.toThrow(/append-only/);
     }
   });
 

@@ -6,7 +6,8 @@ import { ImportReport } from '../src/importers/dto/import.models';
 import { ImportService } from '../src/importers/import.service';
 import { ImportFile } from '../src/importers/importer';
 import { importViaApi } from './support/imports';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { startService, TestService } from './support/service';
 
 const FOLDER = join(__dirname, '../demo/openstack-pwg/forum-2017-boston');
 const SIGNUP = 'forum:https://etherpad.openstack.org/p/BOS-forum-Features-Missing-For-Public-Clouds#24';

@@ -4,7 +4,8 @@ import { loadConfig } from '../src/config/config';
 import { ImportJobStatus } from '../src/importers/import-job.entity';
 import { createTestDatabase } from './support/database';
 import { finishedJob } from './support/imports';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { ErrorExtensions, startService, TestService } from './support/service';
 
 /** A CSV of requests, one per row, each with an id so that a second import finds it again. */
 function csv(rows: number, prefix = 'row'): string {
@@ -16,6 +17,28 @@ function csv(rows: number, prefix = 'row'): string {
 const REPORT = 'dryRun counts { kind created updated unchanged skipped } skipped { line reason } files { name records error }';
 
 const IMPORT = `mutation($input: ImportRecordsInput!) { importRecords(input: $input) { job { id status format dryRun fileNames recordsDone requestedBy { email } } } }`;
+
+/** What IMPORT selects of the job. */
+interface QueuedJob {
+  id: string;
+  status: string;
+  format: string;
+  dryRun: boolean;
+  fileNames: string[];
+  recordsDone: number;
+  requestedBy: { email: string };
+}
+
+interface Progress {
+  status: string;
+  recordsDone: number;
+  recordsTotal: number;
+}
+
+/** An upload refused before it ran, in the shape of a GraphQL error. */
+interface Refused {
+  errors: Array<{ message: string; extensions: ErrorExtensions }>;
+}
 
 /** Imports run in the background as jobs: queued at once, applied in batches that commit, followed by query or subscription. */
 describe('import jobs', () => {
@@ -34,7 +57,7 @@ describe('import jobs', () => {
   });
 
   const start = async (input: Record<string, unknown>) =>
-    (await service.ok<{ importRecords: { job: Record<string, any> } }>(ADMIN_TOKEN, IMPORT, { input })).importRecords.job;
+    (await service.ok<{ importRecords: { job: QueuedJob } }>(ADMIN_TOKEN, IMPORT, { input })).importRecords.job;
 
   it('answers at once with a queued job, then applies the records in committed batches while other writes go on between them', async () => {
     const job = await start({ format: 'csv', files: [{ name: 'forum.csv', content: csv(1000) }] });
@@ -44,10 +67,7 @@ describe('import jobs', () => {
     for (let attempt = 0; attempt < 1000 && !(await service.sql(`SELECT id FROM feedback_item`)).length; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    const submitted = await service.ok<{ submitFeedback: { feedback: { key: string } } }>(
-      pm,
-      `mutation { submitFeedback(input: { title: "Written while the import runs", origin: USER }) { feedback { key } } }`,
-    );
+    const submitted = await service.api.submitFeedback(pm, { title: 'Written while the import runs', origin: 'USER' });
     const during = (await service.ok<{ importJob: { status: string; recordsDone: number } }>(ADMIN_TOKEN, `{ importJob(id: "${job.id}") { status recordsDone } }`)).importJob;
     expect(during.status).not.toBe('SUCCEEDED');
     expect(during.recordsDone).toBeLessThan(1000);
@@ -56,7 +76,7 @@ describe('import jobs', () => {
     expect(done).toMatchObject({ status: 'SUCCEEDED', recordsDone: 1000, recordsTotal: 1000, error: null });
     expect(done.report.counts).toEqual([{ kind: 'feedback', created: 1000, updated: 0, unchanged: 0, skipped: 0 }]);
     const keys = (await service.sql<{ id: number }>(`SELECT id FROM feedback_item ORDER BY id`)).map((row) => row.id);
-    const written = Number(submitted.submitFeedback.feedback.key.slice(3));
+    const written = Number(submitted.key.slice(3));
     expect(written).toBeGreaterThan(keys[0]);
     expect(written).toBeLessThan(keys[keys.length - 1]);
   });
@@ -94,11 +114,11 @@ describe('import jobs', () => {
     // Queued behind a first import, so that the subscription starts before the second one runs.
     const first = await start({ format: 'csv', files: [{ name: 'first.csv', content: csv(500, 'first') }] });
     const job = await start({ format: 'csv', files: [{ name: 'second.csv', content: csv(350, 'second') }] });
-    const seen: Array<{ status: string; recordsDone: number; recordsTotal: number }> = [];
+    const seen: Progress[] = [];
     await new Promise<void>((resolve, reject) =>
       client.subscribe(
         { query: `subscription($id: ID!) { importJobProgress(id: $id) { status recordsDone recordsTotal } }`, variables: { id: job.id } },
-        { next: (result) => (result.errors ? reject(new Error(JSON.stringify(result.errors))) : seen.push((result.data as any).importJobProgress)), error: reject, complete: resolve },
+        { next: (result) => (result.errors ? reject(new Error(JSON.stringify(result.errors))) : seen.push((result.data as { importJobProgress: Progress }).importJobProgress)), error: reject, complete: resolve },
       ),
     );
     expect(seen[0].status).toBe('QUEUED');
@@ -148,13 +168,13 @@ describe('import jobs', () => {
     it('refuses anyone but an admin, bad fields, and a body over the limit before reading it', async () => {
       const anonymous = await upload(null, { format: 'csv' }, [['x.csv', csv(1)]]);
       expect(anonymous.status).toBe(401);
-      expect(((await anonymous.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(((await anonymous.json()) as Refused).errors[0].extensions.code).toBe('UNAUTHENTICATED');
       const forbidden = await upload(pm, { format: 'csv' }, [['x.csv', csv(1)]]);
       expect(forbidden.status).toBe(403);
-      expect(((await forbidden.json()) as any).errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(((await forbidden.json()) as Refused).errors[0].extensions.code).toBe('FORBIDDEN');
       const badFields = await upload(ADMIN_TOKEN, { dryRun: 'perhaps' }, []);
       expect(badFields.status).toBe(400);
-      expect(((await badFields.json()) as any).errors[0].extensions.fields.map((problem: { field: string }) => problem.field)).toEqual(['format', 'dryRun', 'files']);
+      expect(((await badFields.json()) as Refused).errors[0].extensions.fields?.map((problem) => problem.field)).toEqual(['format', 'dryRun', 'files']);
       const unknownFormat = await upload(ADMIN_TOKEN, { format: 'spreadsheet' }, [['x.csv', csv(1)]]);
       expect(unknownFormat.status).toBe(400);
 
@@ -165,7 +185,7 @@ describe('import jobs', () => {
         form.append('files', new Blob([csv(100)]), 'big.csv');
         const tooBig = await fetch(small.url.replace(/\/graphql$/, '/imports'), { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, body: form });
         expect(tooBig.status).toBe(413);
-        expect(((await tooBig.json()) as any).errors[0].message).toMatch(/IMPORT_BODY_LIMIT/);
+        expect(((await tooBig.json()) as Refused).errors[0].message).toMatch(/IMPORT_BODY_LIMIT/);
         expect(await small.count('import_job')).toBe(0);
       } finally {
         await small.close();

@@ -7,7 +7,8 @@ import { ImportReport } from '../src/importers/dto/import.models';
 import { ImportService } from '../src/importers/import.service';
 import { ImportFile } from '../src/importers/importer';
 import { importViaApi } from './support/imports';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { startService, TestService } from './support/service';
 
 const DATA = join(__dirname, '../demo/openstack-pwg');
 const STORY = 'pwg:user-story:rolling-upgrades';
@@ -18,6 +19,32 @@ const REPORT = `format dryRun
   counts { kind created updated unchanged skipped }
   skipped { kind file line path reason }
   notes { kind file line path reason }`;
+
+/** What the blueprint query selects. */
+interface ImportedBlueprint {
+  title: string;
+  implementationStatus: string;
+  definitionStatus: string;
+  specUrl: string | null;
+  targetRelease: { name: string } | null;
+  outcomes: Array<{ result: string; release: { name: string }; recordedBy: { email: string } }>;
+  themes: Array<{ title: string; kind: string }>;
+}
+
+interface ImportedTheme {
+  kind: string;
+  status: string;
+  description: string;
+  specUrl: string;
+  links: string[];
+  children: Array<{ title: string; kind: string; status: string; blueprints: Array<{ project: string; name: string }> }>;
+}
+
+interface TimelineEvent {
+  type: string;
+  actor: { email: string } | null;
+  after: { stage?: string } | null;
+}
 
 /** Text as text, anything else as base64, as a client of the API would send them. */
 function asInput(file: ImportFile) {
@@ -51,7 +78,7 @@ describe('importing user story trackers and development proposals', () => {
   const themeKey = async (sourceKey: string) => `TH-${await imports.recordOf('theme', sourceKey)}`;
   const blueprint = async (project: string, name: string) =>
     (
-      await service.ok<{ blueprint: any }>(
+      await service.ok<{ blueprint: ImportedBlueprint }>(
         ADMIN_TOKEN,
         `query($project: String!, $name: String!) {
           blueprint(project: $project, name: $name) {
@@ -103,7 +130,7 @@ describe('importing user story trackers and development proposals', () => {
     ]);
 
     expect(await service.count('theme')).toBe(17 + 2);
-    const { theme } = await service.ok<{ theme: any }>(
+    const { theme } = await service.ok<{ theme: ImportedTheme }>(
       ADMIN_TOKEN,
       `query($key: String!) { theme(key: $key) { kind status description specUrl links children { title kind status blueprints { project name } } } }`,
       { key: await themeKey(STORY) },
@@ -117,7 +144,7 @@ describe('importing user story trackers and development proposals', () => {
       'https://github.com/openstack/openstack-user-stories/tree/master/tracker/rolling-upgrades.json',
       'https://github.com/openstack/openstack-user-stories/tree/master/user-stories/proposed/rolling-upgrades.rst',
     ]);
-    const children = theme.children.map((child: any) => [child.title, child.kind, child.blueprints.map((bp: any) => bp.project).sort()]);
+    const children = theme.children.map((child) => [child.title, child.kind, child.blueprints.map((bp) => bp.project).sort()]);
     expect(children).toEqual([
       ['Versioned Objects', 'GAP', ['cinder', 'nova']],
       ['Online Schema Change', 'GAP', ['cinder', 'keystone', 'nova']],
@@ -171,22 +198,20 @@ describe('importing user story trackers and development proposals', () => {
 
       const operator = await service.actor('OPERATOR', 'Olga Operator');
       const pm = await service.actor('PRODUCT_MANAGER', 'Pat Manager');
-      const submitted = await service.ok<{ submitFeedback: { feedback: { key: string } } }>(
-        operator.token,
-        `mutation { submitFeedback(input: { title: "Upgrade the database schema without downtime", body: "Every upgrade stops our API.", origin: OPERATOR, projects: ["keystone"] }) { feedback { key } } }`,
-      );
-      feedbackKey = submitted.submitFeedback.feedback.key;
-      await service.ok(pm.token, `mutation($key: String!) { triageFeedback(input: { key: $key, note: "Known gap" }) { feedback { key } } }`, { key: feedbackKey });
-      await service.ok(
-        pm.token,
-        `mutation($feedbackKey: String!, $themeKey: String!) { linkFeedbackToTheme(input: { feedbackKey: $feedbackKey, themeKey: $themeKey, rationale: "the online schema gap" }) { feedback { key } } }`,
-        { feedbackKey, themeKey: await themeKey(SCHEMA_GAP) },
-      );
+      const submitted = await service.api.submitFeedback(operator.token, {
+        title: 'Upgrade the database schema without downtime',
+        body: 'Every upgrade stops our API.',
+        origin: 'OPERATOR',
+        projects: ['keystone'],
+      });
+      feedbackKey = submitted.key;
+      await service.api.triageFeedback(pm.token, { key: feedbackKey, note: 'Known gap' });
+      await service.api.linkFeedbackToTheme(pm.token, { feedbackKey, themeKey: await themeKey(SCHEMA_GAP), rationale: 'the online schema gap' });
     });
 
     const loop = async () =>
       (
-        await service.ok<{ loop: any }>(
+        await service.ok<{ loop: { stage: string; waitingOn: string[]; completedIn: { name: string } | null; timeline: { nodes: TimelineEvent[] } } }>(
           ADMIN_TOKEN,
           `query($key: String!) { loop(key: $key) { stage waitingOn completedIn { name } timeline(first: 100) { nodes { type actor { email } after } } } }`,
           { key: feedbackKey },
@@ -225,7 +250,7 @@ describe('importing user story trackers and development proposals', () => {
         targetRelease: { name: 'Mitaka' },
         outcomes: [{ result: 'DELIVERED', release: { name: 'Mitaka' }, recordedBy: { email: importerEmail } }],
       });
-      const { events } = await service.ok<{ events: any }>(
+      const { events } = await service.ok<{ events: { nodes: Array<{ actor: { email: string } | null; before: unknown; after: unknown }> } }>(
         ADMIN_TOKEN,
         `{ events(filter: { recordKey: "keystone/online-schema-migration", types: ["blueprint.updated"] }) { nodes { actor { email } before after } } }`,
       );
@@ -239,7 +264,7 @@ describe('importing user story trackers and development proposals', () => {
       const after = await loop();
       expect(after.stage).toBe('RELEASED');
       expect(after.completedIn).toEqual({ name: 'Mitaka' });
-      const released = after.timeline.nodes.filter((event: any) => event.type === 'loop.stage_changed' && event.after.stage === 'RELEASED');
+      const released = after.timeline.nodes.filter((event) => event.type === 'loop.stage_changed' && event.after?.stage === 'RELEASED');
       expect(released).toEqual([{ type: 'loop.stage_changed', actor: { email: importerEmail }, after: { stage: 'RELEASED' } }]);
     });
 

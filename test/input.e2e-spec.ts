@@ -1,6 +1,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { ErrorExtensions, startService, TestService } from './support/service';
 
 /** A cursor as a client could forge it: any JSON, encoded the way the service encodes its own. */
 const forgedCursor = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
@@ -20,7 +21,7 @@ describe('bad input and unknown records', () => {
     operator = (await service.actor('OPERATOR', 'Olga')).token;
     pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
     lead = (await service.actor('TECH_LEAD', 'Tom')).token;
-    await service.ok(operator, `mutation { submitFeedback(input: { title: "Live migration of pinned instances", origin: OPERATOR }) { feedback { key } } }`);
+    await service.api.submitFeedback(operator, { title: 'Live migration of pinned instances', origin: 'OPERATOR' });
   });
 
   afterAll(() => service.close());
@@ -34,8 +35,9 @@ describe('bad input and unknown records', () => {
     expect(result.errors).toHaveLength(1);
     const error = result.errors![0];
     expect(error.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(error.extensions?.fields.map((problem: { field: string }) => problem.field).sort()).toEqual([...fields].sort());
-    for (const problem of error.extensions?.fields) expect(problem.message).toEqual(expect.any(String));
+    const problems = error.extensions?.fields;
+    expect(problems?.map((problem) => problem.field).sort()).toEqual([...fields].sort());
+    for (const problem of problems ?? []) expect(problem.message).toEqual(expect.any(String));
     expect(JSON.stringify(result)).not.toMatch(/SELECT|INSERT|sqlite|\bat \w+ \(/i);
     expect(await snapshot()).toEqual(before);
     return error;
@@ -69,7 +71,7 @@ describe('bad input and unknown records', () => {
   });
 
   it('refuses a blueprint link naming both or neither end', async () => {
-    await service.ok(lead, `mutation { createBlueprint(input: { project: "nova", name: "pinned-migration", title: "Live-migrate pinned instances" }) { blueprint { key } } }`);
+    await service.api.createBlueprint(lead, { project: 'nova', name: 'pinned-migration', title: 'Live-migrate pinned instances' });
     const link = `mutation($input: BlueprintLinkInput!) { linkBlueprint(input: $input) { blueprint { key } } }`;
     await expectRefused(lead, link, { input: { project: 'nova', name: 'pinned-migration' } }, ['input.themeKey', 'input.feedbackKey']);
     await expectRefused(lead, link, { input: { project: 'nova', name: 'pinned-migration', themeKey: 'TH-1', feedbackKey: 'FB-1' } }, [
@@ -79,7 +81,7 @@ describe('bad input and unknown records', () => {
   });
 
   it('refuses a theme under a narrower or equal kind', async () => {
-    await service.ok(pm, `mutation { createTheme(input: { title: "Pinned instances gap", kind: GAP }) { theme { key } } }`);
+    await service.api.createTheme(pm, { title: 'Pinned instances gap', kind: 'GAP' });
     await expectRefused(pm, `mutation($input: CreateThemeInput!) { createTheme(input: $input) { theme { key } } }`, { input: { title: 'Compute', kind: 'EPIC', parentKey: 'TH-1' } }, [
       'input.parentKey',
     ]);
@@ -178,12 +180,12 @@ describe('bad input and unknown records', () => {
     await expectRefused(pm, `{ events(filter: { until: "+275760-09-13T00:00:00Z" }) { totalCount } }`, {}, ['filter.until']);
 
     const page = await service.ok<{ themes: { pageInfo: { endCursor: string } } }>(pm, `{ themes(first: 1) { pageInfo { endCursor } } }`);
-    expect((await service.ok(pm, paged('themes'), { after: page.themes.pageInfo.endCursor })).themes.totalCount).toBeGreaterThan(0);
+    expect((await service.ok<{ themes: { totalCount: number } }>(pm, paged('themes'), { after: page.themes.pageInfo.endCursor })).themes.totalCount).toBeGreaterThan(0);
   });
 
   it('rolls a failing write back whole: an error after the first statement leaves nothing behind', async () => {
-    await service.ok(pm, `mutation { createTheme(input: { title: "Compute gaps", kind: USER_STORY }) { theme { key } } }`);
-    await service.ok(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-2" }) { theme { key } } }`);
+    await service.api.createTheme(pm, { title: 'Compute gaps', kind: 'USER_STORY' });
+    await service.api.linkFeedbackToTheme(pm, { feedbackKey: 'FB-1', themeKey: 'TH-2' });
     const before = await snapshot();
     const again = await service.gql(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-2" }) { theme { key } } }`);
     expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
@@ -220,7 +222,7 @@ describe('hostile requests', () => {
 
   interface Answer {
     status: number;
-    errors: Array<{ message: string; extensions: Record<string, any> }>;
+    errors: Array<{ message: string; extensions: ErrorExtensions }>;
     text: string;
   }
 
@@ -255,7 +257,7 @@ describe('hostile requests', () => {
   it('refuses a subscription sent over HTTP, before it costs anything', async () => {
     const answer = await refused({ query: 'subscription { loopEvents { type } }' }, 'BAD_USER_INPUT', 400);
     expect(answer.errors[0].extensions.fields).toEqual([{ field: 'query', message: expect.stringMatching(/WebSocket/) }]);
-    expect(JSON.parse(answer.text).extensions?.cost).toBeUndefined();
+    expect((JSON.parse(answer.text) as { extensions?: { cost?: unknown } }).extensions?.cost).toBeUndefined();
   });
 
   it('refuses more than 50 variables that do not fit their types', async () => {

@@ -5,8 +5,10 @@ import WebSocket from 'ws';
 import { LiveEvents } from '../src/history/live-events';
 import { LoopsService } from '../src/loops/loops.service';
 import { createTestDatabase, TestDatabase } from './support/database';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { GraphQLResponse, startService, TestService } from './support/service';
 import { openSocket, watchEvents } from './support/sockets';
+import { waitFor } from './support/wait';
 
 /**
  * Several stateless instances on one PostgreSQL database: one truth. This
@@ -22,14 +24,6 @@ describe('two instances on one PostgreSQL database', () => {
   let operator: string;
   let operatorEmail: string;
   const clients: Client[] = [];
-
-  async function waitFor(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-    for (let tries = 0; tries < 500; tries++) {
-      if (await check()) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
@@ -48,7 +42,7 @@ describe('two instances on one PostgreSQL database', () => {
   });
 
   it('reads through one instance what was written through the other', async () => {
-    await a.ok(operator, `mutation { submitFeedback(input: { title: "Cells in every region", origin: OPERATOR }) { feedback { key } } }`);
+    await a.api.submitFeedback(operator, { title: 'Cells in every region', origin: 'OPERATOR' });
     expect(await b.ok(operator, `{ feedback(key: "FB-1") { title submitter { name } } }`)).toEqual({
       feedback: { title: 'Cells in every region', submitter: { name: 'Olga' } },
     });
@@ -63,24 +57,22 @@ describe('two instances on one PostgreSQL database', () => {
     client.subscribe(
       // Only what this test causes: the relay may still be bringing the request submitted before it.
       { query: `subscription { loopEvents(filter: { loopKey: "FB-1", types: ["loop.*", "link.*"] }) { type after } }` },
-      { next: (result) => received.push((result.data as any).loopEvents.type), error: () => undefined, complete: () => undefined },
+      { next: (result) => received.push((result.data as { loopEvents: { type: string } }).loopEvents.type), error: () => undefined, complete: () => undefined },
     );
     await waitFor('the subscription', () => live.subscribers > before);
-    await a.ok(pm, `mutation { triageFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
-    await a.ok(pm, `mutation { createTheme(input: { title: "Scale", kind: THEME }) { theme { key } } }`);
-    await a.ok(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-1" }) { theme { key } } }`);
+    await a.api.triageFeedback(pm, { key: 'FB-1' });
+    await a.api.createTheme(pm, { title: 'Scale', kind: 'THEME' });
+    await a.api.linkFeedbackToTheme(pm, { feedbackKey: 'FB-1', themeKey: 'TH-1' });
     await waitFor('the events from the other instance', () => received.length >= 4);
     expect(received).toEqual(['loop.triaged', 'loop.stage_changed', 'link.created', 'loop.stage_changed']);
   });
 
   it('closes on one instance the open socket of a token revoked through the other', async () => {
-    const issued = await a.ok(ADMIN_TOKEN, `mutation($email: String!) { issueToken(input: { actorEmail: $email, label: "watcher" }) { token apiToken { id } } }`, {
-      email: operatorEmail,
-    });
-    const socket = openSocket(b, issued.issueToken.token);
+    const issued = await a.api.issueToken(ADMIN_TOKEN, { actorEmail: operatorEmail, label: 'watcher' });
+    const socket = openSocket(b, issued.token);
     clients.push(socket.client);
     await watchEvents(b, socket);
-    await a.ok(ADMIN_TOKEN, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { id } } }`, { id: issued.issueToken.apiToken.id });
+    await a.api.revokeToken(ADMIN_TOKEN, { tokenId: issued.apiToken.id });
     await waitFor('the socket on the other instance to close', () => socket.closedWith !== null);
     expect(socket.closedWith).toBe(4403);
   });
@@ -98,10 +90,10 @@ describe('two instances on one PostgreSQL database', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-      await a.ok(ADMIN_TOKEN, `mutation($url: String!) { registerWebhook(input: { url: $url, events: ["feedback.submitted"], secret: "a-secret-of-sixteen+" }) { webhook { id } } }`, { url });
+      await a.api.registerWebhook(ADMIN_TOKEN, { url, events: ['feedback.submitted'], secret: 'a-secret-of-sixteen+' });
       for (let index = 0; index < 20; index++) {
         const instance = index % 2 ? a : b;
-        await instance.ok(operator, `mutation($t: String!) { submitFeedback(input: { title: $t, origin: OPERATOR }) { feedback { key } } }`, { t: `Request ${index}` });
+        await instance.api.submitFeedback(operator, { title: `Request ${index}`, origin: 'OPERATOR' });
       }
       await waitFor('twenty deliveries', async () => {
         const delivered = await a.sql<{ n: string }>(`SELECT COUNT(*) AS n FROM webhook_delivery WHERE status = 'DELIVERED'`);
@@ -118,13 +110,11 @@ describe('two instances on one PostgreSQL database', () => {
 
   it('keeps every stored stage equal to its facts under concurrent writes to the same loops through both instances', async () => {
     const loopKeys = ['FB-2', 'FB-3', 'FB-4'];
-    await a.ok(pm, `mutation { createTheme(input: { title: "Upgrades", kind: USER_STORY }) { theme { key } } }`);
-    await a.ok(pm, `mutation { createTheme(input: { title: "Schema", kind: GAP, parentKey: "TH-2" }) { theme { key } } }`);
-    for (const key of loopKeys) await a.ok(pm, `mutation($k: String!) { linkFeedbackToTheme(input: { feedbackKey: $k, themeKey: "TH-2" }) { theme { key } } }`, { k: key });
-    for (const name of ['one', 'two', 'three', 'four']) {
-      await b.ok(lead, `mutation($n: String!) { createBlueprint(input: { project: "nova", name: $n, title: "Work" }) { blueprint { key } } }`, { n: name });
-    }
-    const writes: Array<Promise<unknown>> = [];
+    await a.api.createTheme(pm, { title: 'Upgrades', kind: 'USER_STORY' });
+    await a.api.createTheme(pm, { title: 'Schema', kind: 'GAP', parentKey: 'TH-2' });
+    for (const key of loopKeys) await a.api.linkFeedbackToTheme(pm, { feedbackKey: key, themeKey: 'TH-2' });
+    for (const name of ['one', 'two', 'three', 'four']) await b.api.createBlueprint(lead, { project: 'nova', name, title: 'Work' });
+    const writes: Array<Promise<GraphQLResponse>> = [];
     for (const [index, name] of ['one', 'two', 'three', 'four'].entries()) {
       const through = index % 2 ? a : b;
       const other = index % 2 ? b : a;
@@ -133,11 +123,11 @@ describe('two instances on one PostgreSQL database', () => {
       writes.push(through.gql(pm, `mutation($n: String!) { recordReleaseOutcome(input: { project: "nova", name: $n, release: "Pike", result: DELIVERED }) { outcome { id } } }`, { n: name }));
       writes.push(other.gql(lead, `mutation($n: String!, $k: String!) { linkBlueprint(input: { project: "nova", name: $n, feedbackKey: $k }) { blueprint { key } } }`, { n: name, k: loopKeys[index % 3] }));
     }
-    const results = (await Promise.all(writes)) as Array<{ errors?: unknown[] }>;
+    const results = await Promise.all(writes);
     expect(results.filter((result) => result.errors)).toEqual([]);
     expect(await a.app.get(LoopsService).findStageMismatches()).toEqual([]);
-    const stages = await b.ok(pm, `{ loops(filter: { themeKey: "TH-2" }) { nodes { key stage } } }`);
-    expect(stages.loops.nodes.map((loop: { stage: string }) => loop.stage)).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
+    const stages = await b.ok<{ loops: { nodes: Array<{ key: string; stage: string }> } }>(pm, `{ loops(filter: { themeKey: "TH-2" }) { nodes { key stage } } }`);
+    expect(stages.loops.nodes.map((loop) => loop.stage)).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
   });
 });
 

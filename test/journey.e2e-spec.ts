@@ -1,4 +1,18 @@
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { startService, TestService } from './support/service';
+
+/** What TRACE selects of a loop, as far as the journey reads it. */
+interface TracedLoop {
+  stage: string;
+  waitingOn: string[];
+  themes: unknown[];
+  blueprints: unknown[];
+  projects: unknown[];
+  stages: Array<{ stage: string; seconds: number; stays: number }>;
+  closure: unknown;
+  completedIn: { name: string } | null;
+  timeline: { nodes: Array<{ type: string; actor: { name: string } | null; after: { stage?: string } | null }> };
+}
 
 /**
  * One loop walked through every stage by the roles that move it, over HTTP
@@ -27,7 +41,7 @@ describe('the journey of a loop', () => {
     }
   }`;
 
-  const trace = async (key = 'FB-1') => (await service.ok<{ loop: any }>(pm, TRACE, { key })).loop;
+  const trace = async (key = 'FB-1') => (await service.ok<{ loop: TracedLoop }>(pm, TRACE, { key })).loop;
 
   beforeAll(async () => {
     service = await startService();
@@ -40,7 +54,7 @@ describe('the journey of a loop', () => {
   afterAll(() => service.close());
 
   it('walks from the request to a confirmed closure', async () => {
-    const submitted = await service.ok(
+    const submitted = await service.ok<{ submitFeedback: { feedback: unknown } }>(
       operator.token,
       `mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { feedback { key stage voteCount } } }`,
       {
@@ -57,24 +71,21 @@ describe('the journey of a loop', () => {
     );
     expect(submitted.submitFeedback.feedback).toEqual({ key: 'FB-1', stage: 'REQUESTED', voteCount: 0 });
 
-    const voted = await service.ok(user.token, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { voteCount viewerHasVoted } } }`);
+    const voted = await service.ok<{ voteFeedback: { feedback: unknown } }>(user.token, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { voteCount viewerHasVoted } } }`);
     expect(voted.voteFeedback.feedback).toEqual({ voteCount: 1, viewerHasVoted: true });
     expect((await trace()).waitingOn).toEqual(['a product manager to triage it']);
 
-    await service.ok(pm, `mutation { triageFeedback(input: { key: "FB-1", note: "Top ask of the ops meetup" }) { feedback { stage } } }`);
+    await service.api.triageFeedback(pm, { key: 'FB-1', note: 'Top ask of the ops meetup' });
     expect((await trace()).stage).toBe('TRIAGED');
 
     service.clock.advanceDays(2);
-    const story = await service.ok(
+    const story = await service.ok<{ createTheme: { theme: unknown } }>(
       pm,
       `mutation { createTheme(input: { title: "Rolling upgrades", kind: USER_STORY, targetRelease: "Queens" }) { theme { key kind status owner { name } targetRelease { name } } } }`,
     );
     expect(story.createTheme.theme).toEqual({ key: 'TH-1', kind: 'USER_STORY', status: 'ACCEPTED', owner: { name: 'Pat Manager' }, targetRelease: { name: 'Queens' } });
-    await service.ok(pm, `mutation { createTheme(input: { title: "Compute maintenance mode", kind: GAP, parentKey: "TH-1" }) { theme { key } } }`);
-    await service.ok(
-      pm,
-      `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-1", rationale: "the core of the rolling upgrades story" }) { feedback { stage } } }`,
-    );
+    await service.api.createTheme(pm, { title: 'Compute maintenance mode', kind: 'GAP', parentKey: 'TH-1' });
+    await service.api.linkFeedbackToTheme(pm, { feedbackKey: 'FB-1', themeKey: 'TH-1', rationale: 'the core of the rolling upgrades story' });
     let loop = await trace();
     expect(loop.stage).toBe('THEMED');
     expect(loop.themes).toEqual([
@@ -82,15 +93,15 @@ describe('the journey of a loop', () => {
     ]);
 
     service.clock.advanceDays(3);
-    await service.ok(
-      lead,
-      `mutation { createBlueprint(input: { project: "nova", name: "maintenance-mode", title: "Put a compute host into maintenance", targetRelease: "Pike", priority: HIGH }) { blueprint { key implementationStatus } } }`,
-    );
-    await service.ok(
-      lead,
-      `mutation { createBlueprint(input: { project: "neutron", name: "rolling-upgrade", title: "Rolling upgrades of the agents", targetRelease: "Queens" }) { blueprint { key } } }`,
-    );
-    await service.ok(lead, `mutation { linkBlueprint(input: { project: "nova", name: "maintenance-mode", themeKey: "TH-2", rationale: "answers the gap" }) { blueprint { key } } }`);
+    await service.api.createBlueprint(lead, {
+      project: 'nova',
+      name: 'maintenance-mode',
+      title: 'Put a compute host into maintenance',
+      targetRelease: 'Pike',
+      priority: 'HIGH',
+    });
+    await service.api.createBlueprint(lead, { project: 'neutron', name: 'rolling-upgrade', title: 'Rolling upgrades of the agents', targetRelease: 'Queens' });
+    await service.api.linkBlueprint(lead, { project: 'nova', name: 'maintenance-mode', themeKey: 'TH-2', rationale: 'answers the gap' });
     loop = await trace();
     expect(loop.stage).toBe('PLANNED');
     expect(loop.waitingOn).toEqual(['nova blueprint maintenance-mode not started, target Pike']);
@@ -98,11 +109,11 @@ describe('the journey of a loop', () => {
       { blueprint: { key: 'nova/maintenance-mode' }, direct: false, viaThemes: [{ key: 'TH-2' }], delivered: false, counts: true, outcomes: [] },
     ]);
 
-    await service.ok(lead, `mutation { linkBlueprint(input: { project: "neutron", name: "rolling-upgrade", feedbackKey: "FB-1" }) { blueprint { key } } }`);
+    await service.api.linkBlueprint(lead, { project: 'neutron', name: 'rolling-upgrade', feedbackKey: 'FB-1' });
     expect((await trace()).stage).toBe('PLANNED');
 
     service.clock.advanceDays(10);
-    await service.ok(lead, `mutation { updateBlueprint(input: { project: "nova", name: "maintenance-mode", implementationStatus: STARTED }) { blueprint { implementationStatus } } }`);
+    await service.api.updateBlueprint(lead, { project: 'nova', name: 'maintenance-mode', implementationStatus: 'STARTED' });
     loop = await trace();
     expect(loop.stage).toBe('IN_DEVELOPMENT');
     expect(loop.waitingOn).toEqual([
@@ -111,7 +122,7 @@ describe('the journey of a loop', () => {
     ]);
 
     service.clock.advanceDays(30);
-    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "nova", name: "maintenance-mode", release: "Pike", result: DELIVERED, notes: "merged" }) { outcome { result } } }`);
+    await service.api.recordReleaseOutcome(pm, { project: 'nova', name: 'maintenance-mode', release: 'Pike', result: 'DELIVERED', notes: 'merged' });
     loop = await trace();
     expect(loop.stage).toBe('IN_DEVELOPMENT');
     expect(loop.waitingOn).toEqual(['neutron blueprint rolling-upgrade not started, target Queens']);
@@ -120,17 +131,17 @@ describe('the journey of a loop', () => {
       { project: 'nova', delivered: true, blueprints: [{ blueprint: { name: 'maintenance-mode' } }] },
     ]);
 
-    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "neutron", name: "rolling-upgrade", release: "Queens", result: PARTIAL }) { outcome { result } } }`);
+    await service.api.recordReleaseOutcome(pm, { project: 'neutron', name: 'rolling-upgrade', release: 'Queens', result: 'PARTIAL' });
     expect((await trace()).stage).toBe('IN_DEVELOPMENT');
 
     service.clock.advanceDays(20);
-    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "neutron", name: "rolling-upgrade", release: "Queens", result: DELIVERED }) { outcome { result } } }`);
+    await service.api.recordReleaseOutcome(pm, { project: 'neutron', name: 'rolling-upgrade', release: 'Queens', result: 'DELIVERED' });
     loop = await trace();
     expect(loop.stage).toBe('RELEASED');
     expect(loop.completedIn).toEqual({ name: 'Queens' });
     expect(loop.waitingOn).toEqual(['a product manager to close it']);
 
-    const reverse = await service.ok(
+    const reverse = await service.ok<{ release: { closedLoops: unknown }; blueprint: { requests: unknown }; theme: unknown }>(
       pm,
       `{
         release(name: "Queens") { closedLoops { totalCount nodes { key } } }
@@ -142,7 +153,7 @@ describe('the journey of a loop', () => {
     expect(reverse.blueprint.requests).toEqual({ totalCount: 1, nodes: [{ key: 'FB-1', feedback: { submitter: { email: operator.email } } }] });
     expect(reverse.theme).toEqual({ loops: { nodes: [{ key: 'FB-1' }] }, children: [{ key: 'TH-2' }], blueprints: [] });
 
-    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "Pike and Queens deliver it" }) { loop { stage } } }`);
+    await service.api.closeLoop(pm, { key: 'FB-1', resolution: 'DELIVERED', note: 'Pike and Queens deliver it' });
     loop = await trace();
     expect(loop.stage).toBe('CLOSED');
     expect(loop.closure).toEqual({ resolution: 'DELIVERED', note: 'Pike and Queens deliver it', closedBy: { name: 'Pat Manager' } });
@@ -152,7 +163,7 @@ describe('the journey of a loop', () => {
     expect(notTheirs.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
     service.clock.advanceDays(1);
-    const disputed = await service.ok(
+    const disputed = await service.ok<{ verifyClosure: { loop: unknown } }>(
       operator.token,
       `mutation { verifyClosure(input: { key: "FB-1", verdict: DISPUTED, note: "Neutron agents still restart" }) { loop { stage resolution verification { verdict note } } } }`,
     );
@@ -162,24 +173,22 @@ describe('the journey of a loop', () => {
       verification: { verdict: 'DISPUTED', note: 'Neutron agents still restart' },
     });
 
-    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "Fixed by the agent restart patch" }) { loop { stage } } }`);
-    const confirmed = await service.ok(
+    await service.api.closeLoop(pm, { key: 'FB-1', resolution: 'DELIVERED', note: 'Fixed by the agent restart patch' });
+    const confirmed = await service.ok<{ verifyClosure: { loop: unknown } }>(
       operator.token,
       `mutation { verifyClosure(input: { key: "FB-1", verdict: CONFIRMED }) { loop { stage waitingOn verification { verdict } } } }`,
     );
     expect(confirmed.verifyClosure.loop).toEqual({ stage: 'CLOSED', waitingOn: [], verification: { verdict: 'CONFIRMED' } });
 
     loop = await trace();
-    const types = loop.timeline.nodes.map((event: { type: string }) => event.type);
+    const types = loop.timeline.nodes.map((event) => event.type);
     expect(types[0]).toBe('feedback.submitted');
     expect(types).toEqual(
       expect.arrayContaining(['feedback.voted', 'loop.triaged', 'link.created', 'blueprint.updated', 'outcome.recorded', 'loop.released', 'loop.closed', 'loop.disputed', 'loop.reopened', 'loop.verified']),
     );
-    const stageChanges = loop.timeline.nodes
-      .filter((event: { type: string }) => event.type === 'loop.stage_changed')
-      .map((event: { after: { stage: string } }) => event.after.stage);
+    const stageChanges = loop.timeline.nodes.filter((event) => event.type === 'loop.stage_changed').map((event) => event.after?.stage);
     expect(stageChanges).toEqual(['TRIAGED', 'THEMED', 'PLANNED', 'IN_DEVELOPMENT', 'RELEASED', 'CLOSED', 'RELEASED', 'CLOSED']);
-    expect(loop.stages.map((stage: { stage: string }) => stage.stage)).toEqual([
+    expect(loop.stages.map((stage) => stage.stage)).toEqual([
       'REQUESTED',
       'TRIAGED',
       'THEMED',
@@ -188,18 +197,18 @@ describe('the journey of a loop', () => {
       'RELEASED',
       'CLOSED',
     ]);
-    const inDevelopment = loop.stages.find((stage: { stage: string }) => stage.stage === 'IN_DEVELOPMENT');
+    const inDevelopment = loop.stages.find((stage) => stage.stage === 'IN_DEVELOPMENT');
     expect(inDevelopment).toEqual({ stage: 'IN_DEVELOPMENT', seconds: 50 * 86_400, stays: 1 });
-    expect(loop.stages.find((stage: { stage: string }) => stage.stage === 'RELEASED').stays).toBe(2);
+    expect(loop.stages.find((stage) => stage.stage === 'RELEASED')?.stays).toBe(2);
     // Clients written before stays was the word still read the same numbers under visits.
     const { loop: former } = await service.ok<{ loop: { stages: Array<{ stays: number; visits: number }> } }>(pm, `{ loop(key: "FB-1") { stages { stays visits } } }`);
     expect(former.stages.map((stage) => stage.visits)).toEqual(former.stages.map((stage) => stage.stays));
-    const everyEventHasAnActor = loop.timeline.nodes.every((event: { actor: unknown }) => event.actor !== null);
+    const everyEventHasAnActor = loop.timeline.nodes.every((event) => event.actor !== null);
     expect(everyEventHasAnActor).toBe(true);
   });
 
   it('answers the admin token from the environment', async () => {
-    const data = await service.ok(ADMIN_TOKEN, `{ viewer { role } }`);
+    const data = await service.ok<{ viewer: { role: string } }>(ADMIN_TOKEN, `{ viewer { role } }`);
     expect(data.viewer.role).toBe('ADMIN');
   });
 });

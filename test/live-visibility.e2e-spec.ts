@@ -1,5 +1,7 @@
-import { openSocket, TestSocket, waitFor, watchEvents } from './support/sockets';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { openSocket, TestSocket, watchEvents } from './support/sockets';
+import { waitFor } from './support/wait';
+import { ADMIN_TOKEN } from './support/config';
+import { startService, TestService } from './support/service';
 
 const ADMINISTRATION = ['actor.created', 'token.issued', 'token.revoked', 'webhook.registered'];
 
@@ -25,19 +27,17 @@ describe('who hears which live events', () => {
 
   /** Administration first, then a request as a marker that everything before it was published. */
   async function administerThenSubmit(operator: string): Promise<void> {
-    await service.ok(ADMIN_TOKEN, `mutation { createActor(input: { name: "Nora New", email: "nora@example.org", role: USER }) { actor { id } } }`);
-    const issued = await service.ok(ADMIN_TOKEN, `mutation { issueToken(input: { actorEmail: "nora@example.org", label: "laptop" }) { apiToken { id } } }`);
-    await service.ok(ADMIN_TOKEN, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { id } } }`, { id: issued.issueToken.apiToken.id });
-    await service.ok(
-      ADMIN_TOKEN,
-      `mutation { registerWebhook(input: { url: "https://hooks.example.org/looptrace", events: ["loop.closed"], secret: "a-secret-of-sixteen+" }) { webhook { id } } }`,
-    );
-    await service.ok(operator, `mutation { submitFeedback(input: { title: "Resize volumes in use", origin: OPERATOR }) { feedback { key } } }`);
+    const { api } = service;
+    await api.createActor(ADMIN_TOKEN, { name: 'Nora New', email: 'nora@example.org', role: 'USER' });
+    const issued = await api.issueToken(ADMIN_TOKEN, { actorEmail: 'nora@example.org', label: 'laptop' });
+    await api.revokeToken(ADMIN_TOKEN, { tokenId: issued.apiToken.id });
+    await api.registerWebhook(ADMIN_TOKEN, { url: 'https://hooks.example.org/looptrace', events: ['loop.closed'], secret: 'a-secret-of-sixteen+' });
+    await api.submitFeedback(operator, { title: 'Resize volumes in use', origin: 'OPERATOR' });
   }
 
   it('never sends events about actors, tokens or webhooks to anyone but admins, with or without a filter', async () => {
     const operator = (await service.actor('OPERATOR', 'Olga')).token;
-    const roles = ['USER', 'OPERATOR', 'TECH_LEAD', 'PRODUCT_MANAGER'];
+    const roles = ['USER', 'OPERATOR', 'TECH_LEAD', 'PRODUCT_MANAGER'] as const;
     const tokens: string[] = [];
     for (const role of roles) tokens.push((await service.actor(role, `A ${role}`)).token);
     const unfiltered = [];
@@ -63,8 +63,10 @@ describe('who hears which live events', () => {
   it('shows the audit log the same events as live events, by the same rule', async () => {
     const pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
     const types = async (token: string) =>
-      (await service.ok(token, `{ events(first: 100) { nodes { type recordType } } }`)).events.nodes.map((event: { type: string }) => event.type);
-    expect((await types(pm)).filter((type: string) => ADMINISTRATION.includes(type))).toEqual([]);
+      (await service.ok<{ events: { nodes: Array<{ type: string; recordType: string }> } }>(token, `{ events(first: 100) { nodes { type recordType } } }`)).events.nodes.map(
+        (event) => event.type,
+      );
+    expect((await types(pm)).filter((type) => ADMINISTRATION.includes(type))).toEqual([]);
     expect(await types(ADMIN_TOKEN)).toEqual(expect.arrayContaining(ADMINISTRATION));
   });
 });
@@ -84,11 +86,8 @@ describe('revoking the token of an open socket', () => {
   });
 
   async function issue(email: string, label: string): Promise<{ id: string; secret: string }> {
-    const issued = await service.ok(ADMIN_TOKEN, `mutation($email: String!, $label: String!) { issueToken(input: { actorEmail: $email, label: $label }) { token apiToken { id } } }`, {
-      email,
-      label,
-    });
-    return { id: issued.issueToken.apiToken.id, secret: issued.issueToken.token };
+    const issued = await service.api.issueToken(ADMIN_TOKEN, { actorEmail: email, label });
+    return { id: issued.apiToken.id, secret: issued.token };
   }
 
   it('closes its sockets with 4403 as soon as the revocation commits, and leaves the same person\'s other tokens open', async () => {
@@ -102,11 +101,11 @@ describe('revoking the token of an open socket', () => {
     });
     const watches = [await watchEvents(service, first), await watchEvents(service, second), await watchEvents(service, other)];
 
-    await service.ok(ADMIN_TOKEN, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { id } } }`, { id: laptop.id });
+    await service.api.revokeToken(ADMIN_TOKEN, { tokenId: laptop.id });
     await waitFor('the revoked sockets to close', () => first.closedWith !== null && second.closedWith !== null);
     expect([first.closedWith, second.closedWith]).toEqual([4403, 4403]);
 
-    await service.ok(user.token, `mutation { submitFeedback(input: { title: "Shelve servers on a schedule", origin: USER }) { feedback { key } } }`);
+    await service.api.submitFeedback(user.token, { title: 'Shelve servers on a schedule', origin: 'USER' });
     await waitFor('the open socket to hear of the request', () => watches[2].received.length > 0);
     expect(watches.map((watch) => watch.received.map((event) => event.type))).toEqual([[], [], ['feedback.submitted']]);
     expect(other.closedWith).toBeNull();
@@ -115,7 +114,7 @@ describe('revoking the token of an open socket', () => {
   it('refuses a new socket with a revoked token', async () => {
     const user = await service.actor('OPERATOR', 'Olga');
     const token = await issue(user.email, 'scripts');
-    await service.ok(ADMIN_TOKEN, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { id } } }`, { id: token.id });
+    await service.api.revokeToken(ADMIN_TOKEN, { tokenId: token.id });
     const socket = openSocket(service, token.secret);
     sockets.push(socket);
     socket.client.subscribe({ query: `subscription { loopEvents { type } }` }, { next: () => undefined, error: () => undefined, complete: () => undefined });

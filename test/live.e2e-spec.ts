@@ -3,6 +3,13 @@ import WebSocket from 'ws';
 import { LiveEvents } from '../src/history/live-events';
 import { startService, TestService } from './support/service';
 import { openSocket } from './support/sockets';
+import { waitFor } from './support/wait';
+
+interface HeardEvent {
+  type: string;
+  recordKey: string;
+  after: { stage?: string } | null;
+}
 
 /** Watching loops live: the loopEvents subscription over graphql-ws, authenticated by the token in the connection parameters. */
 describe('live events', () => {
@@ -36,25 +43,21 @@ describe('live events', () => {
     return client;
   }
 
-  async function waitFor(condition: () => boolean, what: string): Promise<void> {
-    for (let tries = 0; tries < 200; tries++) {
-      if (condition()) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
-
   /** Subscribes and collects what arrives; resolves once the server listens. */
   async function watch(token: string, filter: Record<string, unknown>) {
-    const received: Array<{ type: string; recordKey: string; after: any }> = [];
+    const received: HeardEvent[] = [];
     const errors: unknown[] = [];
     const live = service.app.get(LiveEvents);
     const before = live.subscribers;
     connect(token).subscribe(
       { query: `subscription($filter: LoopEventFilter) { loopEvents(filter: $filter) { type recordKey after actor { name } } }`, variables: { filter } },
-      { next: (result) => (result.errors ? errors.push(result.errors) : received.push((result.data as any).loopEvents)), error: (error) => errors.push(error), complete: () => undefined },
+      {
+        next: (result) => (result.errors ? errors.push(result.errors) : received.push((result.data as { loopEvents: HeardEvent }).loopEvents)),
+        error: (error) => errors.push(error),
+        complete: () => undefined,
+      },
     );
-    await waitFor(() => live.subscribers > before, 'the subscription to start');
+    await waitFor('the subscription to start', () => live.subscribers > before);
     return { received, errors };
   }
 
@@ -64,17 +67,18 @@ describe('live events', () => {
     const theme = await watch(pm, { themeKey: 'TH-1', types: ['loop.stage_changed'] });
     const other = await watch(pm, { loopKey: 'FB-2' });
 
-    await service.ok(operator, `mutation { submitFeedback(input: { title: "Evacuate a host in one call", origin: OPERATOR }) { feedback { key } } }`);
-    await service.ok(pm, `mutation { triageFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
-    await service.ok(pm, `mutation { createTheme(input: { title: "Maintenance", kind: USER_STORY }) { theme { key } } }`);
-    await service.ok(pm, `mutation { createTheme(input: { title: "Host evacuation", kind: GAP, parentKey: "TH-1" }) { theme { key } } }`);
-    await service.ok(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-2" }) { theme { key } } }`);
-    await service.ok(lead, `mutation { createBlueprint(input: { project: "nova", name: "evacuate", title: "Evacuate" }) { blueprint { key } } }`);
-    await service.ok(lead, `mutation { linkBlueprint(input: { project: "nova", name: "evacuate", feedbackKey: "FB-1" }) { blueprint { key } } }`);
-    await service.ok(lead, `mutation { updateBlueprint(input: { project: "nova", name: "evacuate", implementationStatus: STARTED }) { blueprint { key } } }`);
-    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "nova", name: "evacuate", release: "Pike", result: DELIVERED }) { outcome { id } } }`);
-    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "in Pike" }) { loop { stage } } }`);
-    await service.ok(operator, `mutation { verifyClosure(input: { key: "FB-1", verdict: CONFIRMED }) { loop { stage } } }`);
+    const { api } = service;
+    await api.submitFeedback(operator, { title: 'Evacuate a host in one call', origin: 'OPERATOR' });
+    await api.triageFeedback(pm, { key: 'FB-1' });
+    await api.createTheme(pm, { title: 'Maintenance', kind: 'USER_STORY' });
+    await api.createTheme(pm, { title: 'Host evacuation', kind: 'GAP', parentKey: 'TH-1' });
+    await api.linkFeedbackToTheme(pm, { feedbackKey: 'FB-1', themeKey: 'TH-2' });
+    await api.createBlueprint(lead, { project: 'nova', name: 'evacuate', title: 'Evacuate' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'evacuate', feedbackKey: 'FB-1' });
+    await api.updateBlueprint(lead, { project: 'nova', name: 'evacuate', implementationStatus: 'STARTED' });
+    await api.recordReleaseOutcome(pm, { project: 'nova', name: 'evacuate', release: 'Pike', result: 'DELIVERED' });
+    await api.closeLoop(pm, { key: 'FB-1', resolution: 'DELIVERED', note: 'in Pike' });
+    await api.verifyClosure(operator, { key: 'FB-1', verdict: 'CONFIRMED' });
 
     const expected = [
       'feedback.submitted',
@@ -93,16 +97,16 @@ describe('live events', () => {
       'loop.stage_changed:CLOSED',
       'loop.verified',
     ];
-    const describe = (event: { type: string; after: any }) => (event.type === 'loop.stage_changed' ? `${event.type}:${event.after.stage}` : event.type);
-    await waitFor(() => loop.received.length >= expected.length, 'every event of the loop');
+    const describe = (event: HeardEvent) => (event.type === 'loop.stage_changed' ? `${event.type}:${event.after?.stage}` : event.type);
+    await waitFor('every event of the loop', () => loop.received.length >= expected.length);
     expect(loop.errors).toEqual([]);
     expect(loop.received.map(describe)).toEqual(expected);
     expect(loop.received.every((event) => event.recordKey === 'FB-1' || event.type !== 'loop.stage_changed')).toBe(true);
 
-    await waitFor(() => theme.received.length >= 5, 'the stage changes under TH-1');
+    await waitFor('the stage changes under TH-1', () => theme.received.length >= 5);
     expect(theme.received.map(describe)).toEqual(expected.filter((type) => type.startsWith('loop.stage_changed')).slice(1));
     const novaExpected = expected.filter((type) => type.startsWith('loop.')).slice(3);
-    await waitFor(() => nova.received.length >= novaExpected.length, 'the loop events of nova');
+    await waitFor('the loop events of nova', () => nova.received.length >= novaExpected.length);
     expect(nova.received.map(describe)).toEqual(novaExpected);
     expect(other.received).toEqual([]);
   });

@@ -1,104 +1,85 @@
-import { startService, TestService } from './support/service';
+import { Actor } from '../src/actors/actor.entity';
+import type { Trace } from '../src/loops/trace';
+import { refusal, startCore, TestCore } from './support/core';
 
 /** A duplicate is merged into its survivor: votes and links move over, it closes as DUPLICATE, its history stays. */
 describe('merging duplicates', () => {
-  let service: TestService;
-  let first: { token: string; email: string };
-  let second: { token: string; email: string };
-  let voterA: string;
-  let voterB: string;
-  let pm: string;
-  let lead: string;
+  let core: TestCore;
+  let first: Actor;
+  let second: Actor;
+  let voterA: Actor;
+  let voterB: Actor;
+  let pm: Actor;
+  let lead: Actor;
 
   beforeAll(async () => {
-    service = await startService();
-    first = await service.actor('OPERATOR', 'First Reporter');
-    second = await service.actor('USER', 'Second Reporter');
-    voterA = (await service.actor('USER', 'Voter A')).token;
-    voterB = (await service.actor('OPERATOR', 'Voter B')).token;
-    pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
-    lead = (await service.actor('TECH_LEAD', 'Tom')).token;
+    core = await startCore();
+    first = await core.actor('OPERATOR', 'First Reporter');
+    second = await core.actor('USER', 'Second Reporter');
+    voterA = await core.actor('USER', 'Voter A');
+    voterB = await core.actor('OPERATOR', 'Voter B');
+    pm = await core.actor('PRODUCT_MANAGER', 'Pat');
+    lead = await core.actor('TECH_LEAD', 'Tom');
 
-    const submit = `mutation($title: String!) { submitFeedback(input: { title: $title, origin: OPERATOR }) { feedback { key } } }`;
-    await service.ok(first.token, submit, { title: 'Live resize of volumes' });
-    await service.ok(second.token, submit, { title: 'Extend attached volumes without detaching' });
-    await service.ok(voterA, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { key } } }`);
-    await service.ok(voterA, `mutation { voteFeedback(input: { key: "FB-2" }) { feedback { key } } }`);
-    await service.ok(voterB, `mutation { voteFeedback(input: { key: "FB-2" }) { feedback { key } } }`);
-    await service.ok(pm, `mutation { createTheme(input: { title: "Block storage", kind: THEME }) { theme { key } } }`);
-    await service.ok(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-2", themeKey: "TH-1" }) { theme { key } } }`);
-    await service.ok(lead, `mutation { createBlueprint(input: { project: "cinder", name: "extend-attached", title: "Extend attached volumes" }) { blueprint { key } } }`);
-    await service.ok(lead, `mutation { linkBlueprint(input: { project: "cinder", name: "extend-attached", feedbackKey: "FB-2" }) { blueprint { key } } }`);
+    const { api } = core;
+    await api.submitFeedback(first, { title: 'Live resize of volumes', origin: 'OPERATOR' });
+    await api.submitFeedback(second, { title: 'Extend attached volumes without detaching', origin: 'OPERATOR' });
+    await api.voteFeedback(voterA, { key: 'FB-1' });
+    await api.voteFeedback(voterA, { key: 'FB-2' });
+    await api.voteFeedback(voterB, { key: 'FB-2' });
+    await api.createTheme(pm, { title: 'Block storage', kind: 'THEME' });
+    await api.linkFeedbackToTheme(pm, { feedbackKey: 'FB-2', themeKey: 'TH-1' });
+    await api.createBlueprint(lead, { project: 'cinder', name: 'extend-attached', title: 'Extend attached volumes' });
+    await api.linkBlueprint(lead, { project: 'cinder', name: 'extend-attached', feedbackKey: 'FB-2' });
   });
 
-  afterAll(() => service.close());
+  afterAll(() => core.close());
+
+  const blueprintsOf = (trace: Trace) =>
+    trace.projects.flatMap((project) => project.blueprints).map((blueprint) => ({ key: blueprint.key, direct: blueprint.direct }));
 
   it('moves votes and links to the survivor and closes the duplicate as DUPLICATE', async () => {
-    const before = await service.ok(pm, `{ loop(key: "FB-1") { stage feedback { voteCount } } }`);
-    expect(before.loop).toEqual({ stage: 'REQUESTED', feedback: { voteCount: 1 } });
+    const before = await core.trace('FB-1');
+    expect({ stage: before.stage, votes: before.votes }).toEqual({ stage: 'REQUESTED', votes: 1 });
 
-    const merged = await service.ok(
-      pm,
-      `mutation { mergeFeedback(input: { duplicateKey: "FB-2", survivorKey: "FB-1" }) {
-        duplicate { key stage mergedInto { key } }
-        survivor { key stage voteCount }
-      } }`,
-    );
-    expect(merged.mergeFeedback).toEqual({
-      duplicate: { key: 'FB-2', stage: 'CLOSED', mergedInto: { key: 'FB-1' } },
-      // Voter A voted for both and counts once; voter B and the duplicate's submitter come over.
-      survivor: { key: 'FB-1', stage: 'PLANNED', voteCount: 3 },
-    });
+    const merged = await core.api.mergeFeedback(pm, { duplicateKey: 'FB-2', survivorKey: 'FB-1' });
+    expect(merged).toEqual({ duplicate: { key: 'FB-2', stage: 'CLOSED' }, survivor: { key: 'FB-1', stage: 'PLANNED' } });
 
-    const trace = await service.ok(
-      pm,
-      `{
-        survivor: loop(key: "FB-1") { themes { theme { key } rationale } blueprints { blueprint { key } direct } }
-        duplicate: loop(key: "FB-2") {
-          stage resolution closure { note } duplicateOf { key } themes { theme { key } } blueprints { blueprint { key } }
-          timeline(first: 50) { nodes { type } }
-        }
-      }`,
-    );
-    expect(trace.survivor.themes).toEqual([{ theme: { key: 'TH-1' }, rationale: 'from FB-2' }]);
-    expect(trace.survivor.blueprints).toEqual([{ blueprint: { key: 'cinder/extend-attached' }, direct: true }]);
-    expect(trace.duplicate).toMatchObject({
+    const survivor = await core.trace('FB-1');
+    // Voter A voted for both and counts once; voter B and the duplicate's submitter come over.
+    expect(survivor.votes).toBe(3);
+    expect(survivor.themes.map((theme) => ({ key: theme.key, rationale: theme.rationale }))).toEqual([{ key: 'TH-1', rationale: 'from FB-2' }]);
+    expect(blueprintsOf(survivor)).toEqual([{ key: 'cinder/extend-attached', direct: true }]);
+
+    const duplicate = await core.trace('FB-2');
+    expect(duplicate).toMatchObject({
       stage: 'CLOSED',
-      resolution: 'DUPLICATE',
-      closure: { note: 'duplicate of FB-1' },
-      duplicateOf: { key: 'FB-1' },
+      closure: { resolution: 'DUPLICATE', note: 'duplicate of FB-1' },
+      duplicateOf: 'FB-1',
       themes: [],
-      blueprints: [],
     });
-    const history = trace.duplicate.timeline.nodes.map((event: { type: string }) => event.type);
+    expect(blueprintsOf(duplicate)).toEqual([]);
+    const history = duplicate.timeline.map((event) => event.type);
     expect(history).toEqual(
       expect.arrayContaining(['feedback.submitted', 'feedback.voted', 'link.created', 'link.removed', 'feedback.merged', 'loop.closed']),
     );
-    expect(await service.count('feedback_vote')).toBe(5);
-    expect(await service.count('feedback_theme_link')).toBe(2);
+    expect(await core.count('feedback_vote')).toBe(5);
+    expect(await core.count('feedback_theme_link')).toBe(2);
   });
 
   it('keeps the duplicate out of new votes and links, and points at the survivor', async () => {
-    const vote = await service.gql(voterB, `mutation { voteFeedback(input: { key: "FB-2" }) { feedback { key } } }`);
-    expect(vote.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('FB-1') });
-    const link = await service.gql(pm, `mutation { linkFeedbackToTheme(input: { feedbackKey: "FB-2", themeKey: "TH-1" }) { theme { key } } }`);
-    expect(link.errors?.[0].extensions?.code).toBe('CONFLICT');
-    const reopen = await service.gql(pm, `mutation { reopenLoop(input: { key: "FB-2", note: "oops" }) { loop { stage } } }`);
-    expect(reopen.errors?.[0].extensions?.code).toBe('CONFLICT');
-    const dispute = await service.gql(second.token, `mutation { verifyClosure(input: { key: "FB-2", verdict: DISPUTED }) { loop { stage } } }`);
-    expect(dispute.errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(await refusal(core.api.voteFeedback(voterB, { key: 'FB-2' }))).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('FB-1') });
+    expect((await refusal(core.api.linkFeedbackToTheme(pm, { feedbackKey: 'FB-2', themeKey: 'TH-1' }))).extensions?.code).toBe('CONFLICT');
+    expect((await refusal(core.api.reopenLoop(pm, { key: 'FB-2', note: 'oops' }))).extensions?.code).toBe('CONFLICT');
+    expect((await refusal(core.api.verifyClosure(second, { key: 'FB-2', verdict: 'DISPUTED' }))).extensions?.code).toBe('CONFLICT');
   });
 
   it('refuses to merge an item into itself, twice, or into a merged duplicate', async () => {
-    await service.ok(first.token, `mutation { submitFeedback(input: { title: "Resize volumes online", origin: OPERATOR }) { feedback { key } } }`);
-    const merge = (duplicateKey: string, survivorKey: string) =>
-      service.gql(pm, `mutation($d: String!, $s: String!) { mergeFeedback(input: { duplicateKey: $d, survivorKey: $s }) { survivor { key } } }`, {
-        d: duplicateKey,
-        s: survivorKey,
-      });
-    expect((await merge('FB-3', 'FB-3')).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.survivorKey' }] });
-    expect((await merge('FB-2', 'FB-3')).errors?.[0].extensions?.code).toBe('CONFLICT');
-    expect((await merge('FB-3', 'FB-2')).errors?.[0].extensions?.code).toBe('CONFLICT');
-    expect((await merge('FB-3', 'FB-99')).errors?.[0].extensions).toEqual({ code: 'NOT_FOUND', field: 'input.survivorKey' });
+    await core.api.submitFeedback(first, { title: 'Resize volumes online', origin: 'OPERATOR' });
+    const merge = async (duplicateKey: string, survivorKey: string) => (await refusal(core.api.mergeFeedback(pm, { duplicateKey, survivorKey }))).extensions;
+    expect(await merge('FB-3', 'FB-3')).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.survivorKey' }] });
+    expect((await merge('FB-2', 'FB-3'))?.code).toBe('CONFLICT');
+    expect((await merge('FB-3', 'FB-2'))?.code).toBe('CONFLICT');
+    expect(await merge('FB-3', 'FB-99')).toEqual({ code: 'NOT_FOUND', field: 'input.survivorKey' });
   });
 });

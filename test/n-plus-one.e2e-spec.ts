@@ -1,5 +1,11 @@
 import { SqlLogger } from '../src/database/sql-logger';
-import { startService, testConfig, TestService } from './support/service';
+import { testConfig } from './support/config';
+import { startService, TestService } from './support/service';
+
+/** What LOOPS selects, as far as the test reads it. */
+interface Loops {
+  loops: { nodes: Array<{ stage: string; themes: Array<{ theme: { key: string } }>; blueprints: unknown[] }> };
+}
 
 /** Relations under lists come through per-request DataLoaders: the statements of a page do not grow with its size. */
 describe('statements per list query', () => {
@@ -30,29 +36,17 @@ describe('statements per list query', () => {
     pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
     const operator = (await service.actor('OPERATOR', 'Olga')).token;
     const lead = (await service.actor('TECH_LEAD', 'Tom')).token;
+    const { api } = service;
     for (let theme = 1; theme <= 6; theme++) {
-      await service.ok(pm, `mutation($t: String!) { createTheme(input: { title: $t, kind: USER_STORY }) { theme { key } } }`, { t: `Story ${theme}` });
-      await service.ok(pm, `mutation($t: String!, $p: String!) { createTheme(input: { title: $t, kind: GAP, parentKey: $p }) { theme { key } } }`, {
-        t: `Gap ${theme}`,
-        p: `TH-${2 * theme - 1}`,
-      });
-      await service.ok(lead, `mutation($n: String!) { createBlueprint(input: { project: "nova", name: $n, title: "Some work", targetRelease: "Pike" }) { blueprint { key } } }`, {
-        n: `work-${theme}`,
-      });
-      await service.ok(lead, `mutation($n: String!, $t: String!) { linkBlueprint(input: { project: "nova", name: $n, themeKey: $t }) { blueprint { key } } }`, {
-        n: `work-${theme}`,
-        t: `TH-${2 * theme}`,
-      });
+      await api.createTheme(pm, { title: `Story ${theme}`, kind: 'USER_STORY' });
+      await api.createTheme(pm, { title: `Gap ${theme}`, kind: 'GAP', parentKey: `TH-${2 * theme - 1}` });
+      await api.createBlueprint(lead, { project: 'nova', name: `work-${theme}`, title: 'Some work', targetRelease: 'Pike' });
+      await api.linkBlueprint(lead, { project: 'nova', name: `work-${theme}`, themeKey: `TH-${2 * theme}` });
     }
-    await service.ok(pm, `mutation { recordReleaseOutcome(input: { project: "nova", name: "work-1", release: "Pike", result: DELIVERED }) { outcome { id } } }`);
+    await api.recordReleaseOutcome(pm, { project: 'nova', name: 'work-1', release: 'Pike', result: 'DELIVERED' });
     for (let item = 1; item <= 60; item++) {
-      await service.ok(operator, `mutation($t: String!) { submitFeedback(input: { title: $t, origin: OPERATOR, projects: ["nova"], tags: ["scale"] }) { feedback { key } } }`, {
-        t: `Request number ${item}`,
-      });
-      await service.ok(pm, `mutation($f: String!, $t: String!) { linkFeedbackToTheme(input: { feedbackKey: $f, themeKey: $t }) { theme { key } } }`, {
-        f: `FB-${item}`,
-        t: `TH-${2 * (item % 6) + 1}`,
-      });
+      await api.submitFeedback(operator, { title: `Request number ${item}`, origin: 'OPERATOR', projects: ['nova'], tags: ['scale'] });
+      await api.linkFeedbackToTheme(pm, { feedbackKey: `FB-${item}`, themeKey: `TH-${2 * (item % 6) + 1}` });
     }
     // One event in the timelines of many loops: the ten that work-6 answers through TH-11.
     await service.ok(lead, `mutation { updateBlueprint(input: { project: "nova", name: "work-6", implementationStatus: STARTED }) { blueprint { key } } }`);
@@ -63,7 +57,7 @@ describe('statements per list query', () => {
   async function statementsFor(first: number): Promise<{ statements: number; nodes: number }> {
     const logger = service.app.get(SqlLogger);
     const before = logger.statements;
-    const data = await service.ok<{ loops: { nodes: unknown[] } }>(pm, LOOPS, { first });
+    const data = await service.ok<Loops>(pm, LOOPS, { first });
     return { statements: logger.statements - before, nodes: data.loops.nodes.length };
   }
 
@@ -84,15 +78,22 @@ describe('statements per list query', () => {
       }
     }`;
     const AUDIT = `query($key: String!) { events(filter: { loopKey: $key }, first: 100) { totalCount edges { cursor node { id type } } } }`;
-    const whole = await service.ok(pm, TIMELINES, { first: 100 });
-    const firstPages = await service.ok(pm, TIMELINES, { first: 2 });
-    const shared = whole.loops.nodes.flatMap((loop: any) => loop.timeline.edges.filter((edge: any) => edge.node.type === 'blueprint.updated'));
+    interface Edge {
+      cursor: string;
+      node: { id: string; type: string };
+    }
+    interface Timelines {
+      loops: { nodes: Array<{ key: string; timeline: { totalCount: number; edges: Edge[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }> };
+    }
+    const whole = await service.ok<Timelines>(pm, TIMELINES, { first: 100 });
+    const firstPages = await service.ok<Timelines>(pm, TIMELINES, { first: 2 });
+    const shared = whole.loops.nodes.flatMap((loop) => loop.timeline.edges.filter((edge) => edge.node.type === 'blueprint.updated'));
     expect(shared).toHaveLength(2);
     for (const [index, loop] of whole.loops.nodes.entries()) {
-      const audit = (await service.ok(pm, AUDIT, { key: loop.key })).events;
+      const audit = (await service.ok<{ events: { totalCount: number; edges: Edge[] } }>(pm, AUDIT, { key: loop.key })).events;
       expect(loop.timeline.totalCount).toBe(audit.totalCount);
       expect(loop.timeline.edges).toEqual([...audit.edges].reverse());
-      expect(loop.timeline.pageInfo).toEqual({ hasNextPage: false, endCursor: loop.timeline.edges.at(-1).cursor });
+      expect(loop.timeline.pageInfo).toEqual({ hasNextPage: false, endCursor: loop.timeline.edges.at(-1)!.cursor });
       const firstPage = firstPages.loops.nodes[index].timeline;
       expect(firstPage.edges).toEqual(loop.timeline.edges.slice(0, 2));
       expect(firstPage.pageInfo).toEqual({ hasNextPage: true, endCursor: loop.timeline.edges[1].cursor });
@@ -101,7 +102,7 @@ describe('statements per list query', () => {
     // Each loop goes on from its own cursor, read alone since every loop names another.
     const [fifth, eleventh] = [whole.loops.nodes[4], whole.loops.nodes[10]];
     for (const loop of [fifth, eleventh]) {
-      const next = await service.ok(pm, `query($key: String!, $after: String) { loop(key: $key) { timeline(first: 2, after: $after) { edges { cursor node { id type } } } } }`, {
+      const next = await service.ok<{ loop: { timeline: { edges: Edge[] } } }>(pm, `query($key: String!, $after: String) { loop(key: $key) { timeline(first: 2, after: $after) { edges { cursor node { id type } } } } }`, {
         key: loop.key,
         after: loop.timeline.edges[1].cursor,
       });
@@ -110,7 +111,7 @@ describe('statements per list query', () => {
   });
 
   it('derives every nested field from the same loaders (the page really is nested)', async () => {
-    const data = await service.ok(pm, LOOPS, { first: 2 });
+    const data = await service.ok<Loops>(pm, LOOPS, { first: 2 });
     const [first] = data.loops.nodes;
     expect(first.stage).toBe('PLANNED');
     expect(first.themes[0].theme.key).toBe('TH-3');

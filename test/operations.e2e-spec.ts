@@ -2,11 +2,23 @@ import { Writable } from 'node:stream';
 import { WRITER } from '../src/database/writer';
 import { loadConfig } from '../src/config/config';
 import { DataSource } from 'typeorm';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { startService, TestService } from './support/service';
+import { waitFor } from './support/wait';
+
+/** One line of the service's log, as pino writes it. */
+interface LogLine {
+  level: number;
+  msg: string;
+  reqId?: string;
+  req?: { path?: string };
+  res?: { statusCode?: number };
+  [field: string]: unknown;
+}
 
 /** Collects the service's log lines, each a JSON object. */
-function logSink(): { stream: Writable; lines: Array<Record<string, any>> } {
-  const lines: Array<Record<string, any>> = [];
+function logSink(): { stream: Writable; lines: LogLine[] } {
+  const lines: LogLine[] = [];
   let partial = '';
   const stream = new Writable({
     write(chunk, _encoding, done) {
@@ -142,11 +154,11 @@ describe('operations', () => {
     });
 
     it('logs every failed webhook attempt with its delivery id', async () => {
-      await service.ok(ADMIN_TOKEN, `mutation { registerWebhook(input: { url: "http://127.0.0.1:9/nobody-listens", events: ["*"], secret: "a-webhook-secret-123" }) { webhook { id } } }`);
-      await service.ok(pm.token, `mutation { createTheme(input: { title: "Something to tell", kind: THEME }) { theme { key } } }`);
-      for (let attempt = 0; attempt < 100 && !logs.lines.some((entry) => /^Webhook delivery [\w-]+ \(webhook \d+, attempt 1 of \d+\) failed/.test(entry.msg)); attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await service.api.registerWebhook(ADMIN_TOKEN, { url: 'http://127.0.0.1:9/nobody-listens', events: ['*'], secret: 'a-webhook-secret-123' });
+      await service.api.createTheme(pm.token, { title: 'Something to tell', kind: 'THEME' });
+      await waitFor('a failed attempt in the log', () =>
+        logs.lines.some((entry) => /^Webhook delivery [\w-]+ \(webhook \d+, attempt 1 of \d+\) failed/.test(entry.msg)),
+      );
       const [{ id }] = await service.sql<{ id: string }>('SELECT id FROM webhook_delivery ORDER BY created_at LIMIT 1');
       expect(logs.lines.some((entry) => entry.level === 40 && entry.msg.startsWith(`Webhook delivery ${id} (webhook`))).toBe(true);
     });

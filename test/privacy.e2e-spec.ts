@@ -1,5 +1,7 @@
-import { openSocket, TestSocket, waitFor, Watch, watchEvents } from './support/sockets';
-import { ADMIN_TOKEN, startService, testConfig, TestService } from './support/service';
+import { openSocket, TestSocket, Watch, watchEvents } from './support/sockets';
+import { waitFor } from './support/wait';
+import { ADMIN_TOKEN, testConfig } from './support/config';
+import { startService, TestService } from './support/service';
 
 interface Person {
   token: string;
@@ -12,6 +14,26 @@ interface WatchedEvent {
   actor: { name: string; email: string | null } | null;
   before: unknown;
   after: unknown;
+  data: unknown;
+}
+
+/** What PEOPLE selects. */
+interface People {
+  feedback: { submitter: { name: string; email: string | null } };
+  loop: { closure: { closedBy: { email: string | null } }; timeline: { nodes: Array<{ actor: { name: string; email: string | null } | null }> } };
+  theme: { owner: { email: string | null } };
+}
+
+interface Exports {
+  loop: { markdown: string; json: string };
+  loopsCsv: string;
+}
+
+/** A webhook payload, as far as the test reads it. */
+interface Payload {
+  type: string;
+  loopKey: string;
+  actor: unknown;
   data: unknown;
 }
 
@@ -31,7 +53,6 @@ describe('whose email reaches whom', () => {
   let socket: TestSocket;
   let watched: Watch<WatchedEvent>;
 
-  const mutate = (who: Person, mutation: string) => service.ok(who.token, `mutation { ${mutation} }`);
 
   beforeAll(async () => {
     const defaults = testConfig({ engine: 'sqlite', path: ':memory:' });
@@ -43,37 +64,32 @@ describe('whose email reaches whom', () => {
     pat = await service.actor('PRODUCT_MANAGER', 'Pat');
     pia = await service.actor('PRODUCT_MANAGER', 'Pia');
     emails = [olga, uma, otto, tom, pat, pia].map((person) => person.email);
-    await service.ok(
-      ADMIN_TOKEN,
-      `mutation($input: RegisterWebhookInput!) { registerWebhook(input: $input) { webhook { id } } }`,
-      {
-        input: {
-          url: 'https://hooks.example.org/looptrace',
-          events: ['feedback.*', 'loop.*', 'link.*', 'theme.*', 'blueprint.*', 'outcome.*', 'release.*'],
-          secret: 'a-secret-of-sixteen+',
-        },
-      },
-    );
+    await service.api.registerWebhook(ADMIN_TOKEN, {
+      url: 'https://hooks.example.org/looptrace',
+      events: ['feedback.*', 'loop.*', 'link.*', 'theme.*', 'blueprint.*', 'outcome.*', 'release.*'],
+      secret: 'a-secret-of-sixteen+',
+    });
     socket = openSocket(service, uma.token);
     watched = await watchEvents<WatchedEvent>(service, socket, null, 'type recordKey actor { name email } before after data');
 
-    await mutate(olga, `submitFeedback(input: { title: "Live-migrate pinned instances", origin: OPERATOR, projects: ["nova"] }) { feedback { key } }`);
-    await mutate(uma, `voteFeedback(input: { key: "FB-1" }) { feedback { key } }`);
-    await mutate(olga, `submitFeedback(input: { title: "Evacuate a host in one call", origin: OPERATOR }) { feedback { key } }`);
-    await mutate(uma, `submitFeedback(input: { title: "Evacuate hosts at once", origin: USER }) { feedback { key } }`);
-    await mutate(otto, `voteFeedback(input: { key: "FB-3" }) { feedback { key } }`);
-    await mutate(pat, `triageFeedback(input: { key: "FB-1", note: "operators keep asking" }) { feedback { key } }`);
-    await mutate(pat, `createTheme(input: { title: "Day-two operations", kind: THEME }) { theme { key } }`);
-    await mutate(pat, `createTheme(input: { title: "Live migration", kind: USER_STORY }) { theme { key } }`);
-    await mutate(pat, `linkFeedbackToTheme(input: { feedbackKey: "FB-1", themeKey: "TH-2" }) { theme { key } }`);
-    await mutate(pat, `updateTheme(input: { key: "TH-2", parentKey: "TH-1", ownerEmail: "${pia.email}", targetRelease: "Pike" }) { theme { key } }`);
-    await mutate(tom, `createBlueprint(input: { project: "nova", name: "pinned-migration", title: "Migrate pinned instances" }) { blueprint { key } }`);
-    await mutate(tom, `updateBlueprint(input: { project: "nova", name: "pinned-migration", targetRelease: "Queens" }) { blueprint { key } }`);
-    await mutate(tom, `linkBlueprint(input: { project: "nova", name: "pinned-migration", feedbackKey: "FB-1" }) { blueprint { key } }`);
-    await mutate(tom, `updateBlueprint(input: { project: "nova", name: "pinned-migration", implementationStatus: STARTED }) { blueprint { key } }`);
-    await mutate(pat, `recordReleaseOutcome(input: { project: "nova", name: "pinned-migration", release: "Pike", result: DELIVERED }) { outcome { id } }`);
-    await mutate(pat, `closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "in Pike" }) { loop { stage } }`);
-    await mutate(pat, `mergeFeedback(input: { duplicateKey: "FB-3", survivorKey: "FB-2" }) { survivor { key } }`);
+    const { api } = service;
+    await api.submitFeedback(olga.token, { title: 'Live-migrate pinned instances', origin: 'OPERATOR', projects: ['nova'] });
+    await api.voteFeedback(uma.token, { key: 'FB-1' });
+    await api.submitFeedback(olga.token, { title: 'Evacuate a host in one call', origin: 'OPERATOR' });
+    await api.submitFeedback(uma.token, { title: 'Evacuate hosts at once', origin: 'USER' });
+    await api.voteFeedback(otto.token, { key: 'FB-3' });
+    await api.triageFeedback(pat.token, { key: 'FB-1', note: 'operators keep asking' });
+    await api.createTheme(pat.token, { title: 'Day-two operations', kind: 'THEME' });
+    await api.createTheme(pat.token, { title: 'Live migration', kind: 'USER_STORY' });
+    await api.linkFeedbackToTheme(pat.token, { feedbackKey: 'FB-1', themeKey: 'TH-2' });
+    await api.updateTheme(pat.token, { key: 'TH-2', parentKey: 'TH-1', ownerEmail: pia.email, targetRelease: 'Pike' });
+    await api.createBlueprint(tom.token, { project: 'nova', name: 'pinned-migration', title: 'Migrate pinned instances' });
+    await api.updateBlueprint(tom.token, { project: 'nova', name: 'pinned-migration', targetRelease: 'Queens' });
+    await api.linkBlueprint(tom.token, { project: 'nova', name: 'pinned-migration', feedbackKey: 'FB-1' });
+    await api.updateBlueprint(tom.token, { project: 'nova', name: 'pinned-migration', implementationStatus: 'STARTED' });
+    await api.recordReleaseOutcome(pat.token, { project: 'nova', name: 'pinned-migration', release: 'Pike', result: 'DELIVERED' });
+    await api.closeLoop(pat.token, { key: 'FB-1', resolution: 'DELIVERED', note: 'in Pike' });
+    await api.mergeFeedback(pat.token, { duplicateKey: 'FB-3', survivorKey: 'FB-2' });
     await waitFor('the merge to be heard live', () => watched.received.some((event) => event.type === 'feedback.merged'));
   });
 
@@ -90,11 +106,11 @@ describe('whose email reaches whom', () => {
 
   /** Every email the reader is shown, by whose it is. */
   async function emailsSeenBy(reader: Person | string): Promise<Record<string, string | null>> {
-    const data = await service.ok(typeof reader === 'string' ? reader : reader.token, PEOPLE);
+    const data = await service.ok<People>(typeof reader === 'string' ? reader : reader.token, PEOPLE);
     const seen: Record<string, string | null> = {};
     const note = (person: { name: string; email: string | null }) => (seen[person.name] = person.email);
     note(data.feedback.submitter);
-    data.loop.timeline.nodes.forEach((event: { actor: { name: string; email: string | null } | null }) => event.actor && note(event.actor));
+    data.loop.timeline.nodes.forEach((event) => event.actor && note(event.actor));
     expect(data.loop.closure.closedBy.email).toBe(seen.Pat);
     expect(data.theme.owner.email).toBe(typeof reader !== 'string' && reader !== pat && reader !== pia ? null : pia.email);
     return seen;
@@ -107,32 +123,32 @@ describe('whose email reaches whom', () => {
     expect(await emailsSeenBy(olga)).toEqual({ Olga: olga.email, Uma: null, Tom: null, Pat: null });
     expect(await emailsSeenBy(uma)).toEqual({ Olga: null, Uma: uma.email, Tom: null, Pat: null });
     expect(await emailsSeenBy(tom)).toEqual({ Olga: null, Uma: null, Tom: tom.email, Pat: null });
-    expect((await service.ok(uma.token, `{ viewer { email } }`)).viewer.email).toBe(uma.email);
+    expect((await service.ok<{ viewer: { email: string } }>(uma.token, `{ viewer { email } }`)).viewer.email).toBe(uma.email);
   });
 
   it('keeps emails out of the exports for those who may not see them', async () => {
     const EXPORTS = `{ loop(key: "FB-1") { markdown json } loopsCsv }`;
-    const asLead = await service.ok(tom.token, EXPORTS);
+    const asLead = await service.ok<Exports>(tom.token, EXPORTS);
     const others = emails.filter((email) => email !== tom.email);
     for (const text of [asLead.loop.markdown, asLead.loop.json, asLead.loopsCsv]) expect(others.filter((email) => text.includes(email))).toEqual([]);
     expect(asLead.loop.markdown).toContain('by Olga\n');
-    const asManager = await service.ok(pat.token, EXPORTS);
+    const asManager = await service.ok<Exports>(pat.token, EXPORTS);
     expect(asManager.loop.markdown).toContain(`Olga (${olga.email})`);
-    expect(JSON.parse(asManager.loop.json).submitter).toEqual({ name: 'Olga', email: olga.email });
+    expect((JSON.parse(asManager.loop.json) as { submitter: unknown }).submitter).toEqual({ name: 'Olga', email: olga.email });
     expect(asManager.loopsCsv).toContain(olga.email);
-    const asSubmitter = await service.ok(olga.token, `{ loopsCsv }`);
+    const asSubmitter = await service.ok<{ loopsCsv: string }>(olga.token, `{ loopsCsv }`);
     expect(asSubmitter.loopsCsv).toContain(olga.email);
     expect(asSubmitter.loopsCsv).not.toContain(uma.email);
   });
 
   it('names records by their keys and names in the JSON of events, never by internal ids, wherever the events are read', async () => {
-    const timelines = await service.ok(
+    const timelines = await service.ok<{ loops: { nodes: Array<{ timeline: { nodes: WatchedEvent[] } }> } }>(
       uma.token,
       `{ loops(first: 10) { nodes { timeline(first: 100) { nodes { type recordKey actor { name email } before after data } } } } }`,
     );
-    const audit = await service.ok(tom.token, `{ events(first: 100) { nodes { type recordKey actor { name email } before after data } } }`);
+    const audit = await service.ok<{ events: { nodes: WatchedEvent[] } }>(tom.token, `{ events(first: 100) { nodes { type recordKey actor { name email } before after data } } }`);
     const sources: Record<string, WatchedEvent[]> = {
-      timelines: timelines.loops.nodes.flatMap((loop: { timeline: { nodes: WatchedEvent[] } }) => loop.timeline.nodes),
+      timelines: timelines.loops.nodes.flatMap((loop) => loop.timeline.nodes),
       events: audit.events.nodes,
       loopEvents: watched.received,
     };
@@ -154,7 +170,7 @@ describe('whose email reaches whom', () => {
 
   it('names people in webhook payloads by name, role and organization, and records by their keys', async () => {
     const rows = await service.sql<{ payload: string }>(`SELECT payload FROM webhook_delivery ORDER BY event_id`);
-    const payloads = rows.map((row) => JSON.parse(row.payload));
+    const payloads = rows.map((row): Payload => JSON.parse(row.payload));
     expect(payloads.length).toBeGreaterThan(20);
     const json = JSON.stringify(payloads);
     expect({ ids: json.match(new RegExp(ID_KEY, 'g')), emails: emails.filter((email) => json.includes(email)) }).toEqual({ ids: null, emails: [] });
@@ -164,7 +180,7 @@ describe('whose email reaches whom', () => {
       [person('Olga', 'OPERATOR'), person('Otto', 'OPERATOR'), person('Pat', 'PRODUCT_MANAGER'), person('Tom', 'TECH_LEAD'), person('Uma', 'USER')].sort(),
     );
     const closed = payloads.find((payload) => payload.type === 'loop.closed' && payload.loopKey === 'FB-1');
-    expect(closed.data).toEqual({
+    expect(closed?.data).toEqual({
       recordType: 'feedback',
       recordKey: 'FB-1',
       before: { resolution: null },

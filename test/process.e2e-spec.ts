@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_TOKEN } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
 
 const ROOT = join(__dirname, '..');
 const MAIN = join(ROOT, 'dist', 'main.js');

@@ -1,6 +1,7 @@
 import { serverAudits } from 'graphql-http';
 import { loadConfig } from '../src/config/config';
-import { ADMIN_TOKEN, startService, TestService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { startService, TestService } from './support/service';
 
 /** The mode operators deploy in: NODE_ENV=production. */
 describe('production mode', () => {

@@ -67,7 +67,7 @@ describe('readers', () => {
         await release.opened;
       });
       await inside.opened;
-      expect((await service.ok(pm, READ)).feedbackItems.totalCount).toBe(0);
+      expect((await service.ok<{ feedbackItems: { totalCount: number } }>(pm, READ)).feedbackItems.totalCount).toBe(0);
       release.open();
       await write;
       expect(await service.ok(pm, READ)).toEqual({
@@ -104,9 +104,7 @@ describe('readers', () => {
     beforeAll(async () => {
       service = await startService({ limits: { ...loadConfig({}).limits, requestTimeoutMs: 1000 } });
       pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
-      for (let item = 1; item <= 30; item++) {
-        await service.ok(pm, `mutation($t: String!) { submitFeedback(input: { title: $t, origin: OPERATOR }) { feedback { key } } }`, { t: `Request ${item}` });
-      }
+      for (let item = 1; item <= 30; item++) await service.api.submitFeedback(pm, { title: `Request ${item}`, origin: 'OPERATOR' });
       service.app.get<DataSource>(getDataSourceToken()).subscribers.push(slowStatements);
     });
 
@@ -141,7 +139,7 @@ describe('readers', () => {
     });
 
     it('runs the same read in full when the statements are quick', async () => {
-      const result = await service.ok(pm, HEAVY);
+      const result = await service.ok<{ loops: { nodes: Array<Record<string, { totalCount: number }>> } }>(pm, HEAVY);
       expect(result.loops.nodes[0][`t${PAGE_SIZES}`].totalCount).toBe(1);
     });
 

@@ -1,24 +1,31 @@
-import { startService, TestService } from './support/service';
+import { Actor } from '../src/actors/actor.entity';
+import { LoopsService } from '../src/loops/loops.service';
+import { ReleasesService } from '../src/releases/releases.service';
+import { refusal, startCore, TestCore } from './support/core';
 
 describe('releases', () => {
-  let service: TestService;
-  let pm: string;
-  let lead: string;
+  let core: TestCore;
+  let pm: Actor;
+  let lead: Actor;
 
   beforeAll(async () => {
-    service = await startService();
-    pm = (await service.actor('PRODUCT_MANAGER', 'Pat')).token;
-    lead = (await service.actor('TECH_LEAD', 'Tom')).token;
+    core = await startCore();
+    pm = await core.actor('PRODUCT_MANAGER', 'Pat');
+    lead = await core.actor('TECH_LEAD', 'Tom');
   });
 
-  afterAll(() => service.close());
+  afterAll(() => core.close());
+
+  const list = async () => (await core.context.get(ReleasesService).list({ first: 100 })).nodes;
+  const stored = async (name: string) => (await core.context.get(ReleasesService).findByName(name))!;
 
   it('ships OpenStack\'s release series, in order, with their dates', async () => {
-    const list = await service.ok(pm, `{ releases(first: 100) { totalCount nodes { name sequence state releasedOn } } }`);
-    const names = list.releases.nodes.map((release: { name: string }) => release.name);
+    const releases = await list();
+    const names = releases.map((release) => release.name);
     expect(names.slice(0, 4)).toEqual(['Austin', 'Bexar', 'Cactus', 'Diablo']);
     expect(names).toEqual(expect.arrayContaining(['Liberty', 'Mitaka', 'Zed', '2023.1', '2025.2']));
-    expect(list.releases.nodes.find((release: { name: string }) => release.name === 'Liberty')).toEqual({
+    const { name, sequence, state, releasedOn } = releases.find((release) => release.name === 'Liberty')!;
+    expect({ name, sequence, state, releasedOn }).toEqual({
       name: 'Liberty',
       sequence: 12,
       state: 'RELEASED',
@@ -27,50 +34,52 @@ describe('releases', () => {
   });
 
   it('adds releases after the series, or where their sequence says, and edits only what an update names', async () => {
-    await service.ok(pm, `mutation { createRelease(input: { name: "2027.1", state: PLANNED, startsOn: "2026-10-05" }) { release { sequence } } }`);
-    await service.ok(pm, `mutation { createRelease(input: { name: "Prehistory", state: RELEASED, sequence: 0 }) { release { sequence } } }`);
-    const list = await service.ok(pm, `{ releases(first: 100) { nodes { name state } } }`);
-    const nodes = list.releases.nodes;
-    expect(nodes[0]).toEqual({ name: 'Prehistory', state: 'RELEASED' });
-    expect(nodes.at(-1)).toEqual({ name: '2027.1', state: 'PLANNED' });
+    await core.api.createRelease(pm, { name: '2027.1', state: 'PLANNED', startsOn: '2026-10-05' });
+    await core.api.createRelease(pm, { name: 'Prehistory', state: 'RELEASED', sequence: 0 });
+    const releases = await list();
+    expect({ name: releases[0].name, state: releases[0].state }).toEqual({ name: 'Prehistory', state: 'RELEASED' });
+    expect({ name: releases.at(-1)!.name, state: releases.at(-1)!.state }).toEqual({ name: '2027.1', state: 'PLANNED' });
 
-    const updated = await service.ok(pm, `mutation { updateRelease(input: { name: "2027.1", releasedOn: "2027-04-07" }) { release { name state releasedOn version } } }`);
-    expect(updated.updateRelease.release).toEqual({ name: '2027.1', state: 'PLANNED', releasedOn: '2027-04-07', version: 2 });
-    const stale = await service.gql(pm, `mutation { updateRelease(input: { name: "2027.1", state: RELEASED, expectedVersion: 1 }) { release { name } } }`);
-    expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');
-    const renamed = await service.ok(pm, `mutation { updateRelease(input: { name: "Pike", rename: "Pike-2017" }) { release { name state } } }`);
-    expect(renamed.updateRelease.release).toEqual({ name: 'Pike-2017', state: 'RELEASED' });
+    await core.api.updateRelease(pm, { name: '2027.1', releasedOn: '2027-04-07' });
+    const { name, state, releasedOn, version } = await stored('2027.1');
+    expect({ name, state, releasedOn, version }).toEqual({ name: '2027.1', state: 'PLANNED', releasedOn: '2027-04-07', version: 2 });
+    const stale = await refusal(core.api.updateRelease(pm, { name: '2027.1', state: 'RELEASED', expectedVersion: 1 }));
+    expect(stale.extensions?.code).toBe('CONFLICT');
+    const renamed = await core.api.updateRelease(pm, { name: 'Pike', rename: 'Pike-2017' });
+    expect({ name: renamed.name, state: (await stored(renamed.name)).state }).toEqual({ name: 'Pike-2017', state: 'RELEASED' });
   });
 
   it('moves the completing release of a loop when the order of releases changes', async () => {
-    const operator = (await service.actor('OPERATOR', 'Olga')).token;
-    await service.ok(operator, `mutation { submitFeedback(input: { title: "Cells v2 everywhere", origin: OPERATOR }) { feedback { key } } }`);
+    const operator = await core.actor('OPERATOR', 'Olga');
+    await core.api.submitFeedback(operator, { title: 'Cells v2 everywhere', origin: 'OPERATOR' });
     for (const [name, release] of [
       ['cells-a', 'Ocata'],
       ['cells-b', 'Newton'],
     ]) {
-      await service.ok(lead, `mutation($n: String!) { createBlueprint(input: { project: "nova", name: $n, title: "Cells work" }) { blueprint { key } } }`, { n: name });
-      await service.ok(lead, `mutation($n: String!) { linkBlueprint(input: { project: "nova", name: $n, feedbackKey: "FB-1" }) { blueprint { key } } }`, { n: name });
-      await service.ok(pm, `mutation($n: String!, $r: String!) { recordReleaseOutcome(input: { project: "nova", name: $n, release: $r, result: DELIVERED }) { outcome { id } } }`, {
-        n: name,
-        r: release,
-      });
+      await core.api.createBlueprint(lead, { project: 'nova', name, title: 'Cells work' });
+      await core.api.linkBlueprint(lead, { project: 'nova', name, feedbackKey: 'FB-1' });
+      await core.api.recordReleaseOutcome(pm, { project: 'nova', name, release, result: 'DELIVERED' });
     }
-    const completed = async () => (await service.ok(pm, `{ loop(key: "FB-1") { stage completedIn { name } } }`)).loop;
-    expect(await completed()).toEqual({ stage: 'RELEASED', completedIn: { name: 'Ocata' } });
+    const completed = async () => {
+      const { stage, completedIn } = await core.trace('FB-1');
+      return { stage, completedIn };
+    };
+    expect(await completed()).toEqual({ stage: 'RELEASED', completedIn: 'Ocata' });
 
-    await service.ok(pm, `mutation { updateRelease(input: { name: "Newton", sequence: 100 }) { release { sequence } } }`);
-    expect(await completed()).toEqual({ stage: 'RELEASED', completedIn: { name: 'Newton' } });
-    const newton = await service.ok(pm, `{ release(name: "Newton") { closedLoops { nodes { key } } } ocata: release(name: "Ocata") { closedLoops { totalCount } } }`);
-    expect(newton).toEqual({ release: { closedLoops: { nodes: [{ key: 'FB-1' }] } }, ocata: { closedLoops: { totalCount: 0 } } });
+    await core.api.updateRelease(pm, { name: 'Newton', sequence: 100 });
+    expect(await completed()).toEqual({ stage: 'RELEASED', completedIn: 'Newton' });
+    const closedBy = async (name: string) => core.context.get(LoopsService).closedBy((await stored(name)).id, {});
+    expect((await closedBy('Newton')).nodes.map((item) => item.key)).toEqual(['FB-1']);
+    expect((await closedBy('Ocata')).totalCount).toBe(0);
   });
 
   it('clears the verdict when a product manager reopens a confirmed loop', async () => {
-    const submitter = await service.actor('USER', 'Uma');
-    await service.ok(submitter.token, `mutation { submitFeedback(input: { title: "Nicer error pages", origin: USER }) { feedback { key } } }`);
-    await service.ok(pm, `mutation { closeLoop(input: { key: "FB-2", resolution: DECLINED, note: "Horizon is frozen" }) { loop { stage } } }`);
-    await service.ok(submitter.token, `mutation { verifyClosure(input: { key: "FB-2", verdict: CONFIRMED }) { loop { stage } } }`);
-    const reopened = await service.ok(pm, `mutation { reopenLoop(input: { key: "FB-2", note: "Horizon thawed" }) { loop { stage verification { verdict } closure { resolution } } } }`);
-    expect(reopened.reopenLoop.loop).toEqual({ stage: 'REQUESTED', verification: null, closure: null });
+    const submitter = await core.actor('USER', 'Uma');
+    await core.api.submitFeedback(submitter, { title: 'Nicer error pages', origin: 'USER' });
+    await core.api.closeLoop(pm, { key: 'FB-2', resolution: 'DECLINED', note: 'Horizon is frozen' });
+    await core.api.verifyClosure(submitter, { key: 'FB-2', verdict: 'CONFIRMED' });
+    const reopened = await core.api.reopenLoop(pm, { key: 'FB-2', note: 'Horizon thawed' });
+    const { verification, closure } = await core.trace('FB-2');
+    expect({ stage: reopened.stage, verification, closure }).toEqual({ stage: 'REQUESTED', verification: null, closure: null });
   });
 });

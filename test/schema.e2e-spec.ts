@@ -1,5 +1,5 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { printSchema } from 'graphql';
+import { GraphQLInputObjectType, GraphQLObjectType, printSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startService, TestService } from './support/service';
@@ -37,11 +37,11 @@ describe('schema.gql', () => {
         'updateRelease', 'recordReleaseOutcome', 'closeLoop', 'verifyClosure', 'reopenLoop', 'createActor', 'issueToken', 'revokeToken',
       ]),
     );
-    const loopFields = Object.keys((schema.getType('Loop') as any).getFields());
+    const loopFields = Object.keys((schema.getType('Loop') as GraphQLObjectType).getFields());
     expect(loopFields).toEqual(
       expect.arrayContaining(['key', 'feedback', 'stage', 'stageEnteredAt', 'themes', 'blueprints', 'waitingOn', 'stages', 'timeline', 'resolution', 'verification']),
     );
-    const loopFilter = Object.keys((schema.getType('LoopFilter') as any).getFields());
+    const loopFilter = Object.keys((schema.getType('LoopFilter') as GraphQLInputObjectType).getFields());
     expect(loopFilter).toEqual(expect.arrayContaining(['stage', 'origin', 'project', 'themeKey', 'release', 'stalledForDays']));
   });
 });

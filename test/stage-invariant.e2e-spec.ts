@@ -1,14 +1,10 @@
-import { INestApplicationContext, Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { INestApplicationContext } from '@nestjs/common';
 import fc from 'fast-check';
-import { DataSource } from 'typeorm';
 import { Actor } from '../src/actors/actor.entity';
 import { ActorsService } from '../src/actors/actors.service';
 import { Role } from '../src/actors/role';
 import { DefinitionStatus, ImplementationStatus } from '../src/blueprints/blueprint.enums';
 import { BlueprintsService } from '../src/blueprints/blueprints.service';
-import { Clock } from '../src/common/clock';
-import { CoreModule } from '../src/core.module';
 import { FeedbackOrigin, LOOP_STAGES, LoopStage, Resolution, Verdict } from '../src/feedback/feedback.enums';
 import { FeedbackService } from '../src/feedback/feedback.service';
 import { LoopsService } from '../src/loops/loops.service';
@@ -17,10 +13,8 @@ import { OutcomesService } from '../src/outcomes/outcomes.service';
 import { ReleasesService } from '../src/releases/releases.service';
 import { ThemeKind } from '../src/themes/theme.enums';
 import { ThemesService } from '../src/themes/themes.service';
-import { createTestDatabase, portable, TestDatabase } from './support/database';
-import { testConfig, TestClock } from './support/service';
-import { WRITER } from '../src/database/writer';
 import { DomainError } from '../src/common/errors';
+import { startCore, TestCore } from './support/core';
 
 /**
  * DOMAIN.md: the stored stage of every loop equals the stage recomputed from
@@ -30,8 +24,8 @@ import { DomainError } from '../src/common/errors';
  * is recomputed from scratch and compared with what is stored.
  */
 describe('the stage invariant', () => {
+  let core: TestCore;
   let context: INestApplicationContext;
-  let database: TestDatabase;
   let universe = 0;
 
   const FEEDBACK = 4;
@@ -44,23 +38,11 @@ describe('the stage invariant', () => {
   const RELEASES = ['Pike', 'Queens'];
 
   beforeAll(async () => {
-    Logger.overrideLogger(false);
-    database = await createTestDatabase();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        CoreModule.forRoot(testConfig(database.database)),
-      ],
-    })
-      .overrideProvider(Clock)
-      .useValue(new TestClock())
-      .compile();
-    context = await moduleRef.init();
+    core = await startCore();
+    context = core.context;
   });
 
-  afterAll(async () => {
-    await context.close();
-    await database.drop();
-  });
+  afterAll(() => core.close());
 
   const index = (size: number) => fc.integer({ min: 0, max: size - 1 });
   const often = <T>(arbitrary: fc.Arbitrary<T>) => ({ arbitrary, weight: 3 });
@@ -171,16 +153,15 @@ describe('the stage invariant', () => {
   });
 
   it('explored every stage on the way', async () => {
-    const rows: Array<{ after: string }> = await context.get(DataSource).query(`SELECT after FROM loop_event WHERE type = 'loop.stage_changed'`);
-    const seen = new Set([LoopStage.REQUESTED, ...rows.map((row) => JSON.parse(row.after).stage)]);
+    const rows = await core.sql<{ after: string }>(`SELECT after FROM loop_event WHERE type = 'loop.stage_changed'`);
+    const seen = new Set([LoopStage.REQUESTED, ...rows.map((row) => (JSON.parse(row.after) as { stage: LoopStage }).stage)]);
     expect([...seen].sort()).toEqual([...LOOP_STAGES].sort());
   });
 
   it('can fail: a stage written behind the projector is found', async () => {
-    const dataSource = context.get<DataSource>(WRITER);
-    const [{ stage }] = await dataSource.query('SELECT stage FROM feedback_item WHERE id = 1');
+    const [{ stage }] = await core.sql<{ stage: string }>('SELECT stage FROM feedback_item WHERE id = 1');
     const wrong = stage === 'PLANNED' ? 'RELEASED' : 'PLANNED';
-    await dataSource.query(portable('UPDATE feedback_item SET stage = ? WHERE id = 1', database.database.engine), [wrong]);
+    await core.sql('UPDATE feedback_item SET stage = ? WHERE id = 1', [wrong]);
     const mismatches = await context.get(LoopsService).findStageMismatches();
     expect(mismatches).toContainEqual({ key: 'FB-1', field: 'stage', stored: JSON.stringify(wrong), derived: JSON.stringify(stage) });
   });

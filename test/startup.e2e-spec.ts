@@ -1,5 +1,6 @@
 import { AdminBootstrap } from '../src/actors/admin-bootstrap';
-import { ADMIN_TOKEN, startService } from './support/service';
+import { ADMIN_TOKEN } from './support/config';
+import { startService } from './support/service';
 
 describe('start-up', () => {
   it('tells how to get a first admin token when nobody can use the service yet', async () => {
@@ -31,9 +32,9 @@ describe('start-up', () => {
 
   it('refuses to start with an ADMIN_TOKEN that was revoked', async () => {
     const service = await startService();
-    const tokens = await service.ok(ADMIN_TOKEN, `{ viewer { tokens { id } } }`);
+    const tokens = await service.ok<{ viewer: { tokens: Array<{ id: string }> } }>(ADMIN_TOKEN, `{ viewer { tokens { id } } }`);
     const second = await service.actor('ADMIN', 'Second Admin');
-    await service.ok(second.token, `mutation($id: ID!) { revokeToken(input: { tokenId: $id }) { apiToken { id } } }`, { id: tokens.viewer.tokens[0].id });
+    await service.api.revokeToken(second.token, { tokenId: tokens.viewer.tokens[0].id });
     await service.app.close();
     await expect(startService({ database: service.database })).rejects.toThrow(/revoked/);
     await service.close().catch(() => undefined);

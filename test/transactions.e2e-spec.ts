@@ -2,22 +2,22 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../src/actors/actor.entity';
 import { Role } from '../src/actors/role';
 import { TransactionRunner } from '../src/common/transactions';
-import { startService, TestService } from './support/service';
+import { startCore, TestCore } from './support/core';
 
 /** One transaction per write; a write inside a write is a savepoint that fails alone. */
 describe('transactions', () => {
-  let service: TestService;
+  let core: TestCore;
   let tx: TransactionRunner;
 
   beforeAll(async () => {
-    service = await startService();
-    tx = service.app.get(TransactionRunner);
+    core = await startCore();
+    tx = core.context.get(TransactionRunner);
   });
 
-  afterAll(() => service.close());
+  afterAll(() => core.close());
 
   const actor = (email: string) => ({ name: email, email, role: Role.USER, organization: null, createdAt: new Date(), updatedAt: new Date() });
-  const emails = async () => (await service.app.get(DataSource).getRepository(Actor).find({ order: { id: 'ASC' } })).map((a) => a.email);
+  const emails = async () => (await core.context.get(DataSource).getRepository(Actor).find({ order: { id: 'ASC' } })).map((a) => a.email);
 
   it('rolls back a failed inner write alone, and publishes only what committed, after the whole', async () => {
     const published: string[] = [];

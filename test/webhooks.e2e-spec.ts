@@ -5,7 +5,9 @@ import { AddressInfo } from 'node:net';
 import { WebhookConfig } from '../src/config/config';
 import { SqlLogger } from '../src/database/sql-logger';
 import { WebhookWorker } from '../src/webhooks/webhook-worker';
-import { ADMIN_TOKEN, GraphQLResponse, startService, testConfig, TestService } from './support/service';
+import { ADMIN_TOKEN, testConfig } from './support/config';
+import { GraphQLResponse, startService, TestService } from './support/service';
+import { waitFor } from './support/wait';
 
 const SECRET = 'whsec-looptrace-test-0123456789';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -45,17 +47,6 @@ class Receiver {
   }
 }
 
-/** Resolves to the first truthy value of check, trying again until the time is up. */
-async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 function expectSigned(request: Received, secret: string): void {
   const timestamp = String(request.headers['x-looptrace-timestamp']);
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${request.body}`).digest('hex')}`);
@@ -68,7 +59,6 @@ const webhookConfig = (changes: Partial<WebhookConfig>) => ({ webhooks: { ...tes
 const REGISTER = `mutation($input: RegisterWebhookInput!) {
   registerWebhook(input: $input) { webhook { id url events description active createdBy { email } } }
 }`;
-const SUBMIT = `mutation($title: String!) { submitFeedback(input: { title: $title, origin: OPERATOR, projects: ["nova"] }) { feedback { key } } }`;
 const DELIVERIES = `query($filter: WebhookDeliveryFilter) {
   webhookDeliveries(filter: $filter) {
     totalCount
@@ -82,6 +72,29 @@ const DELIVERIES = `query($filter: WebhookDeliveryFilter) {
 }`;
 const RETRY = `mutation($id: ID!) { retryWebhookDelivery(input: { id: $id }) { delivery { id status attempts nextAttemptAt } } }`;
 
+interface Registered {
+  registerWebhook: { webhook: { id: string; url: string; events: string[]; description: string | null; active: boolean; createdBy: { email: string } } };
+}
+
+/** What DELIVERIES selects of a delivery. */
+interface Delivery {
+  id: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+  event: { type: string; recordKey: string; actor: { email: string } | null };
+  webhook: { id: string; url: string };
+  attemptLog: Array<{ attempt: number; attemptedAt: string; statusCode: number | null; error: string | null; durationMs: number }>;
+}
+
+interface Deliveries {
+  webhookDeliveries: { totalCount: number; nodes: Delivery[] };
+}
+
 describe('webhooks', () => {
   let receiver: Receiver;
   const services: TestService[] = [];
@@ -93,10 +106,10 @@ describe('webhooks', () => {
   };
 
   const register = async (service: TestService, events: string[]) =>
-    (await service.ok(ADMIN_TOKEN, REGISTER, { input: { url: receiver.url, events, secret: SECRET } })).registerWebhook.webhook;
+    (await service.ok<Registered>(ADMIN_TOKEN, REGISTER, { input: { url: receiver.url, events, secret: SECRET } })).registerWebhook.webhook;
 
   const onlyDelivery = async (service: TestService) => {
-    const { webhookDeliveries } = await service.ok(ADMIN_TOKEN, DELIVERIES);
+    const { webhookDeliveries } = await service.ok<Deliveries>(ADMIN_TOKEN, DELIVERIES);
     expect(webhookDeliveries.totalCount).toBe(1);
     return webhookDeliveries.nodes[0];
   };
@@ -121,8 +134,8 @@ describe('webhooks', () => {
   it('POSTs each event a webhook asks for, signed, to admins only, and never shows the secret', async () => {
     const service = await start();
     const responses: GraphQLResponse[] = [];
-    const call = async (token: string, query: string, variables?: Record<string, unknown>) => {
-      const response = await service.gql(token, query, variables);
+    const call = async <T>(token: string, query: string, variables?: Record<string, unknown>) => {
+      const response = await service.gql<T>(token, query, variables);
       responses.push(response);
       return response;
     };
@@ -131,13 +144,13 @@ describe('webhooks', () => {
 
     const invalid = await call(ADMIN_TOKEN, REGISTER, { input: { url: 'ftp://example.org/hook', events: ['Loop.Closed'], secret: 'too short' } });
     expect(invalid.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(invalid.errors?.[0].extensions?.fields.map((problem: { field: string }) => problem.field).sort()).toEqual([
+    expect(invalid.errors?.[0].extensions?.fields?.map((problem) => problem.field).sort()).toEqual([
       'input.events',
       'input.secret',
       'input.url',
     ]);
     const empty = await call(ADMIN_TOKEN, REGISTER, { input: { url: receiver.url, events: [], secret: SECRET } });
-    expect(empty.errors?.[0].extensions?.fields.map((problem: { field: string }) => problem.field)).toEqual(['input.events']);
+    expect(empty.errors?.[0].extensions?.fields?.map((problem) => problem.field)).toEqual(['input.events']);
 
     for (const [query, variables] of [
       [REGISTER, { input: { url: receiver.url, events: ['*'], secret: SECRET } }],
@@ -149,7 +162,7 @@ describe('webhooks', () => {
     }
     expect(await service.count('webhook')).toBe(0);
 
-    const registered = await call(ADMIN_TOKEN, REGISTER, {
+    const registered = await call<Registered>(ADMIN_TOKEN, REGISTER, {
       input: { url: receiver.url, events: ['feedback.*'], secret: SECRET, description: 'Triage bot' },
     });
     expect(registered.data?.registerWebhook.webhook).toEqual({
@@ -161,7 +174,7 @@ describe('webhooks', () => {
       createdBy: { email: 'admin@looptrace.invalid' },
     });
 
-    await service.ok(operator.token, SUBMIT, { title: 'Live migration without shared storage' });
+    await service.api.submitFeedback(operator.token, { title: 'Live migration without shared storage', origin: 'OPERATOR', projects: ['nova'] });
     const [request] = await waitFor('the POST', async () => receiver.requests.length > 0 && receiver.requests);
     expect(request.headers).toMatchObject({
       'content-type': 'application/json',
@@ -187,7 +200,7 @@ describe('webhooks', () => {
     });
 
     const delivered = await waitFor('the delivery to settle', async () => {
-      const delivery = (await call(ADMIN_TOKEN, DELIVERIES)).data?.webhookDeliveries.nodes[0];
+      const delivery = (await call<Deliveries>(ADMIN_TOKEN, DELIVERIES)).data?.webhookDeliveries.nodes[0];
       return delivery?.status === 'DELIVERED' && delivery;
     });
     expect(delivered).toMatchObject({
@@ -204,17 +217,17 @@ describe('webhooks', () => {
     await service.app.get(WebhookWorker).deliverDue();
     expect(receiver.requests).toHaveLength(1);
 
-    const paused = await call(
+    const paused = await call<{ updateWebhook: { webhook: { active: boolean } } }>(
       ADMIN_TOKEN,
       `mutation { updateWebhook(input: { id: "1", active: false, secret: "whsec-rotated-0123456789" }) { webhook { active } } }`,
     );
     expect(paused.data?.updateWebhook.webhook).toEqual({ active: false });
-    await service.ok(operator.token, SUBMIT, { title: 'Cells v2 quotas' });
+    await service.api.submitFeedback(operator.token, { title: 'Cells v2 quotas', origin: 'OPERATOR', projects: ['nova'] });
     await service.app.get(WebhookWorker).deliverDue();
     expect(await service.count('webhook_delivery')).toBe(1);
     expect(receiver.requests).toHaveLength(1);
 
-    const history = await call(
+    const history = await call<{ events: { nodes: unknown[] }; webhooks: unknown }>(
       ADMIN_TOKEN,
       `{ events(filter: { recordKey: "webhook-1" }) { nodes { type before after data } } webhooks { totalCount nodes { id events active } } }`,
     );
@@ -243,11 +256,11 @@ describe('webhooks', () => {
     receiver.answer = (index) => (index <= 2 ? 500 : 200);
     await register(service, ['feedback.submitted']);
 
-    await service.ok(operator, SUBMIT, { title: 'Rolling upgrades of the agents' });
+    await service.api.submitFeedback(operator, { title: 'Rolling upgrades of the agents', origin: 'OPERATOR', projects: ['nova'] });
     const delivery = await settled(service, 'DELIVERED');
 
     expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 200, lastError: null, nextAttemptAt: null });
-    expect(delivery.attemptLog.map(({ attempt, statusCode, error }: Record<string, unknown>) => ({ attempt, statusCode, error }))).toEqual([
+    expect(delivery.attemptLog.map(({ attempt, statusCode, error }) => ({ attempt, statusCode, error }))).toEqual([
       { attempt: 1, statusCode: 500, error: 'HTTP 500 Internal Server Error' },
       { attempt: 2, statusCode: 500, error: 'HTTP 500 Internal Server Error' },
       { attempt: 3, statusCode: 200, error: null },
@@ -268,10 +281,10 @@ describe('webhooks', () => {
     receiver.answer = () => 'hang';
     await register(service, ['feedback.submitted']);
 
-    await service.ok(operator, SUBMIT, { title: 'Maintenance mode for compute hosts' });
+    await service.api.submitFeedback(operator, { title: 'Maintenance mode for compute hosts', origin: 'OPERATOR', projects: ['nova'] });
     const dead = await settled(service, 'DEAD');
     expect(dead).toMatchObject({ attempts: 3, lastStatusCode: null, lastError: 'no answer within 200 ms', nextAttemptAt: null, deliveredAt: null });
-    expect(dead.attemptLog.map(({ attempt, statusCode, error }: Record<string, unknown>) => ({ attempt, statusCode, error }))).toEqual([
+    expect(dead.attemptLog.map(({ attempt, statusCode, error }) => ({ attempt, statusCode, error }))).toEqual([
       { attempt: 1, statusCode: null, error: 'no answer within 200 ms' },
       { attempt: 2, statusCode: null, error: 'no answer within 200 ms' },
       { attempt: 3, statusCode: null, error: 'no answer within 200 ms' },
@@ -279,12 +292,12 @@ describe('webhooks', () => {
 
     expect((await service.gql(pm, RETRY, { id: dead.id })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     receiver.answer = () => 204;
-    const retried = await service.ok(ADMIN_TOKEN, RETRY, { id: dead.id });
+    const retried = await service.ok<{ retryWebhookDelivery: { delivery: unknown } }>(ADMIN_TOKEN, RETRY, { id: dead.id });
     expect(retried.retryWebhookDelivery.delivery).toEqual({ id: dead.id, status: 'PENDING', attempts: 0, nextAttemptAt: expect.any(String) });
 
     const delivered = await settled(service, 'DELIVERED');
     expect(delivered).toMatchObject({ attempts: 1, lastStatusCode: 204, lastError: null });
-    expect(delivered.attemptLog.map(({ attempt, statusCode }: Record<string, unknown>) => ({ attempt, statusCode }))).toEqual([
+    expect(delivered.attemptLog.map(({ attempt, statusCode }) => ({ attempt, statusCode }))).toEqual([
       { attempt: 1, statusCode: null },
       { attempt: 2, statusCode: null },
       { attempt: 3, statusCode: null },
@@ -293,7 +306,7 @@ describe('webhooks', () => {
     expect(receiver.requests).toHaveLength(4);
     expect(new Set(receiver.requests.map((request) => request.headers['x-looptrace-delivery']))).toEqual(new Set([dead.id]));
 
-    const history = await service.ok(ADMIN_TOKEN, `{ events(filter: { types: ["webhook.delivery_retried"] }) { nodes { recordKey before after data } } }`);
+    const history = await service.ok<{ events: { nodes: unknown[] } }>(ADMIN_TOKEN, `{ events(filter: { types: ["webhook.delivery_retried"] }) { nodes { recordKey before after data } } }`);
     expect(history.events.nodes).toEqual([
       {
         recordKey: 'webhook-1',
@@ -308,7 +321,7 @@ describe('webhooks', () => {
     const before = await start(webhookConfig({ pollMs: 0 }));
     const operator = (await before.actor('OPERATOR', 'Olga Operator')).token;
     await register(before, ['feedback.submitted']);
-    await before.ok(operator, SUBMIT, { title: 'Shelve instances without losing their IPs' });
+    await before.api.submitFeedback(operator, { title: 'Shelve instances without losing their IPs', origin: 'OPERATOR', projects: ['nova'] });
     expect(await before.count('webhook_delivery')).toBe(1);
     expect(receiver.requests).toHaveLength(0);
     await before.app.close();
@@ -338,10 +351,10 @@ describe('webhooks', () => {
     const pm = await service.actor('PRODUCT_MANAGER', 'Pat Manager');
     await register(service, ['loop.closed']);
 
-    await service.ok(operator.token, SUBMIT, { title: 'Quotas per domain' });
-    await service.ok(user.token, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { voteCount } } }`);
-    await service.ok(otherOperator.token, `mutation { voteFeedback(input: { key: "FB-1" }) { feedback { voteCount } } }`);
-    await service.ok(pm.token, `mutation { closeLoop(input: { key: "FB-1", resolution: DELIVERED, note: "Keystone does it since Pike" }) { loop { stage } } }`);
+    await service.api.submitFeedback(operator.token, { title: 'Quotas per domain', origin: 'OPERATOR', projects: ['nova'] });
+    await service.api.voteFeedback(user.token, { key: 'FB-1' });
+    await service.api.voteFeedback(otherOperator.token, { key: 'FB-1' });
+    await service.api.closeLoop(pm.token, { key: 'FB-1', resolution: 'DELIVERED', note: 'Keystone does it since Pike' });
 
     const [request] = await waitFor('the POST', async () => receiver.requests.length > 0 && receiver.requests);
     expect(request.headers['x-looptrace-event']).toBe('loop.closed');
@@ -375,7 +388,7 @@ describe('webhooks', () => {
     const operator = (await service.actor('OPERATOR', 'Olga Operator')).token;
     receiver.answer = () => 'hang';
     await register(service, ['feedback.submitted']);
-    await service.ok(operator, SUBMIT, { title: 'Graceful shutdown of the conductor' });
+    await service.api.submitFeedback(operator, { title: 'Graceful shutdown of the conductor', origin: 'OPERATOR', projects: ['nova'] });
     await waitFor('the POST', async () => receiver.requests.length > 0);
     await service.app.close();
 
@@ -393,14 +406,14 @@ describe('webhooks', () => {
     const operator = (await service.actor('OPERATOR', 'Olga Operator')).token;
     await register(service, ['feedback.submitted']);
     await register(service, ['*']);
-    for (let item = 1; item <= 12; item++) await service.ok(operator, SUBMIT, { title: `Request number ${item}` });
+    for (let item = 1; item <= 12; item++) await service.api.submitFeedback(operator, { title: `Request number ${item}`, origin: 'OPERATOR', projects: ['nova'] });
     const worker = service.app.get(WebhookWorker);
     while ((await worker.deliverDue()) > 0);
 
     const logger = service.app.get(SqlLogger);
     const statementsFor = async (first: number) => {
       const before = logger.statements;
-      const data = await service.ok(
+      const data = await service.ok<{ webhookDeliveries: { nodes: Array<{ attemptLog: unknown[] }> } }>(
         ADMIN_TOKEN,
         `query($first: Int) {
           webhookDeliveries(first: $first) { nodes { id event { type actor { name } loopKeys } webhook { url createdBy { email } } attemptLog { attempt } } }
@@ -408,7 +421,7 @@ describe('webhooks', () => {
         { first },
       );
       expect(data.webhookDeliveries.nodes).toHaveLength(first);
-      expect(data.webhookDeliveries.nodes.every((node: { attemptLog: unknown[] }) => node.attemptLog.length === 1)).toBe(true);
+      expect(data.webhookDeliveries.nodes.every((node) => node.attemptLog.length === 1)).toBe(true);
       return logger.statements - before;
     };
     await statementsFor(2);
@@ -453,9 +466,9 @@ describe('webhook addresses', () => {
   };
   const refusedFields = (response: GraphQLResponse) => {
     expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    return response.errors?.[0].extensions?.fields.map((problem: { field: string }) => problem.field);
+    return response.errors?.[0].extensions?.fields?.map((problem) => problem.field);
   };
-  const deliveries = async (service: TestService) => (await service.ok(ADMIN_TOKEN, DELIVERIES)).webhookDeliveries.nodes;
+  const deliveries = async (service: TestService) => (await service.ok<Deliveries>(ADMIN_TOKEN, DELIVERIES)).webhookDeliveries.nodes;
   const webhookEvents = async (service: TestService) =>
     Number((await service.sql<{ n: string | number }>(`SELECT COUNT(*) AS n FROM loop_event WHERE type LIKE 'webhook.%'`))[0].n);
 
@@ -525,7 +538,7 @@ describe('webhook addresses', () => {
     expect(await webhookEvents(service)).toBe(0);
 
     names.answerWith(PUBLIC_ADDRESS);
-    const registered = await service.ok(ADMIN_TOKEN, REGISTER, {
+    const registered = await service.ok<Registered>(ADMIN_TOKEN, REGISTER, {
       input: { url: `https://${NAME}/hooks`, events: ['loop.*', 'feedback.submitted', '*', 'link.*'], secret: SECRET },
     });
     expect(registered.registerWebhook.webhook).toMatchObject({ url: `https://${NAME}/hooks`, events: ['loop.*', 'feedback.submitted', '*', 'link.*'] });
@@ -541,7 +554,7 @@ describe('webhook addresses', () => {
     expect(refusedFields(await service.gql(ADMIN_TOKEN, UPDATE, { input: { id: '1', events: ['loop.nonsense'] } }))).toEqual(['input.events']);
     names.answerWith('fd00::7');
     expect(refusedFields(await service.gql(ADMIN_TOKEN, UPDATE, { input: { id: '1', url: `https://${NAME}/other` } }))).toEqual(['input.url']);
-    expect((await service.ok(ADMIN_TOKEN, `{ webhooks { nodes { url events } } }`)).webhooks.nodes).toEqual([
+    expect((await service.ok<{ webhooks: { nodes: unknown[] } }>(ADMIN_TOKEN, `{ webhooks { nodes { url events } } }`)).webhooks.nodes).toEqual([
       { url: `https://${NAME}/hooks`, events: ['loop.*', 'feedback.submitted', '*', 'link.*'] },
     ]);
     expect(await webhookEvents(service)).toBe(1);
@@ -555,7 +568,7 @@ describe('webhook addresses', () => {
     expect(names.asked).toEqual([PUBLIC_ADDRESS]);
 
     names.answerWith('127.0.0.1');
-    await service.ok(operator, SUBMIT, { title: 'Evacuate hosts without shared storage' });
+    await service.api.submitFeedback(operator, { title: 'Evacuate hosts without shared storage', origin: 'OPERATOR', projects: ['nova'] });
     const dead = await waitFor('the delivery to die', async () => {
       service.clock.advanceSeconds(1);
       const [delivery] = await deliveries(service);
@@ -574,7 +587,7 @@ describe('webhook addresses', () => {
     const before = await start(webhookConfig({ pollMs: 0 }));
     const operator = (await before.actor('OPERATOR', 'Olga Operator')).token;
     await before.ok(ADMIN_TOKEN, REGISTER, { input: { url: receiver.url, events: ['feedback.submitted'], secret: SECRET } });
-    await before.ok(operator, SUBMIT, { title: 'Resize volumes in use' });
+    await before.api.submitFeedback(operator, { title: 'Resize volumes in use', origin: 'OPERATOR', projects: ['nova'] });
     await before.app.close();
 
     const after = await start({ ...webhookConfig({ pollMs: 0, allowPrivateNetworks: false }), database: before.database });
@@ -590,7 +603,7 @@ describe('webhook addresses', () => {
     names.answerWith('127.0.0.1');
     const port = new URL(receiver.url).port;
     await service.ok(ADMIN_TOKEN, REGISTER, { input: { url: `http://${NAME}:${port}/hooks/looptrace`, events: ['feedback.submitted'], secret: SECRET } });
-    await service.ok(operator, SUBMIT, { title: 'Name the hosts in the scheduler logs' });
+    await service.api.submitFeedback(operator, { title: 'Name the hosts in the scheduler logs', origin: 'OPERATOR', projects: ['nova'] });
 
     const [request] = await waitFor('the POST', async () => receiver.requests.length > 0 && receiver.requests);
     expect(request.headers.host).toBe(`${NAME}:${port}`);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { DatabaseConfig } from '../../src/config/config';
 
 /**
@@ -54,4 +55,18 @@ export async function createTestDatabase(engine: DatabaseConfig['engine'] = TEST
 export function portable(sql: string, engine: DatabaseConfig['engine']): string {
   let index = 0;
   return engine === 'postgres' ? sql.replace(/\?/g, () => `$${++index}`) : sql;
+}
+
+/** Straight on the database, behind the services' back: to prove that a check can fail, and to read what committed. */
+export interface DirectSql {
+  /** Runs SQL with ? placeholders. */
+  sql<T = Record<string, unknown>>(query: string, parameters?: unknown[]): Promise<T[]>;
+  /** Counts the rows of a table. */
+  count(table: string): Promise<number>;
+}
+
+export function directSql(dataSource: DataSource, engine: DatabaseConfig['engine']): DirectSql {
+  const sql = <T>(query: string, parameters: unknown[] = []): Promise<T[]> => dataSource.query(portable(query, engine), parameters);
+  const count = async (table: string) => Number((await sql<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+  return { sql, count };
 }

@@ -1,5 +1,6 @@
 import { ImportReport } from '../../src/importers/dto/import.models';
 import { TestService } from './service';
+import { waitFor } from './wait';
 
 export interface FinishedJob {
   id: string;
@@ -11,17 +12,16 @@ export interface FinishedJob {
 }
 
 /** Polls the import job until it finishes, and returns it with the report the query asked for. */
-export async function finishedJob(service: TestService, token: string, id: string, report: string): Promise<FinishedJob> {
-  for (let attempt = 0; attempt < 3000; attempt++) {
-    const { importJob } = await service.ok<{ importJob: FinishedJob }>(
-      token,
-      `query($id: ID!) { importJob(id: $id) { id status recordsDone recordsTotal error report { ${report} } } }`,
-      { id },
-    );
-    if (importJob.status === 'SUCCEEDED' || importJob.status === 'FAILED') return importJob;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`import job ${id} did not finish`);
+export function finishedJob(service: TestService, token: string, id: string, report: string): Promise<FinishedJob> {
+  const query = `query($id: ID!) { importJob(id: $id) { id status recordsDone recordsTotal error report { ${report} } } }`;
+  return waitFor(
+    `import job ${id} to finish`,
+    async () => {
+      const { importJob } = await service.ok<{ importJob: FinishedJob }>(token, query, { id });
+      return (importJob.status === 'SUCCEEDED' || importJob.status === 'FAILED') && importJob;
+    },
+    60_000,
+  );
 }
 
 /** Queues an import through importRecords and waits for its report, as a script of an admin would. */

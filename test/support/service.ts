@@ -4,65 +4,48 @@ import { DataSource } from 'typeorm';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule, configureHttp } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
-import { DatabaseConfig, loadConfig, LooptraceConfig } from '../../src/config/config';
-import { createTestDatabase, portable } from './database';
+import { DatabaseConfig, LooptraceConfig } from '../../src/config/config';
+import { ADMIN_TOKEN, emailOf, testConfig, TestClock } from './config';
+import { createTestDatabase, directSql, DirectSql } from './database';
 import { Writable } from 'node:stream';
 import { LOG_DESTINATION } from '../../src/monitoring/logging';
 import { WRITER } from '../../src/database/writer';
+import { graphqlOperations, GraphQLOperations, RoleName } from './operations';
 
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** What the service says about an error, besides its message: its code, and the offending fields of bad input. */
+export interface ErrorExtensions {
+  code?: string;
+  field?: string;
+  fields?: Array<{ field: string; message: string }>;
+  [detail: string]: unknown;
+}
 
-export interface GraphQLResponse<T = Record<string, any>> {
+export interface ResponseError {
+  message: string;
+  path?: Array<string | number>;
+  extensions?: ErrorExtensions;
+}
+
+/** An answer of the API; the caller names the shape of the data it selected. */
+export interface GraphQLResponse<T = unknown> {
   data?: T | null;
-  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+  errors?: ResponseError[];
 }
 
-/** The defaults of a fresh machine, on this database, with a quick webhook worker. */
-export function testConfig(database: DatabaseConfig): LooptraceConfig {
-  const defaults = loadConfig({});
-  return {
-    ...defaults,
-    host: '127.0.0.1',
-    port: 0,
-    database,
-    webhooks: { ...defaults.webhooks, pollMs: 50, retryBaseMs: 50, timeoutMs: 1000, allowPrivateNetworks: true },
-    stalls: { ...defaults.stalls, sweepMs: 0 },
-  };
-}
-
-/** A clock the tests move by hand. */
-export class TestClock extends Clock {
-  private current = new Date('2026-01-05T09:00:00Z');
-
-  override now(): Date {
-    return new Date(this.current);
-  }
-
-  advanceDays(days: number): void {
-    this.current = new Date(this.current.getTime() + days * 86_400_000);
-  }
-
-  advanceSeconds(seconds: number): void {
-    this.current = new Date(this.current.getTime() + seconds * 1000);
-  }
-}
-
-export interface TestService {
+export interface TestService extends DirectSql {
   url: string;
   app: INestApplication;
   clock: TestClock;
   /** The database it runs on, to start another service on it. */
   database: DatabaseConfig;
   /** Sends one GraphQL operation over HTTP with the token (none when null). */
-  gql<T = Record<string, any>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gql<T = unknown>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Like gql, but fails the test on any error and returns the data. */
-  ok<T = Record<string, any>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<T>;
+  ok<T = unknown>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** The mutations that build a dataset, sent with a token. */
+  api: GraphQLOperations;
   /** Creates an actor with the role through the API and returns a token of theirs. */
-  actor(role: string, name: string): Promise<{ token: string; email: string }>;
-  /** Counts rows of a table, straight from the database. */
-  count(table: string): Promise<number>;
-  /** Runs SQL with ? placeholders straight on the database. */
-  sql<T = Record<string, any>>(query: string, parameters?: unknown[]): Promise<T[]>;
+  actor(role: RoleName, name: string): Promise<{ token: string; email: string }>;
   close(): Promise<void>;
 }
 
@@ -111,25 +94,15 @@ export async function startService(overrides: Partial<LooptraceConfig> = {}, opt
     return result.data as T;
   };
 
+  const api = graphqlOperations({ ok });
   let actors = 0;
-  const actor = async (role: string, name: string) => {
+  const actor = async (role: RoleName, name: string) => {
     actors += 1;
-    const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${actors}@example.org`;
-    await ok(ADMIN_TOKEN, `mutation($input: CreateActorInput!) { createActor(input: $input) { actor { id } } }`, {
-      input: { name, email, role, organization: 'Example Cloud' },
-    });
-    const data = await ok<{ issueToken: { token: string } }>(
-      ADMIN_TOKEN,
-      `mutation($input: IssueTokenInput!) { issueToken(input: $input) { token } }`,
-      { input: { actorEmail: email, label: 'tests' } },
-    );
-    return { token: data.issueToken.token, email };
+    const email = emailOf(name, actors);
+    await api.createActor(ADMIN_TOKEN, { name, email, role, organization: 'Example Cloud' });
+    const { token } = await api.issueToken(ADMIN_TOKEN, { actorEmail: email, label: 'tests' });
+    return { token, email };
   };
-
-  // The writer: tests write behind the services' back (to prove a check can fail), and read what committed.
-  const dataSource = app.get<DataSource>(WRITER);
-  const sql = <T>(query: string, parameters: unknown[] = []): Promise<T[]> => dataSource.query(portable(query, database.engine), parameters);
-  const count = async (table: string) => Number((await sql<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
   return {
     url,
@@ -138,9 +111,9 @@ export async function startService(overrides: Partial<LooptraceConfig> = {}, opt
     database,
     gql,
     ok,
+    api,
     actor,
-    count,
-    sql,
+    ...directSql(app.get<DataSource>(WRITER), database.engine),
     close: async () => {
       await app.close();
       await fresh?.drop();

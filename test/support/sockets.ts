@@ -2,6 +2,7 @@ import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { LiveEvents } from '../../src/history/live-events';
 import { TestService } from './service';
+import { waitFor } from './wait';
 
 /** One graphql-ws connection of a token, and how it ended. */
 export interface TestSocket {
@@ -14,14 +15,6 @@ export interface TestSocket {
 export interface Watch<T> {
   received: T[];
   errors: unknown[];
-}
-
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let tries = 0; tries < 500; tries++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A socket to the service with the token in its connection parameters; it connects at its first subscription and never retries. */
