@@ -29,7 +29,7 @@ describe('the requester inbox', () => {
     return {
       unreadNotificationCount: await notifications.unreadCount(who.id),
       notifications: {
-        totalCount: page.totalCount,
+        totalCount: await page.totalCount,
         nodes: page.nodes.map(({ id, kind, message, asksVerification, readAt, feedbackId }) => {
           const { key, stage } = loops.get(feedbackId)!;
           return { id, kind, message, asksVerification, read: readAt !== null, loop: { key, stage } };

@@ -61,6 +61,19 @@ describe('statements per list query', () => {
     return { statements: logger.statements - before, nodes: data.loops.nodes.length };
   }
 
+  it('counts a list only when its totalCount is asked for, once however often it is', async () => {
+    const logger = service.app.get(SqlLogger);
+    const statementsOf = async (selection: string) => {
+      const before = logger.statements;
+      await service.ok(pm, `{ loops(first: 5) { ${selection} } feedbackItems(first: 5) { ${selection} } search(query: "request") { ${selection} } }`);
+      return logger.statements - before;
+    };
+    await statementsOf('nodes { __typename }');
+    const without = await statementsOf('nodes { __typename }');
+    expect(await statementsOf('nodes { __typename } totalCount')).toBe(without + 3);
+    expect(await statementsOf('nodes { __typename } totalCount again: totalCount')).toBe(without + 3);
+  });
+
   it('runs as many statements for a page of 50 loops as for a page of 5', async () => {
     await statementsFor(5);
     const small = await statementsFor(5);

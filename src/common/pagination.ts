@@ -49,7 +49,27 @@ export interface Connection<T> {
   edges: Edge<T>[];
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** How many match, on every page: counted the first time it is read (when the field is asked for), and only then. */
+  readonly totalCount: Promise<number>;
+}
+
+/** A count (or counts) made the first time it is asked for, and only then. */
+export function countOnce<T = number>(count: () => Promise<T>): () => Promise<T> {
+  let counted: Promise<T> | null = null;
+  return () => (counted ??= count());
+}
+
+/** The same page with each node turned into another, its count still made only if it is read. */
+export function mapConnection<T, U>(connection: Connection<T>, map: (node: T) => U): Connection<U> {
+  return withCount(
+    { nodes: connection.nodes.map(map), edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: map(edge.node) })), pageInfo: connection.pageInfo },
+    () => connection.totalCount,
+  );
+}
+
+/** The page with its totalCount, which is counted only if it is read. */
+export function withCount<T>(page: Omit<Connection<T>, 'totalCount'>, count: () => Promise<number>): Connection<T> {
+  return Object.defineProperty(page, 'totalCount', { get: countOnce(count) }) as Connection<T>;
 }
 
 /** The GraphQL type of a Relay cursor connection of T: `edges { cursor node }`, `nodes`, `pageInfo`, `totalCount`. */
@@ -74,8 +94,8 @@ export function ConnectionType<T>(node: Type<T>, name = node.name): Type<Connect
     @Field(() => PageInfo)
     pageInfo: PageInfo;
 
-    @Field(() => Int, { description: 'How many match, on every page.' })
-    totalCount: number;
+    @Field(() => Int, { description: 'How many match, on every page. Counted only when asked for.' })
+    totalCount: Promise<number>;
   }
   return ConnectionClass as Type<Connection<T>>;
 }
@@ -151,7 +171,8 @@ export async function paginate<T extends ObjectLiteral>(
   sort: SortKey<T>[],
 ): Promise<Connection<T>> {
   const limit = pageSize(page.first);
-  const totalCount = await query.clone().getCount();
+  const counting = query.clone();
+  const totalCount = () => counting.getCount();
   const rowsQuery = afterCursor(query.clone(), page.after, sort);
   sort.forEach((key, index) =>
     index === 0 ? rowsQuery.orderBy(key.path, key.direction) : rowsQuery.addOrderBy(key.path, key.direction),
@@ -188,13 +209,8 @@ export function afterCursor<Q extends SelectQueryBuilder<ObjectLiteral>>(query: 
  * The connection of a page read in the order of the sort keys, with one row
  * more than the page when there is a next page.
  */
-export function connectionOf<T>(rows: T[], limit: number, totalCount: number, sort: Array<Pick<SortKey<T>, 'value'>>): Connection<T> {
+export function connectionOf<T>(rows: T[], limit: number, totalCount: () => Promise<number>, sort: Array<Pick<SortKey<T>, 'value'>>): Connection<T> {
   const nodes = rows.slice(0, limit);
   const edges = nodes.map((node) => ({ node, cursor: encodeCursor(sort.map((key) => key.value(node))) }));
-  return {
-    edges,
-    nodes,
-    totalCount,
-    pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
-  };
+  return withCount({ edges, nodes, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } }, totalCount);
 }

@@ -4,7 +4,7 @@ import { eachChunk } from '../common/chunks';
 import { Clock } from '../common/clock';
 import { idFromKey } from '../common/keys';
 import { groupsOf } from '../common/loaders';
-import { afterCursor, Connection, connectionOf, PageArgs, pageSize, paginate, SortKey } from '../common/pagination';
+import { afterCursor, Connection, connectionOf, countOnce, PageArgs, pageSize, paginate, SortKey } from '../common/pagination';
 import { IdScope, inScope } from '../common/scopes';
 import { TransactionRunner } from '../common/transactions';
 import { EventFilter } from './dto/event.inputs';
@@ -135,14 +135,17 @@ export class HistoryService implements OnApplicationBootstrap {
   async timelines(feedbackIds: readonly number[], page: PageArgs): Promise<Connection<LoopEvent>[]> {
     const ids = [...feedbackIds];
     const limit = pageSize(page.first);
-    const totals = await this.tx.manager
-      .createQueryBuilder(LoopEventLoop, 'link')
-      .select('link.feedbackId', 'loop_id')
-      .addSelect('COUNT(*)', 'total')
-      .where('link.feedbackId IN (:...ids)', { ids })
-      .groupBy('link.feedbackId')
-      .getRawMany<{ loop_id: number; total: number | string }>();
-    const totalOf = new Map(totals.map((row) => [Number(row.loop_id), Number(row.total)]));
+    // The counts of every timeline of the batch, in one statement, made only when one of them is asked for.
+    const totals = countOnce(async () => {
+      const rows = await this.tx.manager
+        .createQueryBuilder(LoopEventLoop, 'link')
+        .select('link.feedbackId', 'loop_id')
+        .addSelect('COUNT(*)', 'total')
+        .where('link.feedbackId IN (:...ids)', { ids })
+        .groupBy('link.feedbackId')
+        .getRawMany<{ loop_id: number; total: number | string }>();
+      return new Map(rows.map((row) => [Number(row.loop_id), Number(row.total)]));
+    });
     const sort: SortKey<LoopEvent>[] = [{ path: 'link.eventId', direction: 'ASC', value: (event) => event.id }];
     const pages = this.events
       .createQueryBuilder('event')
@@ -164,7 +167,7 @@ export class HistoryService implements OnApplicationBootstrap {
       .where('ranked.place <= :rows', { rows: limit + 1 })
       .orderBy('event.id', 'ASC');
     const byLoop = limit === 0 ? new Map<number, LoopEvent[]>() : await this.eventsByLoop(pages, 'ranked.loop_id', ids);
-    return ids.map((id) => connectionOf(byLoop.get(id) ?? [], limit, totalOf.get(id) ?? 0, sort));
+    return ids.map((id) => connectionOf(byLoop.get(id) ?? [], limit, async () => (await totals()).get(id) ?? 0, sort));
   }
 
   /** The whole timelines of these loops, oldest first, by loop, in one statement. */

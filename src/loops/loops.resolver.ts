@@ -5,7 +5,7 @@ import { Blueprint } from '../blueprints/blueprint.entity';
 import { Role } from '../actors/role';
 import { Allow, ANY_ROLE, CurrentActor } from '../common/access';
 import { Clock } from '../common/clock';
-import { Connection, ConnectionType, PageArgs } from '../common/pagination';
+import { Connection, ConnectionType, mapConnection, PageArgs } from '../common/pagination';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { LoopStage } from '../feedback/feedback.enums';
 import { FeedbackService } from '../feedback/feedback.service';
@@ -38,11 +38,7 @@ import { LoopStateStore } from './loop-state';
 
 export const LoopConnection = ConnectionType(Loop);
 
-const toLoops = (connection: Connection<FeedbackItem>): Connection<Loop> => ({
-  ...connection,
-  nodes: connection.nodes.map((item) => new Loop(item)),
-  edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: new Loop(edge.node) })),
-});
+const toLoops = (connection: Connection<FeedbackItem>): Connection<Loop> => mapConnection(connection, (item) => new Loop(item));
 
 @Resolver(() => Loop)
 export class LoopsResolver {

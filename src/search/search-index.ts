@@ -28,7 +28,10 @@ export interface SearchHitRow {
 export interface SearchIndex {
   /** Puts the record's document in the index, in the write this runs in. */
   put(document: SearchDocument): Promise<void>;
-  search(words: string[], limit: number, offset: number): Promise<{ total: number; hits: SearchHitRow[] }>;
+  /** The best matches from the offset on, at most `limit`. */
+  search(words: string[], limit: number, offset: number): Promise<SearchHitRow[]>;
+  /** How many records match. */
+  count(words: string[]): Promise<number>;
 }
 
 export const SEARCH_INDEX = Symbol('SearchIndex');
@@ -44,6 +47,19 @@ const KIND_NUMBER: Record<SearchKind, number> = { feedback: 0, theme: 1, bluepri
 
 /** The FTS5 rowid of a record: a record is replaced by its rowid, without scanning the index. */
 export const searchRowid = (kind: SearchKind, recordId: number) => recordId * 4 + KIND_NUMBER[kind];
+
+const hitOf = (row: { kind: SearchKind; record_id: number; score: number; snippet: string }): SearchHitRow => ({
+  kind: row.kind,
+  recordId: Number(row.record_id),
+  score: Number(row.score),
+  snippet: row.snippet,
+});
+
+/** Each word a prefix match, all words required, in FTS5's query language. */
+const sqliteMatch = (words: string[]) => words.map((word) => `"${word}"*`).join(' ');
+
+/** Each word a prefix match, all words required, as a tsquery. */
+const postgresQuery = (words: string[]) => words.map((word) => `${word}:*`).join(' & ');
 
 /** SQLite FTS5: each word a prefix match, all words required; bm25 with the column weights. */
 export class SqliteSearchIndex implements SearchIndex {
@@ -62,9 +78,13 @@ export class SqliteSearchIndex implements SearchIndex {
     ]);
   }
 
-  async search(words: string[], limit: number, offset: number) {
-    const match = words.map((word) => `"${word}"*`).join(' ');
-    const [{ total }] = await this.tx.manager.query('SELECT COUNT(*) AS total FROM search_document WHERE search_document MATCH ?', [match]);
+  async count(words: string[]): Promise<number> {
+    const [{ total }] = await this.tx.manager.query('SELECT COUNT(*) AS total FROM search_document WHERE search_document MATCH ?', [sqliteMatch(words)]);
+    return Number(total);
+  }
+
+  async search(words: string[], limit: number, offset: number): Promise<SearchHitRow[]> {
+    const match = sqliteMatch(words);
     const rows: Array<{ kind: SearchKind; record_id: number; score: number; snippet: string }> = await this.tx.manager.query(
       `SELECT kind, record_id, -bm25(search_document, 0, 0, 10.0, 1.0, 5.0) AS score,
               snippet(search_document, -1, '**', '**', '…', 16) AS snippet
@@ -72,10 +92,7 @@ export class SqliteSearchIndex implements SearchIndex {
         ORDER BY bm25(search_document, 0, 0, 10.0, 1.0, 5.0), kind, record_id LIMIT ? OFFSET ?`,
       [match, limit, offset],
     );
-    return {
-      total: Number(total),
-      hits: rows.map((row) => ({ kind: row.kind, recordId: Number(row.record_id), score: Number(row.score), snippet: row.snippet })),
-    };
+    return rows.map(hitOf);
   }
 }
 
@@ -91,9 +108,13 @@ export class PostgresSearchIndex implements SearchIndex {
     );
   }
 
-  async search(words: string[], limit: number, offset: number) {
-    const query = words.map((word) => `${word}:*`).join(' & ');
-    const [{ total }] = await this.tx.manager.query(`SELECT COUNT(*) AS total FROM search_document WHERE document @@ to_tsquery('english', $1)`, [query]);
+  async count(words: string[]): Promise<number> {
+    const [{ total }] = await this.tx.manager.query(`SELECT COUNT(*) AS total FROM search_document WHERE document @@ to_tsquery('english', $1)`, [postgresQuery(words)]);
+    return Number(total);
+  }
+
+  async search(words: string[], limit: number, offset: number): Promise<SearchHitRow[]> {
+    const query = postgresQuery(words);
     const rows: Array<{ kind: SearchKind; record_id: number; score: number; snippet: string }> = await this.tx.manager.query(
       `SELECT kind, record_id, ts_rank_cd(document, to_tsquery('english', $1)) AS score,
               ts_headline('english', title || ' — ' || body, to_tsquery('english', $1), 'StartSel=**, StopSel=**, MaxWords=24, MinWords=8') AS snippet
@@ -101,9 +122,6 @@ export class PostgresSearchIndex implements SearchIndex {
         ORDER BY score DESC, kind, record_id LIMIT $2 OFFSET $3`,
       [query, limit, offset],
     );
-    return {
-      total: Number(total),
-      hits: rows.map((row) => ({ kind: row.kind, recordId: Number(row.record_id), score: Number(row.score), snippet: row.snippet })),
-    };
+    return rows.map(hitOf);
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { BlueprintsService } from '../blueprints/blueprints.service';
 import { BadUserInputError } from '../common/errors';
 import { idFromKey, MAX_ID } from '../common/keys';
-import { pageSize } from '../common/pagination';
+import { pageSize, withCount } from '../common/pagination';
 import { FEEDBACK_KEY_PREFIX } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
 import { Consequence } from '../history/consequences';
@@ -68,13 +68,12 @@ export class SearchService implements OnModuleInit {
     const words = searchWords(query);
     const limit = pageSize(first);
     const offset = offsetOf(after);
-    const { total, hits } = await this.index.search(words, limit, offset);
+    // One more than the page tells whether there is a next one; the count is made only when asked for.
+    const found = limit === 0 ? [] : await this.index.search(words, limit + 1, offset);
+    const hits = found.slice(0, limit);
     const edges = hits.map((hit: SearchHitRow, index) => ({ node: hit, cursor: offsetCursor(offset + index + 1) }));
-    return {
-      edges,
-      nodes: hits,
-      totalCount: total,
-      pageInfo: { hasNextPage: offset + hits.length < total, endCursor: edges.at(-1)?.cursor ?? null },
-    };
+    return withCount({ edges, nodes: hits, pageInfo: { hasNextPage: found.length > limit, endCursor: edges.at(-1)?.cursor ?? null } }, () =>
+      this.index.count(words),
+    );
   }
 }
