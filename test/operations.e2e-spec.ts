@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { WRITER } from '../src/database/writer';
 import { loadConfig } from '../src/config/config';
+import { MIGRATIONS } from '../src/database/migrations';
 import { DataSource } from 'typeorm';
 import { ADMIN_TOKEN } from './support/config';
 import { startService, TestService } from './support/service';
@@ -62,7 +63,7 @@ describe('operations', () => {
       const ready = JSON.parse((await get(service, '/health/ready')).text);
       expect(ready).toMatchObject({
         status: 'ok',
-        details: { database: { status: 'up' }, migrations: { status: 'up', applied: 6 }, webhookWorker: { status: 'up', polling: true } },
+        details: { database: { status: 'up' }, migrations: { status: 'up', applied: MIGRATIONS.length }, webhookWorker: { status: 'up', polling: true } },
       });
       expect(JSON.parse((await get(service, '/health/live')).text)).toMatchObject({ status: 'ok' });
       expect(await service.sql('SELECT id, last_used_at FROM api_token ORDER BY id')).toEqual(tokensBefore);
