@@ -70,7 +70,7 @@ describe('releases', () => {
     expect(await completed()).toEqual({ stage: 'RELEASED', completedIn: 'Newton' });
     const closedBy = async (name: string) => core.context.get(LoopsService).closedBy((await stored(name)).id, {});
     expect((await closedBy('Newton')).nodes.map((item) => item.key)).toEqual(['FB-1']);
-    expect((await closedBy('Ocata')).totalCount).toBe(0);
+    expect(await (await closedBy('Ocata')).totalCount).toBe(0);
   });
 
   it('clears the verdict when a product manager reopens a confirmed loop', async () => {
