@@ -15,6 +15,7 @@ import { ThemeKind } from '../src/themes/theme.enums';
 import { ThemesService } from '../src/themes/themes.service';
 import { DomainError } from '../src/common/errors';
 import { startCore, TestCore } from './support/core';
+import { HealthTallyService } from '../src/loops/health/health-tally.service';
 
 /**
  * DOMAIN.md: the stored stage of every loop equals the stage recomputed from
@@ -75,6 +76,7 @@ describe('the stage invariant', () => {
     const outcomes = context.get(OutcomesService);
     const releases = context.get(ReleasesService);
     const loops = context.get(LoopsService);
+    const tally = context.get(HealthTallyService);
 
     const pm = await actors.create(null, { name: 'PM', email: 'pm@example.org', role: Role.PRODUCT_MANAGER });
     const lead = await actors.create(null, { name: 'Lead', email: 'lead@example.org', role: Role.TECH_LEAD });
@@ -144,7 +146,7 @@ describe('the stage invariant', () => {
             // Refusals (conflicts, bad input) are part of the game; anything else is a failure.
             if (!(error instanceof DomainError)) throw error;
           }
-          const mismatches = await loops.findStageMismatches();
+          const mismatches = [...(await loops.findStageMismatches()), ...(await tally.findMismatches())];
           if (mismatches.length) throw new Error(`after ${JSON.stringify(step)}: ${JSON.stringify(mismatches)}`);
         }
       }),
@@ -164,5 +166,15 @@ describe('the stage invariant', () => {
     await core.sql('UPDATE feedback_item SET stage = ? WHERE id = 1', [wrong]);
     const mismatches = await context.get(LoopsService).findStageMismatches();
     expect(mismatches).toContainEqual({ key: 'FB-1', field: 'stage', stored: JSON.stringify(wrong), derived: JSON.stringify(stage) });
+  });
+
+  it('can fail: a health counter changed behind the tally, and a share gone, are found', async () => {
+    const tally = context.get(HealthTallyService);
+    await core.sql(`UPDATE loop_health_tally SET count = count + 1 WHERE slice = 'all' AND metric = 'stage'`);
+    await core.sql('DELETE FROM loop_health_share WHERE feedback_id = 2');
+    const mismatches = await tally.findMismatches();
+    expect(mismatches.map((mismatch) => mismatch.what)).toEqual(expect.arrayContaining(['share of FB-2', expect.stringMatching(/^counter all\|stage\|/)]));
+    await tally.rebuild();
+    expect(await tally.findMismatches()).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ import { reportText } from '../importers/report-text';
 import { ExportFormat } from '../loops/dto/export.inputs';
 import { LoopFilter } from '../loops/dto/loop.inputs';
 import { ExportsService } from '../loops/exports/exports.service';
+import { HealthTallyService } from '../loops/health/health-tally.service';
 import { LoopsService } from '../loops/loops.service';
 import { backupSqlite } from './backup';
 import { copyDatabase } from './db-copy';
@@ -162,7 +163,10 @@ export function stagesCheck(config: LooptraceConfig, out: Output, stderr: Stderr
     mismatches.forEach((m) => out(`${m.key} ${m.field}: stored ${m.stored}, derived ${m.derived}\n`));
     const loops = new Set(mismatches.map((m) => m.key)).size;
     out(mismatches.length ? `${loops} loops differ from their facts\n` : 'Every stored stage matches its facts.\n');
-    return mismatches.length ? 1 : 0;
+    const tally = await app.get(HealthTallyService).findMismatches();
+    tally.forEach((m) => out(`health tally, ${m.what}: stored ${m.stored}, derived ${m.derived}\n`));
+    out(tally.length ? `${tally.length} figures of the health tally differ from the loops\n` : 'The health tally matches the loops.\n');
+    return mismatches.length || tally.length ? 1 : 0;
   });
 }
 

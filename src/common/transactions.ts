@@ -4,10 +4,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import { WRITER } from '../database/writer';
 
+/** What a write gathers as it goes, finished inside its transaction just before it commits (see TransactionRunner.pending). */
+type Pending = Map<string, { value: unknown; finish: (value: unknown) => Promise<void> }>;
+
 /** One transaction, or one savepoint inside it, with what to do once the whole has committed. */
 interface Frame {
   em: EntityManager;
   afterCommit: Array<() => void>;
+  /** The outermost transaction's, shared by its savepoints. */
+  pending: Pending;
 }
 
 /** PostgreSQL's codes for a transaction that lost a race: serialization failure, deadlock. */
@@ -84,6 +89,23 @@ export class TransactionRunner {
     return this.inWrite && this.dataSource.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' } } : {};
   }
 
+  /**
+   * A value the whole of the outermost write gathers into under this key
+   * (such as the loops it touched), made on first use, and finished inside
+   * the transaction just before it commits: work done once per write instead
+   * of once per change. A savepoint that rolls back leaves what it added, so
+   * the finishing work must read the state it finishes from the database.
+   */
+  pending<T>(key: string, start: () => T, finish: (value: T) => Promise<void>): T {
+    const frame = this.frames.getStore();
+    if (!frame) throw new Error('pending called outside a write of the TransactionRunner');
+    const found = frame.pending.get(key);
+    if (found) return found.value as T;
+    const value = start();
+    frame.pending.set(key, { value, finish: finish as (value: unknown) => Promise<void> });
+    return value;
+  }
+
   /** Runs the callback once the outermost transaction has committed; never if what registered it rolls back. */
   afterCommit(callback: () => void): void {
     const frame = this.frames.getStore();
@@ -111,16 +133,30 @@ export class TransactionRunner {
         await em.query('SET LOCAL statement_timeout = 0');
         await em.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
       }
-      return this.frames.run({ em, afterCommit: callbacks }, work);
+      const frame: Frame = { em, afterCommit: callbacks, pending: new Map() };
+      return this.frames.run(frame, async () => {
+        const result = await work();
+        await this.finishPending(frame.pending);
+        return result;
+      });
     };
     const result = isolation ? await this.dataSource.transaction(isolation, inFrame) : await this.dataSource.transaction(inFrame);
     callbacks.forEach((callback) => callback());
     return result;
   }
 
+  /** Finishes what the write gathered, in the order it was first gathered; finishing may gather more, which is finished too. */
+  private async finishPending(pending: Pending): Promise<void> {
+    while (pending.size) {
+      const [key, { value, finish }] = pending.entries().next().value!;
+      pending.delete(key);
+      await finish(value);
+    }
+  }
+
   private async savepoint<T>(outer: Frame, work: () => Promise<T>): Promise<T> {
     const runner = outer.em.queryRunner!;
-    const frame: Frame = { em: outer.em, afterCommit: [] };
+    const frame: Frame = { em: outer.em, afterCommit: [], pending: outer.pending };
     await runner.startTransaction();
     try {
       const result = await this.frames.run(frame, work);

@@ -13,6 +13,8 @@ import type { LoopEvent } from './loop-event.entity';
 export enum Consequence {
   /** loops/stage-projector.ts: finds the loops the event concerns, files it in their timelines, recomputes their stages and records how they moved. */
   PROJECTION = 'projection',
+  /** loops/health/health-tally.service.ts: counts the loops the write touched into the health tally again, once, just before it commits. */
+  TALLY = 'tally',
   /** notifications/notifications.service.ts: tells the submitter and voters of the loop, for the types that notify. */
   INBOX = 'inbox',
   /** webhooks/webhooks.service.ts: one delivery for each active webhook that asks for the type. */
@@ -27,6 +29,7 @@ export enum Consequence {
 export const CONSEQUENCES: ReadonlyArray<{ id: Consequence; after: readonly Consequence[] }> = [
   { id: Consequence.PROJECTION, after: [] },
   // The inbox and the outbox tell the people of the loops the projection found; search and live filters read the loops as the projection left them.
+  { id: Consequence.TALLY, after: [Consequence.PROJECTION] },
   { id: Consequence.INBOX, after: [Consequence.PROJECTION] },
   { id: Consequence.OUTBOX, after: [Consequence.PROJECTION] },
   { id: Consequence.SEARCH, after: [Consequence.PROJECTION] },

@@ -31,6 +31,8 @@ import {
 import { LoopsService } from './loops.service';
 import { StageProjector } from './stage-projector';
 import { EventsResolver } from './events.resolver';
+import { LoopHealthShare, LoopHealthTally } from './health/health-tally.entity';
+import { HealthTallyService } from './health/health-tally.service';
 import { LoopStateStore } from './loop-state';
 import { StallWatch } from './stall-watch';
 import { TraceService } from './trace.service';
@@ -38,7 +40,7 @@ import { TraceService } from './trace.service';
 /** The loop itself: the stage projector, closure and merge, the trace, the loop lists and their exports. It reads every other part. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([LoopBlueprint, LoopStageStay]),
+    TypeOrmModule.forFeature([LoopBlueprint, LoopStageStay, LoopHealthShare, LoopHealthTally]),
     ActorsModule,
     FeedbackModule,
     ThemesModule,
@@ -52,6 +54,7 @@ import { TraceService } from './trace.service';
     StageProjector,
     StallWatch,
     LoopStateStore,
+    HealthTallyService,
     EventsResolver,
     EventScopes,
     LoopHealthService,

@@ -277,6 +277,19 @@ export class LoopsService {
     return query.where(...inScope('answer.blueprintId', blueprints as IdScope));
   }
 
+  /** The loops these blueprints answer. */
+  async answeredIds(blueprintIds: readonly number[]): Promise<number[]> {
+    if (blueprintIds.length === 0) return [];
+    const rows = await this.answers.find({ select: { feedbackId: true }, where: { blueprintId: In([...blueprintIds]) } });
+    return [...new Set(rows.map((row) => row.feedbackId))];
+  }
+
+  /** Every loop, by id. */
+  async allIds(): Promise<number[]> {
+    const rows = await this.feedback.filtered(null).select('feedback.id', 'id').orderBy('feedback.id').getRawMany<{ id: number }>();
+    return rows.map((row) => Number(row.id));
+  }
+
   /** Scope: the blueprints that answer at least one loop. */
   answering(): IdScope {
     return this.answers.createQueryBuilder('answering').select('answering.blueprintId');
@@ -304,10 +317,7 @@ export class LoopsService {
    * blueprints that answer it. Empty means the invariant holds.
    */
   async findStageMismatches(): Promise<StageMismatch[]> {
-    const ids = (await this.feedback.filtered(null).select('feedback.id', 'id').orderBy('feedback.id').getRawMany<{ id: number }>()).map(
-      (row) => Number(row.id),
-    );
-    return inChunks(ids, async (chunk) => {
+    return inChunks(await this.allIds(), async (chunk) => {
       const mismatches: StageMismatch[] = [];
       const records = await this.facts.load(chunk);
       const answers = await this.answers.findBy({ feedbackId: In(chunk) });

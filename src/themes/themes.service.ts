@@ -268,6 +268,23 @@ export class ThemesService {
   }
 
   /** The themes and every theme above them. */
+  /** Each theme with every theme above it: id → the ids of the theme and its ancestors. One query per level of the tree. */
+  async ancestry(themeIds: readonly number[]): Promise<Map<number, number[]>> {
+    const parentOf = new Map<number, number | null>();
+    let frontier = [...new Set(themeIds)];
+    for (let depth = 0; depth <= MAX_DEPTH && frontier.length > 0; depth++) {
+      const rows = await this.tx.manager.find(Theme, { select: { id: true, parentId: true }, where: { id: In(frontier) } });
+      rows.forEach((row) => parentOf.set(row.id, row.parentId));
+      frontier = rows.map((row) => row.parentId).filter((id): id is number => id !== null && !parentOf.has(id));
+    }
+    const chain = (id: number): number[] => {
+      const ids: number[] = [];
+      for (let at: number | null | undefined = id; at != null && !ids.includes(at); at = parentOf.get(at)) ids.push(at);
+      return ids;
+    };
+    return new Map(themeIds.map((id) => [id, chain(id)]));
+  }
+
   async withAncestors(themeIds: readonly number[]): Promise<number[]> {
     const found = new Set(themeIds);
     let frontier = [...themeIds];

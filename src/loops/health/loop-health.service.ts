@@ -18,6 +18,8 @@ import { BlueprintsService } from '../../blueprints/blueprints.service';
 import { IdScope } from '../../common/scopes';
 import { OutcomesService } from '../../outcomes/outcomes.service';
 import { LoopStateStore } from '../loop-state';
+import { dayOf, dayStart, originSlice, percentileOf, projectSlice, releaseSlice, SLICE_ALL, TallyMetric, themeSlice } from './health-tally';
+import { HealthTallyService } from './health-tally.service';
 import { LoopsService } from '../loops.service';
 import { AgeBucket, DurationSummary, LoopHealth, ReleaseClosure, StageDuration } from './loop-health.model';
 
@@ -29,6 +31,12 @@ const AGE_BUCKETS: Array<{ label: string; minDays: number; maxDays: number | nul
   { label: '30–90 days', minDays: 30, maxDays: 90 },
   { label: '90 days or more', minDays: 90, maxDays: null },
 ];
+
+/** Up to this many durations, a median or 90th percentile is read from the stays themselves, exactly. */
+const EXACT_SAMPLES = 10_000;
+
+/** The figures of a report that are about the loops themselves. */
+type LoopFigures = Pick<LoopHealth, 'funnel' | 'timeInStage' | 'requestToClosure' | 'stalled' | 'untriagedByAge' | 'closureByRelease'>;
 
 /** The slice a filter selects, as a subquery of loop ids to embed in other queries. */
 interface Slice {
@@ -48,6 +56,7 @@ export class LoopHealthService {
     @Inject(CONFIG) private readonly config: LooptraceConfig,
     private readonly loops: LoopsService,
     private readonly loopState: LoopStateStore,
+    private readonly tally: HealthTallyService,
     private readonly themes: ThemesService,
     private readonly blueprints: BlueprintsService,
     private readonly outcomes: OutcomesService,
@@ -55,26 +64,100 @@ export class LoopHealthService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * The report of the loops the filter selects. For all loops, or a slice by
+   * one origin, project, theme or release, the loops' figures are read from
+   * the health tally (health-tally.ts) and the few loops at its edges;
+   * otherwise they are aggregated from the loops themselves.
+   */
   async health(filter: LoopFilter | null | undefined): Promise<LoopHealth> {
     const query = (await this.loops.filtered(filter)).select('feedback.id');
     const slice: Slice = { sql: query.getQuery(), parameters: query.getParameters() };
     const now = this.clock.now();
-    const funnel = await this.funnel(slice);
+    const tallied = await this.talliedSlice(filter);
+    const loops = tallied ? await this.fromTally(tallied, filter, slice, now) : await this.fromLoops(slice, now);
     const [blueprintsWithoutRequest, blueprintsWithoutRequestSample] = await this.blueprintsWithoutRequest(filter);
     const [themesWithoutBlueprint, themesWithoutBlueprintSample] = await this.themesWithoutBlueprint(filter);
     return {
-      total: funnel.reduce((sum, stage) => sum + stage.count, 0),
-      funnel,
-      timeInStage: await Promise.all(LOOP_STAGES.map((stage) => this.timeIn(slice, stage))),
-      requestToClosure: await this.requestToClosure(slice),
-      stalled: await this.stalled(slice, now),
+      ...loops,
+      total: loops.funnel.reduce((sum, stage) => sum + stage.count, 0),
       stalledDays: this.config.stalls.days,
-      untriagedByAge: await this.untriagedByAge(slice, now),
       blueprintsWithoutRequest,
       blueprintsWithoutRequestSample,
       themesWithoutBlueprint,
       themesWithoutBlueprintSample,
+    };
+  }
+
+  private async fromLoops(slice: Slice, now: Date): Promise<LoopFigures> {
+    return {
+      funnel: await this.funnel(slice),
+      timeInStage: await Promise.all(LOOP_STAGES.map((stage) => this.timeIn(slice, stage))),
+      requestToClosure: await this.requestToClosure(slice),
+      stalled: await this.stalled(slice, now),
+      untriagedByAge: await this.untriagedByAge(slice, now),
       closureByRelease: await this.closureByRelease(slice),
+    };
+  }
+
+  /** The tally's slice for the filter, or null when it selects loops some other way (by stage, tag, submitter, stall, or several at once). */
+  private async talliedSlice(filter: LoopFilter | null | undefined): Promise<string | null> {
+    if (!filter) return SLICE_ALL;
+    if (filter.stage || filter.tag || filter.submitterEmail || (filter.stalledForDays !== undefined && filter.stalledForDays !== null)) return null;
+    const given = [filter.origin, filter.project, filter.themeKey, filter.release].filter((value) => value !== undefined && value !== null);
+    if (given.length === 0) return SLICE_ALL;
+    if (given.length > 1) return null;
+    if (filter.origin) return originSlice(filter.origin);
+    if (filter.project) return projectSlice(filter.project);
+    if (filter.themeKey) return themeSlice((await this.themes.byKey(filter.themeKey, 'filter.themeKey')).id);
+    return releaseSlice((await this.releases.byName(filter.release!, 'filter.release')).id);
+  }
+
+  /**
+   * The loops' figures from the slice's counters. Counts are exact. A
+   * duration's median and 90th percentile are exact up to EXACT_SAMPLES
+   * samples (read from the stays themselves), and beyond that read from
+   * buckets 5 % wide, within 2.5 %. Stalls and ages are counted by the day;
+   * the loops of the one day where a cut-off falls are counted exactly.
+   */
+  private async fromTally(tallied: string, filter: LoopFilter | null | undefined, slice: Slice, now: Date): Promise<LoopFigures> {
+    const counters = await this.tally.counters(tallied);
+    const metric = (name: string) => counters.get(name) ?? new Map<number, number>();
+    const sum = (buckets: Map<number, number>, keep: (bucket: number) => boolean = () => true) =>
+      [...buckets.entries()].reduce((total, [bucket, count]) => total + (keep(bucket) ? count : 0), 0);
+    const stages = metric(TallyMetric.STAGE);
+    const funnel = LOOP_STAGES.map((stage, index) => ({ stage, count: stages.get(index) ?? 0 }));
+    const summary = async (buckets: Map<number, number>, exact: () => Promise<DurationSummary>): Promise<DurationSummary> => {
+      const samples = sum(buckets);
+      if (samples <= EXACT_SAMPLES) return exact();
+      return { samples, medianSeconds: percentileOf(buckets, 0.5), p90Seconds: percentileOf(buckets, 0.9) };
+    };
+    /** Loops of the slice counted by day in `buckets`, from the start up to the moment: whole days from the counters, the last day from the loops. */
+    const upTo = async (buckets: Map<number, number>, column: 'lastEventAt' | 'createdAt', narrow: (query: SelectQueryBuilder<FeedbackItem>) => void, moment: Date) => {
+      const day = dayOf(moment);
+      const edge = (await this.loops.filtered(filter)).andWhere(`feedback.${column} >= :dayStart AND feedback.${column} <= :moment`, { dayStart: dayStart(day), moment });
+      narrow(edge);
+      return sum(buckets, (bucket) => bucket < day) + (await edge.getCount());
+    };
+    const open = (query: SelectQueryBuilder<FeedbackItem>) => void query.andWhere('feedback.stage <> :closedStage', { closedStage: LoopStage.CLOSED });
+    const requested = (query: SelectQueryBuilder<FeedbackItem>) => void query.andWhere('feedback.stage = :requestedStage', { requestedStage: LoopStage.REQUESTED });
+    const untriaged = metric(TallyMetric.UNTRIAGED);
+    const requestedBy = (moment: Date) => upTo(untriaged, 'createdAt', requested, moment);
+    const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
+    return {
+      funnel,
+      timeInStage: await Promise.all(
+        LOOP_STAGES.map(async (stage) => ({ stage, ...(await summary(metric(TallyMetric.STAY + stage), () => this.timeIn(slice, stage))) })),
+      ),
+      requestToClosure: await summary(metric(TallyMetric.CLOSURE), () => this.requestToClosure(slice)),
+      stalled: await upTo(metric(TallyMetric.IDLE), 'lastEventAt', open, daysAgo(this.config.stalls.days)),
+      untriagedByAge: await Promise.all(
+        AGE_BUCKETS.map(async (bucket) => ({
+          ...bucket,
+          count: (await requestedBy(daysAgo(bucket.minDays))) - (bucket.maxDays === null ? 0 : await requestedBy(daysAgo(bucket.maxDays))),
+        })),
+      ),
+      closureByRelease: await this.closures(metric(TallyMetric.TOUCHED), metric(TallyMetric.CLOSED)),
     };
   }
 
@@ -193,6 +276,25 @@ export class LoopHealthService {
   }
 
   /** A release touched the loops one of whose blueprints has an outcome in it or targets it, and closed those it completed. */
+  /** Closure per release, in release order, from the loops each release touched and closed. */
+  private async closures(touched: Map<number, number>, closed: Map<number, number>): Promise<ReleaseClosure[]> {
+    const counts = new Map<number, { touched: number; closed: number }>();
+    for (const [releaseId, count] of touched) counts.set(releaseId, { touched: count, closed: 0 });
+    for (const [releaseId, count] of closed) {
+      const entry = counts.get(releaseId) ?? { touched: 0, closed: 0 };
+      entry.closed = count;
+      entry.touched = Math.max(entry.touched, entry.closed);
+      counts.set(releaseId, entry);
+    }
+    const releases: Release[] = await this.releases.byIds([...counts.keys()]);
+    return releases
+      .sort((a, b) => a.sequence - b.sequence)
+      .map((release) => {
+        const { touched: touchedCount, closed: closedCount } = counts.get(release.id)!;
+        return { release, touched: touchedCount, closed: closedCount, rate: touchedCount ? closedCount / touchedCount : 0 };
+      });
+  }
+
   private async closureByRelease(slice: Slice): Promise<ReleaseClosure[]> {
     const [outcomePairs, targetPairs] = [this.outcomes.outcomePairs(), this.blueprints.targetPairs()];
     const touched = await this.dataSource
@@ -211,20 +313,9 @@ export class LoopHealthService {
       .andWhere('(feedback.stage = :released OR feedback.resolution = :delivered)', { released: LoopStage.RELEASED, delivered: Resolution.DELIVERED })
       .groupBy('feedback.completedInReleaseId')
       .getRawMany<{ releaseId: number; count: string | number }>();
-    const counts = new Map<number, { touched: number; closed: number }>();
-    for (const row of touched) counts.set(Number(row.releaseId), { touched: Number(row.count), closed: 0 });
-    for (const row of closed) {
-      const entry = counts.get(Number(row.releaseId)) ?? { touched: 0, closed: 0 };
-      entry.closed = Number(row.count);
-      entry.touched = Math.max(entry.touched, entry.closed);
-      counts.set(Number(row.releaseId), entry);
-    }
-    const releases: Release[] = await this.releases.byIds([...counts.keys()]);
-    return releases
-      .sort((a, b) => a.sequence - b.sequence)
-      .map((release) => {
-        const { touched: touchedCount, closed: closedCount } = counts.get(release.id)!;
-        return { release, touched: touchedCount, closed: closedCount, rate: touchedCount ? closedCount / touchedCount : 0 };
-      });
+    return this.closures(
+      new Map(touched.map((row) => [Number(row.releaseId), Number(row.count)])),
+      new Map(closed.map((row) => [Number(row.releaseId), Number(row.count)])),
+    );
   }
 }

@@ -1,0 +1,185 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { In } from 'typeorm';
+import { BlueprintsService } from '../../blueprints/blueprints.service';
+import { eachChunk } from '../../common/chunks';
+import { TransactionRunner } from '../../common/transactions';
+import { FeedbackService } from '../../feedback/feedback.service';
+import { Consequence, ProjectedEvent } from '../../history/consequences';
+import { EventType, isEventOf } from '../../history/event-catalogue';
+import { HistoryService } from '../../history/history.service';
+import { ThemesService } from '../../themes/themes.service';
+import { LoopFactsService } from '../loop-facts.service';
+import { LoopsService } from '../loops.service';
+import { LoopHealthShare, LoopHealthTally } from './health-tally.entity';
+import { counterOf, shareChange, shareOf, TallyFacts, TallyShare } from './health-tally';
+
+/** How many counters one statement adds to. */
+const COUNTERS_PER_STATEMENT = 100;
+
+/** A counter that does not hold what the shares of its slice add up to, or a loop whose stored share is not what its facts give. */
+export interface TallyMismatch {
+  what: string;
+  stored: number | string;
+  derived: number | string;
+}
+
+/**
+ * Keeps the health tally in step with the loops, in each write's
+ * transaction: every loop an event concerns is counted again once, just
+ * before the write commits (however many events of the write concern it),
+ * and the counters of its slices change by the difference between its old
+ * share and its new one. A loop can also change slices without an event of
+ * its own: a blueprint that targets another release moves every loop it
+ * answers.
+ */
+@Injectable()
+export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('HealthTally');
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly history: HistoryService,
+    private readonly facts: LoopFactsService,
+    private readonly feedback: FeedbackService,
+    private readonly themes: ThemesService,
+    private readonly blueprints: BlueprintsService,
+    private readonly loops: LoopsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.history.onRecorded(Consequence.TALLY, (projected) => this.note(projected));
+  }
+
+  /** A database made before the tally, or by a tool that wrote loops without it, gets its shares at start-up. */
+  async onApplicationBootstrap(): Promise<void> {
+    const [loops, shares] = [await this.feedback.filtered(null).getCount(), await this.tx.manager.count(LoopHealthShare)];
+    if (loops === shares) return;
+    this.logger.log(`Counting ${loops} loops into the health tally`);
+    await this.rebuild();
+  }
+
+  private async note({ event, loops }: ProjectedEvent): Promise<void> {
+    const pending = this.tx.pending('health-tally', () => new Set<number>(), (ids) => this.recount([...ids]));
+    loops.forEach((id) => pending.add(id));
+    if (isEventOf(event, EventType.BLUEPRINT_UPDATED) && event.after && 'targetRelease' in event.after) {
+      const [project, name] = event.recordKey.split('/');
+      const blueprint = await this.blueprints.findByName(project, name);
+      if (blueprint) (await this.loops.answeredIds([blueprint.id])).forEach((id) => pending.add(id));
+    }
+  }
+
+  /** Counts these loops again: their shares as their facts give them now, and the counters by the difference. */
+  async recount(feedbackIds: readonly number[]): Promise<void> {
+    const change = new Map<string, number>();
+    await eachChunk(feedbackIds, async (chunk) => {
+      const shares = await this.sharesOf(chunk);
+      const stored = new Map(
+        (await this.tx.manager.findBy(LoopHealthShare, { feedbackId: In(chunk) })).map((row) => [row.feedbackId, JSON.parse(row.share) as TallyShare]),
+      );
+      const changed: LoopHealthShare[] = [];
+      for (const id of chunk) {
+        const before = stored.get(id) ?? null;
+        const after = shares.get(id) ?? null;
+        if (JSON.stringify(before) === JSON.stringify(after)) continue;
+        shareChange(before, after, change);
+        if (after) changed.push({ feedbackId: id, share: JSON.stringify(after) });
+      }
+      if (changed.length) await this.tx.manager.upsert(LoopHealthShare, changed, ['feedbackId']);
+    });
+    await this.addToCounters(change);
+  }
+
+  /** Counts every loop from scratch. */
+  rebuild(): Promise<void> {
+    return this.tx.run(async () => {
+      await this.tx.manager.createQueryBuilder().delete().from(LoopHealthTally).execute();
+      await this.tx.manager.createQueryBuilder().delete().from(LoopHealthShare).execute();
+      await this.recount(await this.loops.allIds());
+    });
+  }
+
+  /** The counters of one slice, by metric, then bucket. */
+  async counters(slice: string): Promise<Map<string, Map<number, number>>> {
+    const rows = await this.tx.manager.findBy(LoopHealthTally, { slice });
+    const byMetric = new Map<string, Map<number, number>>();
+    for (const row of rows) {
+      if (row.count === 0) continue;
+      const buckets = byMetric.get(row.metric) ?? new Map<number, number>();
+      buckets.set(Number(row.bucket), Number(row.count));
+      byMetric.set(row.metric, buckets);
+    }
+    return byMetric;
+  }
+
+  /**
+   * Recounts every loop from its facts and compares: each stored share with
+   * the share its facts give, and each counter with what the stored shares
+   * add up to. Empty means the tally holds.
+   */
+  async findMismatches(): Promise<TallyMismatch[]> {
+    const mismatches: TallyMismatch[] = [];
+    const expected = new Map<string, number>();
+    await eachChunk(await this.loops.allIds(), async (chunk) => {
+      const derived = await this.sharesOf(chunk);
+      const stored = new Map((await this.tx.manager.findBy(LoopHealthShare, { feedbackId: In(chunk) })).map((row) => [row.feedbackId, row.share]));
+      for (const id of chunk) {
+        const share = derived.get(id)!;
+        if (stored.get(id) !== JSON.stringify(share)) mismatches.push({ what: `share of FB-${id}`, stored: stored.get(id) ?? 'none', derived: JSON.stringify(share) });
+        shareChange(null, share, expected);
+      }
+    });
+    const counted = new Map<string, number>();
+    for (const row of await this.tx.manager.find(LoopHealthTally)) {
+      if (Number(row.count) !== 0) counted.set(`${row.slice}|${row.metric}|${row.bucket}`, Number(row.count));
+    }
+    for (const key of new Set([...expected.keys(), ...counted.keys()])) {
+      if ((expected.get(key) ?? 0) !== (counted.get(key) ?? 0)) mismatches.push({ what: `counter ${key}`, stored: counted.get(key) ?? 0, derived: expected.get(key) ?? 0 });
+    }
+    return mismatches;
+  }
+
+  /** The shares of these loops as their facts give them now; a loop that does not exist has none. */
+  private async sharesOf(feedbackIds: readonly number[]): Promise<Map<number, TallyShare>> {
+    const records = await this.facts.load(feedbackIds);
+    const ids = [...records.keys()];
+    const named = await this.feedback.facetsOf(ids);
+    const stays = await this.loops.stays(ids);
+    const ancestry = await this.themes.ancestry([...new Set([...records.values()].flatMap((record) => record.themeLinks.map((link) => link.themeId)))]);
+    const shares = new Map<number, TallyShare>();
+    ids.forEach((id, index) => {
+      const { item, themeLinks, routes } = records.get(id)!;
+      const facts: TallyFacts = {
+        stage: item.stage,
+        origin: item.origin,
+        createdAt: item.createdAt,
+        lastEventAt: item.lastEventAt,
+        resolution: item.resolution,
+        completedInReleaseId: item.completedInReleaseId,
+        projects: [...named[index].projects, ...routes.map((route) => route.blueprint.project)],
+        themeIds: [...new Set(themeLinks.flatMap((link) => ancestry.get(link.themeId) ?? [link.themeId]))],
+        touchedReleaseIds: routes.flatMap((route) => [
+          ...(route.blueprint.targetReleaseId !== null ? [route.blueprint.targetReleaseId] : []),
+          ...route.outcomes.map((outcome) => outcome.releaseId),
+        ]),
+        stays: stays.filter((stay) => stay.feedbackId === id),
+      };
+      shares.set(id, shareOf(facts));
+    });
+    return shares;
+  }
+
+  /** Adds the changes to their counters, many at a time; a counter is made at its first count. */
+  private async addToCounters(change: Map<string, number>): Promise<void> {
+    const rows = [...change.entries()].map(([key, delta]) => ({ ...counterOf(key), delta }));
+    for (let start = 0; start < rows.length; start += COUNTERS_PER_STATEMENT) {
+      const batch = rows.slice(start, start + COUNTERS_PER_STATEMENT);
+      const postgres = this.tx.manager.connection.options.type === 'postgres';
+      const placeholders = batch.map((_row, index) => (postgres ? `($${index * 4 + 1}, $${index * 4 + 2}, $${index * 4 + 3}, $${index * 4 + 4})` : '(?, ?, ?, ?)'));
+      await this.tx.manager.query(
+        `INSERT INTO loop_health_tally (slice, metric, bucket, count) VALUES ${placeholders.join(', ')}
+         ON CONFLICT (slice, metric, bucket) DO UPDATE SET count = loop_health_tally.count + excluded.count`,
+        batch.flatMap((row) => [row.slice, row.metric, row.bucket, row.delta]),
+      );
+    }
+  }
+}
