@@ -128,3 +128,42 @@ describe('loop health', () => {
     expect(pike).toMatchObject({ total: 2, closureByRelease: [{ release: { name: 'Pike' }, touched: 2, closed: 2, rate: 1 }] });
   });
 });
+
+/** The tally behind loopHealth follows loops that change slices without an event of their own. */
+describe('loop health, as loops change slices', () => {
+  let core: TestCore;
+
+  beforeAll(async () => (core = await startCore()));
+  afterAll(() => core.close());
+
+  const totalOf = async (filter: ApiInput<LoopFilter>) =>
+    (await core.context.get(LoopHealthService).health(await validateInput(LoopFilter, filter, 'filter'))).total;
+
+  it('counts a loop under a theme once a theme above the one it is linked to is moved under that theme', async () => {
+    const pm = await core.actor('PRODUCT_MANAGER', 'Pat');
+    const operator = await core.actor('OPERATOR', 'Olga');
+    const { api } = core;
+    const broad = await api.createTheme(pm, { title: 'Operations at scale', kind: 'THEME' });
+    const epic = await api.createTheme(pm, { title: 'Host maintenance', kind: 'EPIC' });
+    const gap = await api.createTheme(pm, { title: 'No way to drain a host', kind: 'GAP', parentKey: epic.key });
+    const loop = await api.submitFeedback(operator, { title: 'Drain a host before patching it', origin: 'OPERATOR' });
+    await api.linkFeedbackToTheme(pm, { feedbackKey: loop.key, themeKey: gap.key });
+    expect(await totalOf({ themeKey: broad.key })).toBe(0);
+    await api.updateTheme(pm, { key: epic.key, parentKey: broad.key });
+    expect(await totalOf({ themeKey: broad.key })).toBe(1);
+    expect(await totalOf({ themeKey: epic.key })).toBe(1);
+  });
+
+  it('counts the loops a blueprint answers under the release it targets now', async () => {
+    const lead = await core.actor('TECH_LEAD', 'Tom');
+    const operator = await core.actor('OPERATOR', 'Otto');
+    const { api } = core;
+    const loop = await api.submitFeedback(operator, { title: 'Live-migrate with local disks', origin: 'OPERATOR' });
+    await api.createBlueprint(lead, { project: 'nova', name: 'block-migration', title: 'Block live migration', targetRelease: 'Pike' });
+    await api.linkBlueprint(lead, { project: 'nova', name: 'block-migration', feedbackKey: loop.key });
+    expect(await totalOf({ release: 'Queens' })).toBe(0);
+    await api.updateBlueprint(lead, { project: 'nova', name: 'block-migration', targetRelease: 'Queens' });
+    expect(await totalOf({ release: 'Queens' })).toBe(1);
+    expect(await totalOf({ release: 'Pike' })).toBe(0);
+  });
+});

@@ -7,6 +7,7 @@ import { FeedbackService } from '../../feedback/feedback.service';
 import { Consequence, ProjectedEvent } from '../../history/consequences';
 import { EventType, isEventOf } from '../../history/event-catalogue';
 import { HistoryService } from '../../history/history.service';
+import { THEME_KEY_PREFIX } from '../../themes/theme.entity';
 import { ThemesService } from '../../themes/themes.service';
 import { LoopFactsService } from '../loop-facts.service';
 import { LoopsService } from '../loops.service';
@@ -30,7 +31,7 @@ export interface TallyMismatch {
  * and the counters of its slices change by the difference between its old
  * share and its new one. A loop can also change slices without an event of
  * its own: a blueprint that targets another release moves every loop it
- * answers.
+ * answers, and a theme moved in the tree every loop linked under it.
  */
 @Injectable()
 export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap {
@@ -65,6 +66,12 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
       const [project, name] = event.recordKey.split('/');
       const blueprint = await this.blueprints.findByName(project, name);
       if (blueprint) (await this.loops.answeredIds([blueprint.id])).forEach((id) => pending.add(id));
+    }
+    // A theme moved in the tree gives the loops under it other themes above them, though their stages stay as they were.
+    if (isEventOf(event, EventType.THEME_UPDATED) && event.after && 'parentKey' in event.after) {
+      const themeId = Number(event.recordKey.slice(THEME_KEY_PREFIX.length));
+      const subtree = (await this.themes.subtrees([themeId])).get(themeId) ?? [themeId];
+      (await this.themes.feedbackLinkedTo(subtree)).forEach((id) => pending.add(id));
     }
   }
 
