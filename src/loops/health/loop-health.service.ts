@@ -104,7 +104,8 @@ export class LoopHealthService {
   private async talliedSlice(filter: LoopFilter | null | undefined): Promise<string | null> {
     if (!filter) return SLICE_ALL;
     if (filter.stage || filter.tag || filter.submitterEmail || (filter.stalledForDays !== undefined && filter.stalledForDays !== null)) return null;
-    const given = [filter.origin, filter.project, filter.themeKey, filter.release].filter((value) => value !== undefined && value !== null);
+    // As the loop filter reads them: an empty value selects nothing by itself.
+    const given = [filter.origin, filter.project, filter.themeKey, filter.release].filter(Boolean);
     if (given.length === 0) return SLICE_ALL;
     if (given.length > 1) return null;
     if (filter.origin) return originSlice(filter.origin);
