@@ -26,6 +26,7 @@ import { HealthTallyService } from '../loops/health/health-tally.service';
 import { LoopsService } from '../loops/loops.service';
 import { backupSqlite } from './backup';
 import { copyDatabase } from './db-copy';
+import { generateDataset, GenerateOptions } from './dataset/generate';
 import { loadDemo } from './demo';
 import { Stderr, UsageError } from './errors';
 import { CommandLineLogger } from './logger';
@@ -170,6 +171,12 @@ export function stagesCheck(config: LooptraceConfig, out: Output, stderr: Stderr
   });
 }
 
+export async function datasetGenerate(config: LooptraceConfig, options: GenerateOptions, out: Output, stderr: Stderr): Promise<number> {
+  const report = await generateDataset(config, options, (line) => stderr.write(`${line}\n`));
+  out(`${options.loops} loops: ${report.operations} operations written as ${report.rows} rows in ${report.seconds.toFixed(1)} s into ${options.to}\n`);
+  return 0;
+}
+
 /** The files named on the command line; a folder stands for its files of the format, found at any depth. */
 function filesOf(paths: string[], accepts: (name: string) => boolean): ImportFile[] {
   return paths.flatMap((path) => {
@@ -295,6 +302,15 @@ function oneOf<T>(values: Record<string, T>, refusal: string): (value: string) =
   };
 }
 
+/** A whole number above zero, such as --loops 100000 (thousands may be written 100_000). */
+function positiveInteger(option: string): (value: string) => number {
+  return (value) => {
+    const number = Number(value.replace(/_/g, ''));
+    if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError(`${option} takes a whole number above zero.`);
+    return number;
+  };
+}
+
 const documentFormat = () =>
   new Option('--format <markdown|json>', 'Markdown for people to read, or JSON for programs')
     .default(ExportFormat.MARKDOWN, 'markdown')
@@ -395,6 +411,21 @@ export function commandLine(choose: (command: Command, task: Task) => void): Com
     .addOption(new Option('--format <csv>', 'CSV, the only format of this export').default('csv').argParser(oneOf({ csv: 'csv' }, 'export loops writes CSV only (--format csv).')))
     .addOption(outFile())
     .action((options: LoopsExportOptions, command: Command) => choose(command, (io) => exportLoops(io.config(), options, io.out, io.stderr)));
+
+  group(program, 'dataset', 'Generated datasets, to measure the service at scale.')
+    .command('generate')
+    .summary('Writes a generated history of many loops into a new SQLite file, for benchmarks.')
+    .description(
+      'Writes three years of a generated working group (people, themes, blueprints over 40 projects, requests with votes, triage, links, ' +
+        'releases delivering blueprints, closures and confirmations) into a new SQLite file, rows as the services store them, ' +
+        'then checks its foreign keys and counts the health tally. The admin of ADMIN_TOKEN creates its people; the secrets of their ' +
+        'tokens go to --tokens. For benchmarks: never load a generated dataset into a service people use.',
+    )
+    .requiredOption('--loops <n>', 'how many requests', positiveInteger('--loops'))
+    .requiredOption('--to <file>', 'the new SQLite file')
+    .option('--seed <n>', 'the same seed gives the same dataset', positiveInteger('--seed'), 1)
+    .option('--tokens <file>', "where to write the people's token secrets, as JSON by email")
+    .action((options: GenerateOptions, command: Command) => choose(command, (io) => datasetGenerate(io.config(), options, io.out, io.stderr)));
 
   const db = group(program, 'db', 'Backups and moves of the database.');
   db.command('backup')

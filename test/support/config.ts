@@ -34,6 +34,10 @@ export class TestClock extends Clock {
     this.current = new Date(this.current.getTime() + days * 86_400_000);
   }
 
+  set(at: Date): void {
+    this.current = new Date(at);
+  }
+
   advanceSeconds(seconds: number): void {
     this.current = new Date(this.current.getTime() + seconds * 1000);
   }
