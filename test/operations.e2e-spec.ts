@@ -106,6 +106,12 @@ describe('operations', () => {
       expect(text).toMatch(/^looptrace_live_subscriptions 0$/m);
       expect(text).toMatch(/^looptrace_database_statements_waiting \d+$/m);
       expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+      // Statements run count up with the work done: a scrape, then a request that reads, then a scrape.
+      const statements = (metrics: string) => Number(/^looptrace_database_statements_total (\d+)$/m.exec(metrics)![1]);
+      const before = statements((await get(service, '/metrics')).text);
+      const between = statements((await get(service, '/metrics')).text) - before;
+      await service.ok(pm.token, '{ loops(first: 5) { nodes { key themes { theme { key } } } } }');
+      expect(statements((await get(service, '/metrics')).text) - before).toBeGreaterThan(2 * between);
       expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
     });
 

@@ -1,6 +1,11 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'typeorm';
 
+let statementsRun = 0;
+
+/** Statements run by this process on every data source since it started: the metrics read it. */
+export const statementsSoFar = () => statementsRun;
+
 /**
  * TypeORM's logger: counts every statement (the N+1 tests read the count)
  * and, when LOG_SQL is on, prints them. Errors are logged server-side only.
@@ -13,6 +18,7 @@ export class SqlLogger implements Logger {
 
   logQuery(query: string, parameters?: unknown[]): void {
     this.statements += 1;
+    statementsRun += 1;
     if (this.verbose) this.logger.debug(`${query}${parameters?.length ? ` -- ${JSON.stringify(parameters)}` : ''}`);
   }
 

@@ -3,6 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { statementsWaiting } from '../database/query-pacing';
+import { statementsSoFar } from '../database/sql-logger';
 import { LiveEvents } from '../history/live-events';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
@@ -115,6 +116,15 @@ export class Metrics {
         this.set({ state: 'total' }, current.totalCount);
         this.set({ state: 'idle' }, current.idleCount);
         this.set({ state: 'waiting' }, current.waitingCount);
+      },
+    });
+    new Counter({
+      name: 'looptrace_database_statements_total',
+      help: 'SQL statements this instance has run, on every connection, since it started.',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(statementsSoFar());
       },
     });
     new Gauge({
