@@ -13,6 +13,8 @@ interface Frame {
   afterCommit: Array<() => void>;
   /** The outermost transaction's, shared by its savepoints. */
   pending: Pending;
+  /** Values read once per write (see once), the outermost transaction's. */
+  once: Map<string, unknown>;
 }
 
 /** PostgreSQL's codes for a transaction that lost a race: serialization failure, deadlock. */
@@ -106,6 +108,18 @@ export class TransactionRunner {
     return value;
   }
 
+  /**
+   * A value the whole of the outermost write reads once, under this key (such
+   * as the active webhooks every event of the write is matched against):
+   * only for what no part of the write itself changes.
+   */
+  once<T>(key: string, read: () => T): T {
+    const frame = this.frames.getStore();
+    if (!frame) return read();
+    if (!frame.once.has(key)) frame.once.set(key, read());
+    return frame.once.get(key) as T;
+  }
+
   /** Runs the callback once the outermost transaction has committed; never if what registered it rolls back. */
   afterCommit(callback: () => void): void {
     const frame = this.frames.getStore();
@@ -133,7 +147,7 @@ export class TransactionRunner {
         await em.query('SET LOCAL statement_timeout = 0');
         await em.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
       }
-      const frame: Frame = { em, afterCommit: callbacks, pending: new Map() };
+      const frame: Frame = { em, afterCommit: callbacks, pending: new Map(), once: new Map() };
       return this.frames.run(frame, async () => {
         const result = await work();
         await this.finishPending(frame.pending);
@@ -156,7 +170,7 @@ export class TransactionRunner {
 
   private async savepoint<T>(outer: Frame, work: () => Promise<T>): Promise<T> {
     const runner = outer.em.queryRunner!;
-    const frame: Frame = { em: outer.em, afterCommit: [], pending: outer.pending };
+    const frame: Frame = { em: outer.em, afterCommit: [], pending: outer.pending, once: outer.once };
     await runner.startTransaction();
     try {
       const result = await this.frames.run(frame, work);

@@ -135,7 +135,7 @@ export class FeedbackService {
         version: 1,
       });
       await this.tx.manager.save(item);
-      await this.replaceFacets(item.id, input.projects ?? [], input.tags ?? []);
+      await this.replaceFacets(item.id, input.projects ?? [], input.tags ?? [], { fresh: true });
       await this.history.record({
         type: EventType.FEEDBACK_SUBMITTED,
         recordKey: item.key,
@@ -287,9 +287,12 @@ export class FeedbackService {
     await this.tx.manager.update(FeedbackItem, { id: item.id }, { voteCount: item.voteCount });
   }
 
-  private async replaceFacets(feedbackId: number, projects: string[], tags: string[]): Promise<void> {
-    await this.tx.manager.delete(FeedbackProject, { feedbackId });
-    await this.tx.manager.delete(FeedbackTag, { feedbackId });
+  /** Sets the projects and tags of an item; a fresh item has none to remove. */
+  private async replaceFacets(feedbackId: number, projects: string[], tags: string[], { fresh = false } = {}): Promise<void> {
+    if (!fresh) {
+      await this.tx.manager.delete(FeedbackProject, { feedbackId });
+      await this.tx.manager.delete(FeedbackTag, { feedbackId });
+    }
     if (projects.length) await this.tx.manager.insert(FeedbackProject, projects.map((project) => ({ feedbackId, project })));
     if (tags.length) await this.tx.manager.insert(FeedbackTag, tags.map((tag) => ({ feedbackId, tag })));
   }
@@ -305,6 +308,11 @@ export class FeedbackService {
       projects: projectsById[index].map((row) => row.project),
       tags: tagsById[index].map((row) => row.tag),
     }));
+  }
+
+  /** The tags of an item, in order. */
+  async tagsOf(id: number): Promise<string[]> {
+    return (await this.tx.manager.find(FeedbackTag, { where: { feedbackId: id }, order: { tag: 'ASC' } })).map((row) => row.tag);
   }
 
   /** Who voted for the item, oldest vote first. */

@@ -5,17 +5,18 @@ import { eachChunk } from '../common/chunks';
 import { Clock } from '../common/clock';
 import { TransactionRunner } from '../common/transactions';
 import { LoopStage } from '../feedback/feedback.enums';
+import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { Consequence, RecordedEvent } from '../history/consequences';
-import { EventType, LoopEffect, Touches } from '../history/event-catalogue';
+import { EventDraft, EventType, LoopEffect, Touches } from '../history/event-catalogue';
 import { HistoryService } from '../history/history.service';
 import { LoopEvent } from '../history/loop-event.entity';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import { ThemesService } from '../themes/themes.service';
 import { LoopBlueprint } from './loop-blueprint.entity';
 import { LoopStageStay } from './loop-stage-stay.entity';
-import { LoopStateStore } from './loop-state';
+import { LoopState, LoopStateStore } from './loop-state';
 import { LoopFactsService, LoopRecord } from './loop-facts.service';
-import { deriveStage } from './stage';
+import { deriveStage, StageVerdict } from './stage';
 
 /**
  * Keeps every loop's stored stage equal to what the stage engine derives from
@@ -75,7 +76,7 @@ export class StageProjector implements OnModuleInit {
       const records = await this.facts.load(chunk);
       await this.storeAnswers(chunk, records);
       const stays = await this.currentStays(records);
-      for (const record of records.values()) await this.store(record, stays.get(record.item.id)!, cause);
+      await this.store([...records.values()], stays, cause);
     });
   }
 
@@ -91,31 +92,75 @@ export class StageProjector implements OnModuleInit {
     return open;
   }
 
-  private async store(record: LoopRecord, stay: LoopStageStay, cause: LoopEvent | null): Promise<void> {
-    const { item } = record;
-    const derived = deriveStage(record.facts);
-    if (derived.stage === item.stage && derived.completedInReleaseId === item.completedInReleaseId) return;
-    const from = item.stage;
+  /**
+   * Derives each loop's stage and stores those that moved: loops moved alike
+   * in one statement, their stays ended and begun together, and the events
+   * of their moves, in the order of the loops.
+   */
+  private async store(records: LoopRecord[], stays: Map<number, LoopStageStay>, cause: LoopEvent | null): Promise<void> {
     const movedAt = cause?.occurredAt ?? this.clock.now();
-    await this.loopState.save(item, {
-      stage: derived.stage,
-      stageEnteredAt: derived.stage === from ? item.stageEnteredAt : movedAt,
-      completedInReleaseId: derived.completedInReleaseId,
-    });
-    if (derived.stage === from) return;
-    await this.tx.manager.update(LoopStageStay, { id: stay.id }, { leftAt: movedAt, seconds: Math.max(0, Math.round((movedAt.getTime() - stay.enteredAt.getTime()) / 1000)) });
-    await this.tx.manager.insert(LoopStageStay, { feedbackId: item.id, stage: derived.stage, enteredAt: movedAt, leftAt: null, seconds: null });
-    const moved = {
-      recordKey: item.key,
-      actorId: cause?.actorId ?? null,
-      data: { cause: cause ? { type: cause.type as EventType, recordKey: cause.recordKey } : null },
-      touches: { feedback: [item.id] },
-    };
-    await this.history.record({ ...moved, type: EventType.LOOP_STAGE_CHANGED, before: { stage: from }, after: { stage: derived.stage } });
-    if (derived.stage === LoopStage.RELEASED) {
-      const completing = record.facts.blueprints.flatMap((blueprint) => blueprint.outcomes).find((outcome) => outcome.releaseId === derived.completedInReleaseId);
-      await this.history.record({ ...moved, type: EventType.LOOP_RELEASED, after: { completedIn: completing?.release ?? null } });
+    const alike = new Map<string, { state: LoopState; items: FeedbackItem[] }>();
+    const moves: Array<{ record: LoopRecord; from: LoopStage; derived: StageVerdict }> = [];
+    for (const record of records) {
+      const { item } = record;
+      const derived = deriveStage(record.facts);
+      if (derived.stage === item.stage && derived.completedInReleaseId === item.completedInReleaseId) continue;
+      const state: LoopState = {
+        stage: derived.stage,
+        stageEnteredAt: derived.stage === item.stage ? item.stageEnteredAt : movedAt,
+        completedInReleaseId: derived.completedInReleaseId,
+      };
+      if (derived.stage !== item.stage) moves.push({ record, from: item.stage, derived });
+      const key = JSON.stringify(state);
+      if (!alike.has(key)) alike.set(key, { state, items: [] });
+      alike.get(key)!.items.push(item);
     }
+    for (const { state, items } of alike.values()) await this.loopState.saveAll(items, state);
+    if (!moves.length) return;
+    const ended = moves.map(({ record }) => {
+      const stay = stays.get(record.item.id)!;
+      return { id: stay.id, seconds: Math.max(0, Math.round((movedAt.getTime() - stay.enteredAt.getTime()) / 1000)) };
+    });
+    await this.endStays(ended, movedAt);
+    await this.tx.manager.insert(
+      LoopStageStay,
+      moves.map(({ record, derived }) => ({ feedbackId: record.item.id, stage: derived.stage, enteredAt: movedAt, leftAt: null, seconds: null })),
+    );
+    const drafts: EventDraft[] = [];
+    for (const { record, from, derived } of moves) {
+      const { item } = record;
+      const moved = {
+        recordKey: item.key,
+        actorId: cause?.actorId ?? null,
+        data: { cause: cause ? { type: cause.type as EventType, recordKey: cause.recordKey } : null },
+        touches: { feedback: [item.id] },
+      };
+      drafts.push({ ...moved, type: EventType.LOOP_STAGE_CHANGED, before: { stage: from }, after: { stage: derived.stage } });
+      if (derived.stage === LoopStage.RELEASED) {
+        const completing = record.facts.blueprints.flatMap((blueprint) => blueprint.outcomes).find((outcome) => outcome.releaseId === derived.completedInReleaseId);
+        drafts.push({ ...moved, type: EventType.LOOP_RELEASED, after: { completedIn: completing?.release ?? null } });
+      }
+    }
+    await this.history.recordAll(drafts);
+  }
+
+  /** Ends these stays at the same time, each after its own number of seconds, a few hundred per statement. */
+  private async endStays(stays: Array<{ id: number; seconds: number }>, leftAt: Date): Promise<void> {
+    await eachChunk(stays, async (chunk) => {
+      const parameters: Record<string, number> = {};
+      const cases = chunk.map((stay, index) => {
+        parameters[`stay${index}`] = stay.id;
+        parameters[`seconds${index}`] = stay.seconds;
+        return `WHEN :stay${index} THEN :seconds${index}`;
+      });
+      await this.tx.manager
+        .createQueryBuilder()
+        .update(LoopStageStay)
+        .set({ leftAt, seconds: () => `CASE id ${cases.join(' ')} END` })
+        .whereInIds(chunk.map((stay) => stay.id))
+        .setParameters(parameters)
+        .execute();
+    });
   }
 
   /** Brings the stored answer relation (loop_blueprint) of these loops in line with their records. */

@@ -52,8 +52,7 @@ export class SearchService implements OnModuleInit {
     if (kind === 'feedback') {
       const [item] = await this.feedback.byIds([idFromKey(FEEDBACK_KEY_PREFIX, key, 'key')]);
       if (!item) return null;
-      const [{ tags }] = await this.feedback.facetsOf([item.id]);
-      return { kind, recordId: item.id, title: item.title, body: item.body, tags: tags.join(' ') };
+      return { kind, recordId: item.id, title: item.title, body: item.body, tags: (await this.feedback.tagsOf(item.id)).join(' ') };
     }
     if (kind === 'theme') {
       const [theme] = await this.themes.byIds([idFromKey(THEME_KEY_PREFIX, key, 'key')]);

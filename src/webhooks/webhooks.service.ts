@@ -265,7 +265,9 @@ export class WebhooksService implements OnModuleInit {
   private async enqueue(projected: ProjectedEvent): Promise<void> {
     const { event, kind } = projected;
     if (!kind.sentToWebhooks) return;
-    const webhooks = (await this.tx.manager.findBy(Webhook, { active: true })).filter((webhook) =>
+    // A write records many events, and no write both registers a webhook and records loop events: the active ones are read once per write.
+    const active = await this.tx.once('active-webhooks', () => this.tx.manager.findBy(Webhook, { active: true }));
+    const webhooks = active.filter((webhook) =>
       webhook.events.some((pattern) => matchesEventType(pattern, event.type)),
     );
     if (webhooks.length === 0) return;
