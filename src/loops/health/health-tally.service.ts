@@ -145,6 +145,16 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
     return mismatches;
   }
 
+  /** How many of these loops belong to the slice, as their stored shares say: the tally's own view of its slices, read by id. */
+  async countInSlice(feedbackIds: readonly number[], slice: string): Promise<number> {
+    let count = 0;
+    await eachChunk(feedbackIds, async (chunk) => {
+      const rows = await this.tx.manager.findBy(LoopHealthShare, { feedbackId: In(chunk) });
+      count += rows.filter((row) => (JSON.parse(row.share) as TallyShare).slices.includes(slice)).length;
+    });
+    return count;
+  }
+
   /** The shares of these loops as their facts give them now; a loop that does not exist has none. */
   private async sharesOf(feedbackIds: readonly number[]): Promise<Map<number, TallyShare>> {
     const records = await this.facts.load(feedbackIds);

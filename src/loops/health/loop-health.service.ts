@@ -33,7 +33,7 @@ const AGE_BUCKETS: Array<{ label: string; minDays: number; maxDays: number | nul
 ];
 
 /** Up to this many durations, a median or 90th percentile is read from the stays themselves, exactly. */
-const EXACT_SAMPLES = 10_000;
+const EXACT_SAMPLES = 1_000;
 
 /** The figures of a report that are about the loops themselves. */
 type LoopFigures = Pick<LoopHealth, 'funnel' | 'timeInStage' | 'requestToClosure' | 'stalled' | 'untriagedByAge' | 'closureByRelease'>;
@@ -133,15 +133,19 @@ export class LoopHealthService {
       if (samples <= EXACT_SAMPLES) return exact();
       return { samples, medianSeconds: percentileOf(buckets, 0.5), p90Seconds: percentileOf(buckets, 0.9) };
     };
-    /** Loops of the slice counted by day in `buckets`, from the start up to the moment: whole days from the counters, the last day from the loops. */
-    const upTo = async (buckets: Map<number, number>, column: 'lastEventAt' | 'createdAt', narrow: (query: SelectQueryBuilder<FeedbackItem>) => void, moment: Date) => {
-      const day = dayOf(moment);
-      const edge = (await this.loops.filtered(filter)).andWhere(`feedback.${column} >= :dayStart AND feedback.${column} <= :moment`, { dayStart: dayStart(day), moment });
-      narrow(edge);
-      return sum(buckets, (bucket) => bucket < day) + (await edge.getCount());
+    /**
+     * Loops of the slice counted by day in `buckets`, from the start up to the
+     * moment: whole days from the counters, the loops of the last day one by
+     * one, found by the day's index and kept if their shares are in the slice.
+     */
+    const counted = new Map<string, Promise<number>>();
+    const upTo = (buckets: Map<number, number>, column: 'lastEventAt' | 'createdAt', kept: (stage: LoopStage) => boolean, moment: Date) => {
+      const key = `${column} ${moment.getTime()}`;
+      if (!counted.has(key)) counted.set(key, this.dayUpTo(tallied, column, kept, moment).then((edge) => sum(buckets, (bucket) => bucket < dayOf(moment)) + edge));
+      return counted.get(key)!;
     };
-    const open = (query: SelectQueryBuilder<FeedbackItem>) => void query.andWhere('feedback.stage <> :closedStage', { closedStage: LoopStage.CLOSED });
-    const requested = (query: SelectQueryBuilder<FeedbackItem>) => void query.andWhere('feedback.stage = :requestedStage', { requestedStage: LoopStage.REQUESTED });
+    const open = (stage: LoopStage) => stage !== LoopStage.CLOSED;
+    const requested = (stage: LoopStage) => stage === LoopStage.REQUESTED;
     const untriaged = metric(TallyMetric.UNTRIAGED);
     const requestedBy = (moment: Date) => upTo(untriaged, 'createdAt', requested, moment);
     const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
@@ -160,6 +164,18 @@ export class LoopHealthService {
       ),
       closureByRelease: await this.closures(metric(TallyMetric.TOUCHED), metric(TallyMetric.CLOSED)),
     };
+  }
+
+  /** The loops of the slice whose time falls on the moment's day, up to the moment: a day's loops, by the column's index. */
+  private async dayUpTo(slice: string, column: 'lastEventAt' | 'createdAt', kept: (stage: LoopStage) => boolean, moment: Date): Promise<number> {
+    const rows = await this.dataSource
+      .createQueryBuilder(FeedbackItem, 'day')
+      .select('day.id', 'id')
+      .addSelect('day.stage', 'stage')
+      .where(`day.${column} >= :dayStart AND day.${column} <= :moment`, { dayStart: dayStart(dayOf(moment)), moment })
+      .getRawMany<{ id: number | string; stage: LoopStage }>();
+    const ids = rows.filter((row) => kept(row.stage)).map((row) => Number(row.id));
+    return slice === SLICE_ALL ? ids.length : this.tally.countInSlice(ids, slice);
   }
 
   private items(slice: Slice): SelectQueryBuilder<FeedbackItem> {
