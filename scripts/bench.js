@@ -6,6 +6,7 @@
 //
 //   npm run bench [-- --loops 10000,100000,1000000] [--engine sqlite|postgres]
 //                 [--rounds 3] [--requests 40] [--datasets <folder>] [--write]
+//                 [--only <pattern>]   (the measures whose names match; the writes need the submissions)
 //
 // Each dataset is made once by `dataset generate` (the same size and seed give
 // the same rows) and kept in --datasets (a folder under the system's temporary
@@ -28,11 +29,13 @@ const { values: options } = parseArgs({
     requests: { type: 'string', default: '40' },
     datasets: { type: 'string', default: join(tmpdir(), 'looptrace-bench-datasets') },
     write: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const ROUNDS = Math.max(3, Number(options.rounds));
 const REQUESTS = Number(options.requests);
 const ROOT = join(__dirname, '..');
+const only = options.only ? new RegExp(options.only, 'i') : null;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const PG_SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -247,6 +250,7 @@ async function run(loops) {
     /** A measure beside `{ __typename }`: ROUNDS rounds of a block of each. */
     const measure = async (name, request, { concurrency = 1, requests: wanted = REQUESTS, statements = true } = {}) => {
       const requests = Math.max(1, Math.floor(wanted));
+      if (only && !only.test(name) && !(name.startsWith('submitFeedback') && only.test('writes'))) return null;
       const ratios = [];
       const p50s = [];
       const rates = [];
@@ -291,6 +295,7 @@ async function run(loops) {
     const pageMeasures = async (label, query, shapes) => {
       for (const [shape, variables] of shapes) {
         await measure(`${label}${shape}, first page`, () => api.ok(pm, query, variables));
+        if (only && !only.test(`${label}${shape}, tenth page`)) continue;
         const after = await tenth(query, variables);
         if (after) await measure(`${label}${shape}, tenth page`, () => api.ok(pm, query, { ...variables, after }));
         else rows.push({ name: `${label}${shape}, tenth page`, missing: 'fewer than ten pages' });
@@ -336,11 +341,24 @@ async function run(loops) {
       submitted.push(data.submitFeedback.feedback.key);
     }, { concurrency: 8, requests: Math.max(REQUESTS * 4, 400) });
     // Each voter votes for each new request at most once: 8 voters, each a different request of every 8.
-    await measure('voteFeedback, 8 clients', (i) => api.ok(tokens[operators[8 + (i % 8)]], 'mutation($k: String!) { voteFeedback(input: { key: $k }) { feedback { key } } }', { k: submitted[Math.floor(i / 8) * 8 + (i % 8)] }), {
+    if (submitted.length >= 8 * ROUNDS) await measure('voteFeedback, 8 clients', (i) => api.ok(tokens[operators[8 + (i % 8)]], 'mutation($k: String!) { voteFeedback(input: { key: $k }) { feedback { key } } }', { k: submitted[Math.floor(i / 8) * 8 + (i % 8)] }), {
       concurrency: 8,
       requests: Math.floor(submitted.length / 8 / ROUNDS) * 8,
     });
-    // A theme whose blueprint answers 1,000 loops: the links are the link measure, the status changes move all of them.
+    if (submitted.length >= 1000 && (!only || only.test('updateBlueprint'))) await moveMany(api, pm, lead, submitted, measure);
+
+    // The floor: the trace's own statements, run here on the database file with nothing above them.
+    let floor = null;
+    if (database.file && (!only || only.test('floor'))) floor = await rawFloor(database, service, pm, pick, typenameAlone.perSecond);
+    return { loops, generatedInSeconds, rows, rss: service.maxRss(), floor, typename: typenameAlone };
+  } finally {
+    await service.stop();
+    await database.drop();
+  }
+}
+
+/** A theme whose blueprint answers 1,000 new loops: linking them is the link measure; status changes then move all of them. */
+async function moveMany(api, pm, lead, submitted, measure) {
     const theme = (await api.ok(pm, 'mutation { createTheme(input: { title: "Bench: a thousand loops", kind: THEME }) { theme { key } } }')).createTheme.theme.key;
     const blueprint = `bench-move-${Date.now()}`;
     await api.ok(lead, `mutation { createBlueprint(input: { project: "nova", name: "${blueprint}", title: "Bench", definitionStatus: APPROVED, implementationStatus: NOT_STARTED, targetRelease: "2026.2" }) { blueprint { key } } }`);
@@ -352,15 +370,6 @@ async function run(loops) {
     const moved = (await api.ok(pm, `{ loops(first: 1, filter: { themeKey: "${theme}" }) { totalCount } }`)).loops.totalCount;
     const statuses = ['STARTED', 'NOT_STARTED'];
     await measure(`updateBlueprint status, moving ${moved} loops`, (i) => api.ok(lead, `mutation { updateBlueprint(input: { project: "nova", name: "${blueprint}", implementationStatus: ${statuses[i % 2]} }) { blueprint { key } } }`), { requests: 2 });
-
-    // The floor: the trace's own statements, run here on the database file with nothing above them.
-    let floor = null;
-    if (database.file) floor = await rawFloor(database, service, pm, pick, typenameAlone.perSecond);
-    return { loops, generatedInSeconds, rows, rss: service.maxRss(), floor, typename: typenameAlone };
-  } finally {
-    await service.stop();
-    await database.drop();
-  }
 }
 
 /** Starts a second service on the same file that logs its SQL, asks it for one trace, and runs those statements here, straight on the file. */

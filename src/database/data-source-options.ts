@@ -42,6 +42,8 @@ export function dataSourceOptions(database: DatabaseConfig, logger?: Logger, rea
     type: 'better-sqlite3',
     database: database.path,
     enableWAL: true,
+    // Prepared statements are kept by their text; lists of ids of many lengths make many texts.
+    statementCacheSize: 1000,
     timeout: SQLITE_BUSY_TIMEOUT_MS,
     prepareDatabase: prepareSqlite,
   };
