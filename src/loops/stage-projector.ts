@@ -151,7 +151,7 @@ export class StageProjector implements OnModuleInit {
       const cases = chunk.map((stay, index) => {
         parameters[`stay${index}`] = stay.id;
         parameters[`seconds${index}`] = stay.seconds;
-        return `WHEN :stay${index} THEN :seconds${index}`;
+        return `WHEN :stay${index} THEN CAST(:seconds${index} AS INTEGER)`;
       });
       await this.tx.manager
         .createQueryBuilder()
