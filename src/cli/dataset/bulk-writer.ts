@@ -14,6 +14,8 @@ import { FeedbackVote } from '../../feedback/feedback-vote.entity';
 import { LoopStage, Resolution, Verdict } from '../../feedback/feedback.enums';
 import { EVENT_CATALOGUE, EventCause, EventDraft, EventType, LoopEffect, NotificationKind, Touches } from '../../history/event-catalogue';
 import { LoopEvent, LoopEventLoop, LoopEventRecord } from '../../history/loop-event.entity';
+import { LoopHealthShare, LoopHealthTally } from '../../loops/health/health-tally.entity';
+import { counterOf, shareChange, shareOf, TallyFacts } from '../../loops/health/health-tally';
 import { LoopBlueprint } from '../../loops/loop-blueprint.entity';
 import { LoopStageStay } from '../../loops/loop-stage-stay.entity';
 import { BlueprintFact, deriveStage } from '../../loops/stage';
@@ -31,7 +33,7 @@ import { ADMIN, PlannedOperation, PlanView } from './plan';
  * The bulk path of a generated dataset: applies planned operations to a model
  * held in memory, by the same rules the services apply them (the same stage
  * engine, the same events with the same payloads, the same timelines, stays,
- * answers and inbox), and writes the rows the services would have written,
+ * answers, inbox and health tally), and writes the rows the services would have written,
  * straight into the database with prepared statements. What changes over
  * time (requests, blueprints, open stays) is written once, as it ends up.
  * The equality test (test/dataset.e2e-spec.ts) replays a plan through the API
@@ -138,7 +140,11 @@ interface BlueprintNode {
 
 interface LoopNode {
   row: FeedbackItem;
+  /** The projects it names, in order. */
+  projects: string[];
   tags: string[];
+  /** Its stays so far, oldest first; the current one last, without seconds. */
+  stays: Array<{ stage: LoopStage; seconds: number | null }>;
   /** Themes linked, in the order linked. */
   themes: number[];
   /** Voters, oldest vote first. */
@@ -406,7 +412,7 @@ export class DatasetModel implements PlanView {
           stallReportedAt: null,
         });
         const stay = Object.assign(new LoopStageStay(), { id: 0, feedbackId: item.id, stage: item.stage, enteredAt: item.stageEnteredAt, leftAt: null, seconds: null });
-        this.loops.push({ row: item, tags: [...input.tags], themes: [], voters: [], stay });
+        this.loops.push({ row: item, projects: [...input.projects].sort(), tags: [...input.tags], themes: [], voters: [], stay, stays: [{ stage: item.stage, seconds: null }] });
         input.projects.forEach((project) => this.sink.insert(FeedbackProject, { feedbackId: item.id, project }));
         input.tags.forEach((tag) => this.sink.insert(FeedbackTag, { feedbackId: item.id, tag }));
         this.record(now, {
@@ -600,7 +606,10 @@ export class DatasetModel implements PlanView {
     });
     if (derived.stage === from) return;
     const stay = loop.stay;
-    this.sink.insert(LoopStageStay, { ...stay, leftAt: movedAt, seconds: Math.max(0, Math.round((movedAt.getTime() - stay.enteredAt.getTime()) / 1000)) });
+    const seconds = Math.max(0, Math.round((movedAt.getTime() - stay.enteredAt.getTime()) / 1000));
+    this.sink.insert(LoopStageStay, { ...stay, leftAt: movedAt, seconds });
+    loop.stays[loop.stays.length - 1].seconds = seconds;
+    loop.stays.push({ stage: derived.stage, seconds: null });
     loop.stay = Object.assign(new LoopStageStay(), { id: this.nextId('stay'), feedbackId: item.id, stage: derived.stage, enteredAt: movedAt, leftAt: null, seconds: null });
     const causeOf: EventCause = { type: cause.type as EventType, recordKey: cause.recordKey };
     const moved = { recordKey: item.key, actorId: cause.actorId, data: { cause: causeOf }, touches: { feedback: [item.id] } };
@@ -649,8 +658,34 @@ export class DatasetModel implements PlanView {
     }
   }
 
-  /** Writes what ended up as it is: requests, themes, blueprints, open stays, answers, search documents. */
+  /** As HealthTallyService counts a loop: its facts for the tally, in the order the service reads them. */
+  private tallyFacts(loop: LoopNode, answering: BlueprintNode[]): TallyFacts {
+    const chain = (id: number) => {
+      const ids: number[] = [];
+      for (let at: number | null = id; at !== null; at = this.themes[at - 1].row.parentId) ids.push(at);
+      return ids;
+    };
+    const item = loop.row;
+    return {
+      stage: item.stage,
+      origin: item.origin,
+      createdAt: item.createdAt,
+      lastEventAt: item.lastEventAt,
+      resolution: item.resolution,
+      completedInReleaseId: item.completedInReleaseId,
+      projects: [...loop.projects, ...answering.map((node) => node.row.project)],
+      themeIds: [...new Set(loop.themes.flatMap(chain))],
+      touchedReleaseIds: answering.flatMap((node) => [
+        ...(node.row.targetReleaseId !== null ? [node.row.targetReleaseId] : []),
+        ...node.fact.outcomes.map((outcome) => outcome.releaseId),
+      ]),
+      stays: loop.stays,
+    };
+  }
+
+  /** Writes what ended up as it is: requests, themes, blueprints, open stays, answers, search documents, the health tally. */
   finish(): void {
+    const counters = new Map<string, number>();
     for (const node of this.themes) {
       this.sink.insert(Theme, node.row);
       this.sink.searchDocument('theme', node.row.id, node.row.title, node.row.description ?? '', '');
@@ -662,9 +697,14 @@ export class DatasetModel implements PlanView {
     for (const loop of this.loops) {
       this.sink.insert(FeedbackItem, loop.row);
       if (loop.stay.id !== 0) this.sink.insert(LoopStageStay, loop.stay);
-      for (const blueprint of this.answering(loop)) this.sink.insert(LoopBlueprint, { feedbackId: loop.row.id, blueprintId: blueprint.row.id });
+      const answering = this.answering(loop);
+      for (const blueprint of answering) this.sink.insert(LoopBlueprint, { feedbackId: loop.row.id, blueprintId: blueprint.row.id });
       this.sink.searchDocument('feedback', loop.row.id, loop.row.title, loop.row.body, [...loop.tags].sort().join(' '));
+      const share = shareOf(this.tallyFacts(loop, answering));
+      this.sink.insert(LoopHealthShare, { feedbackId: loop.row.id, share: JSON.stringify(share) });
+      shareChange(null, share, counters);
     }
+    for (const [key, count] of counters) this.sink.insert(LoopHealthTally, { ...counterOf(key), count });
   }
 }
 

@@ -7,7 +7,6 @@ import { LooptraceConfig } from '../../config/config';
 import { CoreModule } from '../../core.module';
 import { WRITER } from '../../database/writer';
 import { Release } from '../../releases/release.entity';
-import { HealthTallyService } from '../../loops/health/health-tally.service';
 import { UsageError } from '../errors';
 import { DatasetModel, SqliteHandle, SqliteRowSink } from './bulk-writer';
 import { planDataset, PlanOptions } from './plan';
@@ -30,9 +29,9 @@ type SqliteDriver = { databaseConnection: SqliteHandle & { pragma(source: string
 
 /**
  * Generates a dataset into a new SQLite file: the service's own start-up
- * makes the schema and the admin of ADMIN_TOKEN, the bulk path writes the
- * planned history (bulk-writer.ts), and the service then counts the health
- * tally from what was written. Foreign keys are checked once, at the end.
+ * makes the schema and the admin of ADMIN_TOKEN, and the bulk path writes the
+ * planned history (bulk-writer.ts), its health tally included. Foreign keys
+ * are checked once, at the end.
  */
 export async function generateDataset(config: LooptraceConfig, options: GenerateOptions, log: (line: string) => void): Promise<GenerateReport> {
   if (!config.adminToken) throw new UsageError('dataset generate needs ADMIN_TOKEN: the admin who creates the people of the dataset.');
@@ -73,8 +72,7 @@ export async function generateDataset(config: LooptraceConfig, options: Generate
     db.pragma('foreign_keys = ON');
     const broken = (await writer.query('PRAGMA foreign_key_check')) as unknown[];
     if (broken.length) throw new Error(`The generated rows break ${broken.length} foreign keys, the first: ${JSON.stringify(broken[0])}`);
-    log(`${model.operations} operations written as ${sink.written} rows; counting the health tally`);
-    await app.get(HealthTallyService).rebuild();
+    log(`${model.operations} operations written as ${sink.written} rows`);
     if (options.tokens) writeFileSync(options.tokens, `${JSON.stringify(Object.fromEntries(model.tokens), null, 2)}\n`, { mode: 0o600 });
     return { operations: model.operations, rows: sink.written, seconds: (Date.now() - started) / 1000, tokens: model.tokens };
   } finally {
