@@ -53,7 +53,7 @@ export class ActorsService {
     return this.actors.count();
   }
 
-  /** Scope: the actor with this email (none when there is none). */
+  /** Scope: the actor with this email: one at most, as emails are unique (none when there is none). */
   withEmail(email: string): IdScope {
     return this.tx.manager.createQueryBuilder(Actor, 'emailed').select('emailed.id').where('emailed.email = :actorEmail', { actorEmail: email.trim().toLowerCase() });
   }

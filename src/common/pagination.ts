@@ -183,24 +183,36 @@ export async function paginate<T extends ObjectLiteral>(
 
 /**
  * Narrows the query to the rows after the cursor in the order of the sort
- * keys, such as `(a > x) OR (a = x AND id > y)`. For a query that pages many
- * lists at once; paginate does it for one.
+ * keys. When the keys share a direction, as every list's do, that is one
+ * row comparison, such as `(a, id) > (x, y)`: an index in the order (after
+ * the filter's columns) is searched from the cursor on, so a deep page costs
+ * what the first does. Keys of mixed directions take the expanded form,
+ * `(a > x) OR (a = x AND id < y)`. For a query that pages many lists at
+ * once; paginate does it for one.
  */
 export function afterCursor<Q extends SelectQueryBuilder<ObjectLiteral>>(query: Q, after: string | null | undefined, sort: Array<Pick<SortKey<unknown>, 'path' | 'direction'>>): Q {
   if (!after) return query;
   const values = decodeCursor(after, sort.map((key) => sortKindOf(query, key.path)));
+  const parameters = Object.fromEntries(values.map((value, index) => [`cursor${index}`, value]));
+  const beyond = (key: Pick<SortKey<unknown>, 'direction'>) => (key.direction === 'ASC' ? '>' : '<');
+  if (sort.every((key) => key.direction === sort[0].direction)) {
+    if (sort.length === 1) return query.andWhere(`${sort[0].path} ${beyond(sort[0])} :cursor0`, parameters);
+    const columns = sort.map((key) => key.path).join(', ');
+    const cursor = sort.map((_key, index) => `:cursor${index}`).join(', ');
+    return query.andWhere(`(${columns}) ${beyond(sort[0])} (${cursor})`, parameters);
+  }
   query.andWhere(
     new Brackets((outer) => {
       sort.forEach((key, index) => {
         outer.orWhere(
           new Brackets((inner) => {
             sort.slice(0, index).forEach((earlier, j) => inner.andWhere(`${earlier.path} = :cursor${j}`));
-            inner.andWhere(`${key.path} ${key.direction === 'ASC' ? '>' : '<'} :cursor${index}`);
+            inner.andWhere(`${key.path} ${beyond(key)} :cursor${index}`);
           }),
         );
       });
     }),
-    Object.fromEntries(values.map((value, index) => [`cursor${index}`, value])),
+    parameters,
   );
   return query;
 }

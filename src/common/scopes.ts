@@ -9,9 +9,26 @@ import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
  */
 export type IdScope = SelectQueryBuilder<ObjectLiteral>;
 
-/** `column IN (scope)` with the scope's parameters, for where, andWhere and orWhere. */
-export function inScope(column: string, scope: IdScope): [string, ObjectLiteral] {
-  return [`${column} IN (${scope.getQuery()})`, scope.getParameters()];
+/**
+ * `column IN (scope)` with the scope's parameters, for where, andWhere and
+ * orWhere. Several scopes are their union, `column IN (a UNION b)`: one
+ * subquery that each engine drives from the scopes' indexes, where
+ * `column IN (a) OR column IN (b)` has PostgreSQL test every row.
+ */
+export function inScope(column: string, scope: IdScope | readonly IdScope[]): [string, ObjectLiteral] {
+  const scopes: readonly IdScope[] = Array.isArray(scope) ? scope : [scope as IdScope];
+  const parameters = Object.assign({}, ...scopes.map((each) => each.getParameters())) as ObjectLiteral;
+  return [`${column} IN (${scopes.map((each) => each.getQuery()).join(' UNION ')})`, parameters];
+}
+
+/**
+ * `column = (scope)` with the scope's parameters, for a scope that selects
+ * one id at most: a record named by a unique key, such as an actor by email.
+ * The engine then searches an index for that one value, in the index's
+ * order, where `IN` would have it sort what it finds. No id matches nothing.
+ */
+export function isScope(column: string, scope: IdScope): [string, ObjectLiteral] {
+  return [`${column} = (${scope.getQuery()})`, scope.getParameters()];
 }
 
 /** `column NOT IN (scope)` with the scope's parameters. */

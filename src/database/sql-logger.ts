@@ -6,19 +6,36 @@ let statementsRun = 0;
 /** Statements run by this process on every data source since it started: the metrics read it. */
 export const statementsSoFar = () => statementsRun;
 
+/** A statement as it was sent to the database, with its parameters. */
+export interface LoggedStatement {
+  query: string;
+  parameters: unknown[];
+}
+
 /**
- * TypeORM's logger: counts every statement (the N+1 tests read the count)
- * and, when LOG_SQL is on, prints them. Errors are logged server-side only.
+ * TypeORM's logger: counts every statement (the N+1 tests read the count),
+ * keeps them with their parameters while someone records them (the query
+ * plan test explains them) and, when LOG_SQL is on, prints them. Errors are
+ * logged server-side only.
  */
 export class SqlLogger implements Logger {
   private readonly logger = new NestLogger('SQL');
+  private readonly recordings = new Set<LoggedStatement[]>();
   statements = 0;
 
   constructor(private readonly verbose: boolean) {}
 
+  /** Keeps every statement sent from now on, with its parameters, until stop is called. */
+  record(): { statements: LoggedStatement[]; stop: () => void } {
+    const statements: LoggedStatement[] = [];
+    this.recordings.add(statements);
+    return { statements, stop: () => this.recordings.delete(statements) };
+  }
+
   logQuery(query: string, parameters?: unknown[]): void {
     this.statements += 1;
     statementsRun += 1;
+    for (const recording of this.recordings) recording.push({ query, parameters: [...(parameters ?? [])] });
     if (this.verbose) this.logger.debug(`${query}${parameters?.length ? ` -- ${JSON.stringify(parameters)}` : ''}`);
   }
 

@@ -4,7 +4,7 @@ import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
 import { Role } from '../actors/role';
 import { Clock } from '../common/clock';
-import { IdScope, inScope } from '../common/scopes';
+import { IdScope, inScope, isScope } from '../common/scopes';
 import { diff } from '../common/diff';
 import { assertExpectedVersion, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { idFromKey } from '../common/keys';
@@ -77,7 +77,7 @@ export class FeedbackService {
     if (filter?.organization) query.andWhere('feedback.organization = :organization', { organization: filter.organization });
     if (filter?.project) query.andWhere(...inScope('feedback.id', this.namingProject(filter.project)));
     if (filter?.tag) query.andWhere(...inScope('feedback.id', this.taggedWith(filter.tag)));
-    if (filter?.submitterEmail) query.andWhere(...inScope('feedback.submitterId', this.actors.withEmail(filter.submitterEmail)));
+    if (filter?.submitterEmail) query.andWhere(...isScope('feedback.submitterId', this.actors.withEmail(filter.submitterEmail)));
     return query;
   }
 

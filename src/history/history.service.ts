@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { idFromKey } from '../common/keys';
 import { groupsOf } from '../common/loaders';
 import { afterCursor, Connection, connectionOf, countOnce, PageArgs, pageSize, paginate, SortKey } from '../common/pagination';
-import { IdScope, inScope } from '../common/scopes';
+import { IdScope, isScope } from '../common/scopes';
 import { TransactionRunner } from '../common/transactions';
 import { EventFilter } from './dto/event.inputs';
 import { checkedOrder, Consequence, ConsequenceHandlers, CONSEQUENCES } from './consequences';
@@ -101,9 +101,9 @@ export class HistoryService implements OnApplicationBootstrap {
   /**
    * The audit log: every event this reader may see, newest first, narrowed
    * by the filter; the filter's actor comes as a scope of the actors' own
-   * (the history sits below them).
+   * (the history sits below them), which selects one actor at most.
    */
-  list(filter: EventFilter | null | undefined, page: PageArgs, reader: EventReader, actors: IdScope | null): Promise<Connection<LoopEvent>> {
+  list(filter: EventFilter | null | undefined, page: PageArgs, reader: EventReader, actor: IdScope | null): Promise<Connection<LoopEvent>> {
     const query = this.events.createQueryBuilder('event');
     const hidden = hiddenEventTypes(reader);
     if (hidden.length) query.andWhere('event.type NOT IN (:...hidden)', { hidden });
@@ -117,7 +117,7 @@ export class HistoryService implements OnApplicationBootstrap {
         feedbackId: idFromKey('FB-', filter.loopKey, 'filter.loopKey'),
       });
     }
-    if (actors) query.andWhere(...inScope('event.actorId', actors));
+    if (actor) query.andWhere(...isScope('event.actorId', actor));
     if (filter?.types?.length) query.andWhere('event.type IN (:...types)', { types: filter.types });
     if (filter?.since) query.andWhere('event.occurredAt >= :since', { since: filter.since });
     if (filter?.until) query.andWhere('event.occurredAt < :until', { until: filter.until });

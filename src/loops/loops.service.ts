@@ -235,15 +235,9 @@ export class LoopsService {
       tag: filter?.tag,
       submitterEmail: filter?.submitterEmail,
     });
+    // A filter met in either of two ways is one union of scopes, which both engines drive from the scopes' indexes.
     if (filter?.project) {
-      const project = filter.project;
-      query.andWhere(
-        new Brackets((either) =>
-          either
-            .where(...inScope('feedback.id', this.feedback.namingProject(project)))
-            .orWhere(...inScope('feedback.id', this.answeredBy(this.blueprints.inProject(project)))),
-        ),
-      );
+      query.andWhere(...inScope('feedback.id', [this.feedback.namingProject(filter.project), this.answeredBy(this.blueprints.inProject(filter.project))]));
     }
     if (filter?.themeKey) {
       const theme = await this.themes.byKey(filter.themeKey, 'filter.themeKey');
@@ -252,12 +246,11 @@ export class LoopsService {
     if (filter?.release) {
       const release = await this.releases.byName(filter.release, 'filter.release');
       query.andWhere(
-        new Brackets((either) =>
-          either
-            .where('feedback.completedInReleaseId = :completedIn', { completedIn: release.id })
-            .orWhere(...inScope('feedback.id', this.answeredBy(this.blueprints.targeting(release.id))))
-            .orWhere(...inScope('feedback.id', this.answeredBy(this.outcomes.blueprintsWithOutcomeIn(release.id)))),
-        ),
+        ...inScope('feedback.id', [
+          this.loopState.completedIn(release.id),
+          this.answeredBy(this.blueprints.targeting(release.id)),
+          this.answeredBy(this.outcomes.blueprintsWithOutcomeIn(release.id)),
+        ]),
       );
     }
     if (filter?.stalledForDays !== undefined && filter?.stalledForDays !== null) this.loopState.whereStalled(query, filter.stalledForDays);
