@@ -3,6 +3,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { LiveEvents } from '../src/history/live-events';
+import { HealthTallyService } from '../src/loops/health/health-tally.service';
 import { LoopsService } from '../src/loops/loops.service';
 import { createTestDatabase, TestDatabase } from './support/database';
 import { ADMIN_TOKEN } from './support/config';
@@ -128,6 +129,24 @@ describe('two instances on one PostgreSQL database', () => {
     expect(await a.app.get(LoopsService).findStageMismatches()).toEqual([]);
     const stages = await b.ok<{ loops: { nodes: Array<{ key: string; stage: string }> } }>(pm, `{ loops(filter: { themeKey: "TH-2" }) { nodes { key stage } } }`);
     expect(stages.loops.nodes.map((loop) => loop.stage)).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
+  });
+
+  it('keeps the stages of loops linked to the themes of a blueprint whose status changes at the same moment through the other instance', async () => {
+    const themes: string[] = [];
+    for (let index = 0; index < 4; index++) themes.push((await a.api.createTheme(pm, { title: `Racing ${index}`, kind: 'THEME' })).key);
+    await b.api.createBlueprint(lead, { project: 'nova', name: 'racer', title: 'Raced work' });
+    for (const themeKey of themes) await b.api.linkBlueprint(lead, { project: 'nova', name: 'racer', themeKey });
+    // Each round links new requests to the themes while the blueprint starts or stops: every link reads the status the other write is changing.
+    for (const [round, status] of (['STARTED', 'NOT_STARTED', 'GOOD_PROGRESS', 'BLOCKED', 'STARTED', 'DEFERRED'] as const).entries()) {
+      const requests: string[] = [];
+      for (let index = 0; index < 8; index++) requests.push((await b.api.submitFeedback(operator, { title: `Race ${round}.${index}`, origin: 'OPERATOR' })).key);
+      await Promise.all([
+        ...requests.map((feedbackKey, index) => (index % 2 ? a : b).api.linkFeedbackToTheme(pm, { feedbackKey, themeKey: themes[index % themes.length] })),
+        b.api.updateBlueprint(lead, { project: 'nova', name: 'racer', implementationStatus: status }),
+      ]);
+      const found = { stages: await a.app.get(LoopsService).findStageMismatches(), tally: await a.app.get(HealthTallyService).findMismatches() };
+      expect({ round, ...found }).toEqual({ round, stages: [], tally: [] });
+    }
   });
 });
 
