@@ -48,6 +48,15 @@ export class LoopStateStore {
     await this.tx.manager.update(FeedbackItem, { id: item.id }, { ...state, updatedAt: item.updatedAt, version: item.version });
   }
 
+  /**
+   * Locks these loops until the write ends, where the engine has row locks
+   * (PostgreSQL): their requests' rows, as a write that changes a request
+   * locks it. Resolves to how many it locked now.
+   */
+  lock(ids: readonly number[]): Promise<number> {
+    return this.tx.lockRows(FeedbackItem, ids);
+  }
+
   /** Records that something happened to these loops: the stall watch counts from it. */
   async touch(ids: readonly number[], at: Date): Promise<void> {
     if (ids.length) await this.tx.manager.update(FeedbackItem, { id: In([...ids]) }, { lastEventAt: at });
