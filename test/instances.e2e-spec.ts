@@ -8,6 +8,7 @@ import { FeedbackService } from '../src/feedback/feedback.service';
 import { LiveEvents } from '../src/history/live-events';
 import { HealthTallyService } from '../src/loops/health/health-tally.service';
 import { LoopsService } from '../src/loops/loops.service';
+import { StallWatch } from '../src/loops/stall-watch';
 import { createTestDatabase, TestDatabase } from './support/database';
 import { ADMIN_TOKEN } from './support/config';
 import { GraphQLResponse, startService, TestService } from './support/service';
@@ -194,5 +195,15 @@ describe('two instances on one PostgreSQL database', () => {
     expect(await b.ok(operator, `{ a: feedback(key: "${first.key}") { voteCount } b: feedback(key: "${second.key}") { voteCount } }`)).toEqual({ a: { voteCount: 1 }, b: { voteCount: 1 } });
     expect(await a.app.get(HealthTallyService).findMismatches()).toEqual([]);
   });
-});
 
+  it('reports each stalled loop once when both instances sweep at the same moment', async () => {
+    a.clock.advanceDays(40);
+    b.clock.advanceDays(40);
+    const [byA, byB] = await Promise.all([a.app.get(StallWatch).sweep(), b.app.get(StallWatch).sweep()]);
+    const reports = await a.sql<{ record_key: string; n: string }>(`SELECT record_key, COUNT(*) AS n FROM loop_event WHERE type = 'loop.stalled' GROUP BY record_key`);
+    expect(reports.length).toBeGreaterThan(10);
+    expect(reports.filter((report) => Number(report.n) !== 1)).toEqual([]);
+    expect(byA + byB).toBe(reports.length);
+    expect(await b.app.get(HealthTallyService).findMismatches()).toEqual([]);
+  });
+});

@@ -77,14 +77,22 @@ export class LoopStateStore {
     return query;
   }
 
-  /** Stalled loops whose current stall has not been reported yet (never reported, or reported before their last event). */
-  newlyStalled(limit: number): Promise<FeedbackItem[]> {
+  /**
+   * Stalled loops whose current stall has not been reported yet (never
+   * reported, or reported before their last event). In a write on
+   * PostgreSQL they are locked as they are read, skipping those another
+   * write holds: the sweeps of several instances report each stall once.
+   */
+  async newlyStalled(limit: number): Promise<FeedbackItem[]> {
     const query = this.tx.manager.createQueryBuilder(FeedbackItem, 'feedback');
-    return this.whereStalled(query)
+    this.whereStalled(query)
       .andWhere(new Brackets((q) => q.where('feedback.stallReportedAt IS NULL').orWhere('feedback.stallReportedAt < feedback.lastEventAt')))
       .orderBy('feedback.id')
-      .limit(limit)
-      .getMany();
+      .limit(limit);
+    if (this.tx.inWrite && this.tx.locking) query.setLock('for_no_key_update').setOnLocked('skip_locked');
+    const stalled = await query.getMany();
+    if (this.tx.inWrite) this.tx.holdsRows(FeedbackItem, stalled.map((item) => item.id));
+    return stalled;
   }
 
   async markStallReported(ids: readonly number[], at: Date): Promise<void> {
