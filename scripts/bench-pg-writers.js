@@ -13,7 +13,8 @@
 // the slowest and fastest round beside them. Nothing here asserts a time.
 // `measureWriters` is exported for scripts/bench.js to call.
 const { spawn } = require('node:child_process');
-const { cpus, totalmem } = require('node:os');
+const { readFileSync } = require('node:fs');
+const { cpus, loadavg, totalmem } = require('node:os');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const { Client } = require('pg');
@@ -45,7 +46,59 @@ async function createDatabase() {
   await onServer(`CREATE DATABASE ${name}`);
   const url = new URL(PG_SERVER);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { name, url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+// ---------- where the time goes ----------
+
+const TICKS_PER_SECOND = 100;
+
+/** Processor time a process has used so far, in seconds; null where /proc cannot tell (not Linux, or the process is gone). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Watches the database's connections to the bench database while a round
+ * runs: how many wait for a lock, run a statement, or wait, inside a
+ * transaction, for the service to send the next one (sampled every 50 ms);
+ * and the processor time their backends use.
+ */
+async function watchDatabase(database) {
+  const client = new Client({ connectionString: PG_SERVER });
+  await client.connect();
+  const samples = [];
+  const backends = new Map();
+  let stopped = false;
+  const sampling = (async () => {
+    while (!stopped) {
+      const { rows } = await client.query(
+        `SELECT pid, wait_event_type = 'Lock' AS locked, state = 'active' AS active, state LIKE 'idle in transaction%' AS waiting
+           FROM pg_stat_activity WHERE datname = $1`,
+        [database.name],
+      );
+      samples.push({ locked: rows.filter((row) => row.locked).length, active: rows.filter((row) => row.active && !row.locked).length, idle: rows.filter((row) => row.waiting).length });
+      for (const { pid } of rows) if (!backends.has(pid)) backends.set(pid, cpuSeconds(pid));
+      await sleep(50);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await sampling;
+    await client.end();
+    let used = 0;
+    for (const [pid, start] of backends) {
+      const end = cpuSeconds(pid);
+      if (start !== null && end !== null) used += end - start;
+    }
+    const mean = (key) => samples.reduce((sum, sample) => sum + sample[key], 0) / Math.max(1, samples.length);
+    return { databaseCpu: used, locked: mean('locked'), active: mean('active'), idle: mean('idle') };
+  };
 }
 
 /** The built service on its own port, as production runs it; resolves once it answers. */
@@ -69,7 +122,7 @@ async function startService(databaseUrl, port) {
   let log = '';
   child.stdout.on('data', (chunk) => (log += chunk));
   child.stderr.on('data', (chunk) => (log += chunk));
-  const service = { url: `http://127.0.0.1:${port}/graphql`, child, log: () => log };
+  const service = { url: `http://127.0.0.1:${port}/graphql`, child, pid: child.pid, log: () => log };
   for (let attempt = 0; attempt < 600; attempt++) {
     if (child.exitCode !== null) throw new Error(`the service stopped:\n${log}`);
     try {
@@ -143,15 +196,35 @@ async function write(service, client, until, round) {
   return made;
 }
 
-/** Writes per second of every client writing at once through its instance, for `seconds`, after a short warm-up. */
-async function measure(assignments, seconds, round) {
+/**
+ * Every client writing at once through its instance, for `seconds`, after a
+ * short warm-up: writes per second, and where the time went (processor
+ * seconds per write of the services and of the database, and how many of the
+ * database's connections waited for a lock, ran a statement, or waited for
+ * the service, on average).
+ */
+async function measure(database, services, assignments, seconds, round) {
   const warmUntil = performance.now() + 1000;
   await Promise.all(assignments.map(({ service, client }) => write(service, client, warmUntil, `${round}-warm`)));
+  const watched = await watchDatabase(database);
+  const servicesBefore = services.map((service) => cpuSeconds(service.pid));
   const started = performance.now();
   const until = started + seconds * 1000;
   const counts = await Promise.all(assignments.map(({ service, client }) => write(service, client, until, round)));
   const elapsed = (performance.now() - started) / 1000;
-  return counts.reduce((sum, count) => sum + count, 0) / elapsed;
+  const servicesAfter = services.map((service) => cpuSeconds(service.pid));
+  const { databaseCpu, locked, active, idle } = await watched();
+  const writes = counts.reduce((sum, count) => sum + count, 0);
+  const serviceCpu = servicesAfter.some((value) => value === null) ? null : servicesAfter.reduce((sum, value, index) => sum + value - servicesBefore[index], 0);
+  return {
+    perSecond: writes / elapsed,
+    serviceMsPerWrite: serviceCpu === null ? null : (serviceCpu * 1000) / writes,
+    databaseMsPerWrite: serviceCpu === null ? null : (databaseCpu * 1000) / writes,
+    locked,
+    active,
+    idle,
+    load: loadavg()[0],
+  };
 }
 
 /**
@@ -175,11 +248,14 @@ async function measureWriters({ clients = 8, rounds = 5, seconds = 10, log = () 
     for (let index = 0; index < clients; index++) ofB.push(await makeClient(b, `b${index}`));
     const one = [];
     const two = [];
+    const said = (round, what, figures) =>
+      log(`round ${round}: ${what} ${figures.perSecond.toFixed(1)} writes/s; load average ${figures.load.toFixed(1)}; connections waiting for a lock ${figures.locked.toFixed(2)}`);
     for (let round = 1; round <= rounds; round++) {
-      one.push(await measure(ofA.map((client) => ({ service: a, client })), seconds, `one-${round}`));
-      log(`round ${round}: one instance ${one.at(-1).toFixed(1)} writes/s`);
-      two.push(await measure([...ofA.map((client) => ({ service: a, client })), ...ofB.map((client) => ({ service: b, client }))], seconds, `two-${round}`));
-      log(`round ${round}: two instances ${two.at(-1).toFixed(1)} writes/s`);
+      one.push(await measure(database, [a], ofA.map((client) => ({ service: a, client })), seconds, `one-${round}`));
+      said(round, 'one instance', one.at(-1));
+      const both = [...ofA.map((client) => ({ service: a, client })), ...ofB.map((client) => ({ service: b, client }))];
+      two.push(await measure(database, [a, b], both, seconds, `two-${round}`));
+      said(round, 'two instances', two.at(-1));
     }
     const refused = [...ofA, ...ofB].flatMap((client) => client.refused);
     return { clients, rounds, seconds, one, two, refused };
@@ -191,19 +267,23 @@ async function measureWriters({ clients = 8, rounds = 5, seconds = 10, log = () 
 
 /** The figures as Markdown. */
 function report({ clients, rounds, seconds, one, two, refused }) {
+  const rates = (figures) => figures.map((round) => round.perSecond);
   const spread = (values) => `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}`;
-  const ratios = one.map((value, index) => two[index] / value);
+  const ms = (figures, key) => (figures.some((round) => round[key] === null) ? 'n/a' : median(figures.map((round) => round[key])).toFixed(1));
+  const ratios = one.map((round, index) => two[index].perSecond / round.perSecond);
+  const row = (instances, who, figures) =>
+    `| ${instances} | ${who} | ${median(rates(figures)).toFixed(1)} | ${spread(rates(figures))} | ${ms(figures, 'serviceMsPerWrite')} | ${ms(figures, 'databaseMsPerWrite')} | ${median(figures.map((round) => round.locked)).toFixed(2)} | ${median(figures.map((round) => round.idle)).toFixed(1)} | ${median(figures.map((round) => round.load)).toFixed(1)} |`;
   const lines = [
     `### Writes on PostgreSQL, one instance and two (${new Date().toISOString().slice(0, 10)})`,
     '',
-    `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${rounds} rounds of ${seconds} s, one instance and two in turn; each client submits a request and votes for it, over and over, on loops no other client writes to.`,
+    `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${rounds} rounds of ${seconds} s, one instance and two in turn; each client submits a request and votes for it, over and over, on loops no other client writes to. Medians of the rounds; processor time is that of the services' processes and of the database's backends for the bench database, per write; the connections are those of the bench database, sampled every 50 ms: waiting for a lock, and idle in a transaction (waiting for the service to send the next statement); load is the machine's load average (1 minute) at the end of the round.`,
     '',
-    '| instances | clients | writes/s (median) | slowest–fastest round |',
-    '| ---: | ---: | ---: | ---: |',
-    `| 1 | ${clients} | ${median(one).toFixed(1)} | ${spread(one)} |`,
-    `| 2 | ${clients} each | ${median(two).toFixed(1)} | ${spread(two)} |`,
+    '| instances | clients | writes/s | slowest–fastest round | service CPU ms/write | database CPU ms/write | waiting for a lock | waiting for the service | load |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    row(1, clients, one),
+    row(2, `${clients} each`, two),
     '',
-    `Two instances over one: ${(median(two) / median(one)).toFixed(2)}× (medians); round by round ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}.`,
+    `Two instances over one: ${(median(rates(two)) / median(rates(one))).toFixed(2)}× (medians); round by round ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}.`,
   ];
   if (refused.length) lines.push('', `${refused.length} writes were refused, the first with: ${refused[0]}`);
   return lines.join('\n');
