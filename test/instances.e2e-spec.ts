@@ -2,8 +2,13 @@ import { Client, createClient } from 'graphql-ws';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
+import { ActorsService } from '../src/actors/actors.service';
+import { TransactionRunner } from '../src/common/transactions';
+import { FeedbackService } from '../src/feedback/feedback.service';
 import { LiveEvents } from '../src/history/live-events';
+import { HealthTallyService } from '../src/loops/health/health-tally.service';
 import { LoopsService } from '../src/loops/loops.service';
+import { StallWatch } from '../src/loops/stall-watch';
 import { createTestDatabase, TestDatabase } from './support/database';
 import { ADMIN_TOKEN } from './support/config';
 import { GraphQLResponse, startService, TestService } from './support/service';
@@ -126,8 +131,79 @@ describe('two instances on one PostgreSQL database', () => {
     const results = await Promise.all(writes);
     expect(results.filter((result) => result.errors)).toEqual([]);
     expect(await a.app.get(LoopsService).findStageMismatches()).toEqual([]);
+    expect(await b.app.get(HealthTallyService).findMismatches()).toEqual([]);
     const stages = await b.ok<{ loops: { nodes: Array<{ key: string; stage: string }> } }>(pm, `{ loops(filter: { themeKey: "TH-2" }) { nodes { key stage } } }`);
     expect(stages.loops.nodes.map((loop) => loop.stage)).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
   });
-});
 
+  it('keeps the stages of loops linked to the themes of a blueprint whose status changes at the same moment through the other instance', async () => {
+    const themes: string[] = [];
+    for (let index = 0; index < 4; index++) themes.push((await a.api.createTheme(pm, { title: `Racing ${index}`, kind: 'THEME' })).key);
+    await b.api.createBlueprint(lead, { project: 'nova', name: 'racer', title: 'Raced work' });
+    for (const themeKey of themes) await b.api.linkBlueprint(lead, { project: 'nova', name: 'racer', themeKey });
+    // Each round links new requests to the themes while the blueprint starts or stops: every link reads the status the other write is changing.
+    for (const [round, status] of (['STARTED', 'NOT_STARTED', 'GOOD_PROGRESS', 'BLOCKED', 'STARTED', 'DEFERRED'] as const).entries()) {
+      const requests: string[] = [];
+      for (let index = 0; index < 8; index++) requests.push((await b.api.submitFeedback(operator, { title: `Race ${round}.${index}`, origin: 'OPERATOR' })).key);
+      await Promise.all([
+        ...requests.map((feedbackKey, index) => (index % 2 ? a : b).api.linkFeedbackToTheme(pm, { feedbackKey, themeKey: themes[index % themes.length] })),
+        b.api.updateBlueprint(lead, { project: 'nova', name: 'racer', implementationStatus: status }),
+      ]);
+      const found = { stages: await a.app.get(LoopsService).findStageMismatches(), tally: await a.app.get(HealthTallyService).findMismatches() };
+      expect({ round, ...found }).toEqual({ round, stages: [], tally: [] });
+    }
+  });
+
+  it('runs again, whole, a write that lost a deadlock to a write of the other instance, and tells of it once', async () => {
+    const [first, second] = [
+      await b.api.submitFeedback(operator, { title: 'Locked first here', origin: 'OPERATOR' }),
+      await b.api.submitFeedback(operator, { title: 'Locked first there', origin: 'OPERATOR' }),
+    ];
+    const voter = await a.app.get(ActorsService).byEmail((await a.actor('USER', 'Vera')).email);
+    const attempts = { a: 0, b: 0 };
+    const committed: string[] = [];
+    const told: string[] = [];
+    for (const [name, instance] of [['a', a], ['b', b]] as const) {
+      instance.app.get(LiveEvents).onPublished(({ event }) => event.type === 'feedback.voted' && told.push(`${name} ${event.recordKey}`));
+    }
+    // Each votes for its request, which locks it, then locks the other's: once both hold their own, one waits for the other in a circle.
+    let arrived = 0;
+    let bothHold!: () => void;
+    const holding = new Promise<void>((resolve) => (bothHold = resolve));
+    const race = (name: 'a' | 'b', instance: TestService, own: string, other: string) => {
+      const tx = instance.app.get(TransactionRunner);
+      return tx.run(async () => {
+        attempts[name] += 1;
+        await instance.app.get(FeedbackService).vote(voter, own);
+        tx.afterCommit(() => committed.push(name));
+        if (attempts[name] === 1) {
+          if (++arrived === 2) bothHold();
+          await holding;
+        }
+        await tx.manager.query('SELECT id FROM feedback_item WHERE id = $1 FOR UPDATE', [Number(other.slice('FB-'.length))]);
+      });
+    };
+    await Promise.all([race('a', a, first.key, second.key), race('b', b, second.key, first.key)]);
+    expect(attempts.a + attempts.b).toBe(3);
+    expect(committed.sort()).toEqual(['a', 'b']);
+    expect(told.sort()).toEqual([`a ${first.key}`, `b ${second.key}`]);
+    const votes = await a.sql<{ record_key: string; n: string }>(
+      `SELECT record_key, COUNT(*) AS n FROM loop_event WHERE type = 'feedback.voted' AND record_key IN ($1, $2) GROUP BY record_key ORDER BY record_key`,
+      [first.key, second.key],
+    );
+    expect(votes.map((row) => [row.record_key, Number(row.n)])).toEqual([first.key, second.key].sort().map((key) => [key, 1]));
+    expect(await b.ok(operator, `{ a: feedback(key: "${first.key}") { voteCount } b: feedback(key: "${second.key}") { voteCount } }`)).toEqual({ a: { voteCount: 1 }, b: { voteCount: 1 } });
+    expect(await a.app.get(HealthTallyService).findMismatches()).toEqual([]);
+  });
+
+  it('reports each stalled loop once when both instances sweep at the same moment', async () => {
+    a.clock.advanceDays(40);
+    b.clock.advanceDays(40);
+    const [byA, byB] = await Promise.all([a.app.get(StallWatch).sweep(), b.app.get(StallWatch).sweep()]);
+    const reports = await a.sql<{ record_key: string; n: string }>(`SELECT record_key, COUNT(*) AS n FROM loop_event WHERE type = 'loop.stalled' GROUP BY record_key`);
+    expect(reports.length).toBeGreaterThan(10);
+    expect(reports.filter((report) => Number(report.n) !== 1)).toEqual([]);
+    expect(byA + byB).toBe(reports.length);
+    expect(await b.app.get(HealthTallyService).findMismatches()).toEqual([]);
+  });
+});

@@ -55,7 +55,9 @@ export class FeedbackService {
   }
 
   async findByKey(key: string, field = 'key'): Promise<FeedbackItem | null> {
-    return this.tx.manager.findOne(FeedbackItem, { where: { id: idFromKey(FEEDBACK_KEY_PREFIX, key, field) }, ...this.tx.forUpdate() });
+    const item = await this.tx.manager.findOne(FeedbackItem, { where: { id: idFromKey(FEEDBACK_KEY_PREFIX, key, field) }, ...this.tx.forUpdate() });
+    if (item) this.tx.holdsRows(FeedbackItem, [item.id]);
+    return item;
   }
 
   /** The item named by the key, locked for the transaction on engines with row locks. */
@@ -135,7 +137,8 @@ export class FeedbackService {
         version: 1,
       });
       await this.tx.manager.save(item);
-      await this.replaceFacets(item.id, input.projects ?? [], input.tags ?? [], { fresh: true });
+      this.tx.holdsRows(FeedbackItem, [item.id]);
+      await this.addFacets(item.id, input.projects ?? [], input.tags ?? []);
       await this.history.record({
         type: EventType.FEEDBACK_SUBMITTED,
         recordKey: item.key,
@@ -287,12 +290,13 @@ export class FeedbackService {
     await this.tx.manager.update(FeedbackItem, { id: item.id }, { voteCount: item.voteCount });
   }
 
-  /** Sets the projects and tags of an item; a fresh item has none to remove. */
-  private async replaceFacets(feedbackId: number, projects: string[], tags: string[], { fresh = false } = {}): Promise<void> {
-    if (!fresh) {
-      await this.tx.manager.delete(FeedbackProject, { feedbackId });
-      await this.tx.manager.delete(FeedbackTag, { feedbackId });
-    }
+  private async replaceFacets(feedbackId: number, projects: string[], tags: string[]): Promise<void> {
+    await this.tx.manager.delete(FeedbackProject, { feedbackId });
+    await this.tx.manager.delete(FeedbackTag, { feedbackId });
+    await this.addFacets(feedbackId, projects, tags);
+  }
+
+  private async addFacets(feedbackId: number, projects: string[], tags: string[]): Promise<void> {
     if (projects.length) await this.tx.manager.insert(FeedbackProject, projects.map((project) => ({ feedbackId, project })));
     if (tags.length) await this.tx.manager.insert(FeedbackTag, tags.map((tag) => ({ feedbackId, tag })));
   }

@@ -8,10 +8,13 @@ import { LoopEvent } from './loop-event.entity';
 
 const CHANNEL = 'looptrace_events';
 const RECONNECT_MS = 1000;
+/** Event ids per notice: its payload stays well below PostgreSQL's 8000 bytes. */
+const EVENTS_PER_NOTICE = 500;
 
 interface Notice {
   instance: string;
-  eventId: number;
+  /** In the order they committed. */
+  eventIds: number[];
 }
 
 /**
@@ -19,7 +22,10 @@ interface Notice {
  * broker but PostgreSQL: each instance NOTIFYs the events it commits on one
  * channel and LISTENs to it, and hands the events of the others to its own
  * subscribers, in the order they were sent. Only the event's id travels; the
- * event itself is read from the history, where it has committed.
+ * event itself is read from the history, where it has committed. The events
+ * committed while a notice is on its way go together in the next one: every
+ * NOTIFY of every instance commits under one lock of the database's, so a
+ * notice per event would make the instances queue for it.
  */
 @Injectable()
 export class PostgresLiveRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,6 +34,8 @@ export class PostgresLiveRelay implements OnApplicationBootstrap, OnModuleDestro
   private client: Client | null = null;
   private received: Promise<void> = Promise.resolve();
   private sent: Promise<void> = Promise.resolve();
+  /** Events committed here and not yet sent, oldest first. */
+  private unsent: number[] = [];
 
   constructor(
     @Inject(CONFIG) private readonly config: LooptraceConfig,
@@ -86,22 +94,37 @@ export class PostgresLiveRelay implements OnApplicationBootstrap, OnModuleDestro
     await client?.end();
   }
 
-  /** Notices go out one after the other, in the order the events committed; shutting down waits for them. */
+  /**
+   * Notices go out one after the other, in the order the events committed,
+   * each with the events committed since the one before; shutting down waits
+   * for them.
+   */
   private send(event: LoopEvent): void {
-    const notice: Notice = { instance: this.instance, eventId: event.id };
+    this.unsent.push(event.id);
+    if (this.unsent.length > 1) return;
     this.sent = this.sent
       .then(async () => {
-        if (this.client) await this.client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notice)]);
-      })
-      .catch((error: unknown) => this.logger.error(`Telling other instances of event ${event.id} failed: ${(error as Error).message}`));
+        while (this.unsent.length) {
+          const eventIds = this.unsent.splice(0, EVENTS_PER_NOTICE);
+          const notice: Notice = { instance: this.instance, eventIds };
+          try {
+            if (this.client) await this.client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notice)]);
+          } catch (error) {
+            this.logger.error(`Telling other instances of events ${eventIds.join(', ')} failed: ${(error as Error).message}`);
+          }
+        }
+      });
   }
 
   private async receive(payload: string): Promise<void> {
     const notice = JSON.parse(payload) as Notice;
     if (notice.instance === this.instance || !this.client) return;
-    const [event] = await this.history.byIds([notice.eventId]);
-    if (!event) return;
-    const loops = (await this.history.loopsOf([event.id])).map((row) => row.feedbackId);
-    await this.live.publishRelayed({ event, loops });
+    const events = new Map((await this.history.byIds(notice.eventIds)).map((event) => [event.id, event]));
+    const loops = await this.history.loopsOf(notice.eventIds);
+    for (const eventId of notice.eventIds) {
+      const event = events.get(eventId);
+      if (!event) continue;
+      await this.live.publishRelayed({ event, loops: loops.filter((row) => row.eventId === eventId).map((row) => row.feedbackId) });
+    }
   }
 }

@@ -158,36 +158,46 @@ export class ImportService {
   async run(by: Actor, format: string, files: ImportFile[], options: ImportOptions = {}): Promise<ImportReport> {
     const importer = this.importerOf(format);
     const dryRun = options.dryRun ?? false;
-    const report = new ReportBuilder(format, dryRun);
+    let report = new ReportBuilder(format, dryRun);
     const batchSize = options.batchSize ?? IMPORT_BATCH_SIZE;
     const batches = files.flatMap((file) => chunks(applicationOrder(this.parse(importer, file, report)), batchSize));
     const total = batches.reduce((sum, batch) => sum + batch.length, 0);
     await options.onStart?.(total);
-    let done = 0;
-    const applyBatch = async (batch: ImportRecord[]) => {
+    // A transaction that lost a race on PostgreSQL is run again from its start: it reports from a copy of the report as it stood then.
+    const applyBatch = async (batch: ImportRecord[], into: ReportBuilder, doneBefore: number) => {
       for (const record of batch) {
         try {
-          report.count(record.kind, await this.tx.run(() => this.apply(by, importer.format, record, report)));
+          into.count(record.kind, await this.tx.run(() => this.apply(by, importer.format, record, into)));
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
-          report.skip(record.kind, record.at, reasonOf(error));
+          into.skip(record.kind, record.at, reasonOf(error));
         }
       }
-      done += batch.length;
-      await options.onBatch?.({ done, total, report: report.build() });
+      await options.onBatch?.({ done: doneBefore + batch.length, total, report: into.build() });
     };
     if (!dryRun) {
+      let done = 0;
       for (const batch of batches) {
         options.signal?.throwIfAborted();
-        await this.tx.run(() => applyBatch(batch));
+        const before = report;
+        report = await this.tx.run(async () => {
+          const attempt = before.copy();
+          await applyBatch(batch, attempt, done);
+          return attempt;
+        });
+        done += batch.length;
       }
       return report.build();
     }
+    const before = report;
     try {
       await this.tx.run(async () => {
+        report = before.copy();
+        let done = 0;
         for (const batch of batches) {
           options.signal?.throwIfAborted();
-          await applyBatch(batch);
+          await applyBatch(batch, report, done);
+          done += batch.length;
         }
         throw new DryRunRollback();
       });
@@ -383,6 +393,13 @@ class ReportBuilder {
 
   constructor(format: string, dryRun: boolean) {
     this.report = { format, dryRun, files: [], counts: [], skipped: [], notes: [] };
+  }
+
+  /** Another builder that goes on from this one as it stands, leaving this one as it is. */
+  copy(): ReportBuilder {
+    const copy = new ReportBuilder(this.report.format, this.report.dryRun);
+    Object.assign(copy.report, this.build());
+    return copy;
   }
 
   private counter(kind: string): ImportCount {

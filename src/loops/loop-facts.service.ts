@@ -29,6 +29,13 @@ export interface LoopRecord {
   facts: LoopFacts;
 }
 
+/** The records the facts of some loops are read from, besides the loops' own: their themes (with those above and below them), the blueprints answering them, and those blueprints' releases. */
+export interface LoopReach {
+  themeIds: number[];
+  blueprintIds: number[];
+  releaseIds: number[];
+}
+
 /**
  * Gathers the facts of many loops at once, in a fixed number of queries
  * whatever their number (one per level of the theme tree, plus one per kind
@@ -49,8 +56,26 @@ export class LoopFactsService {
     return this.loadFor(items);
   }
 
-  async loadFor(items: FeedbackItem[]): Promise<Map<number, LoopRecord>> {
-    const ids = items.map((item) => item.id);
+  /**
+   * Every record other than the loops themselves that the facts of these
+   * loops (their stage, and their share of the health tally) are read from:
+   * the themes they are linked to, every theme below those and every theme
+   * above them, the blueprints that answer them, and the releases those
+   * blueprints target or have outcomes in. A write locks them before it reads
+   * the facts (loops/loop-locks.ts).
+   */
+  async reach(feedbackIds: readonly number[]): Promise<LoopReach> {
+    const linked = await this.linkedRecords(feedbackIds);
+    const above = await this.themes.withAncestors([...new Set(linked.themeLinks.map((link) => link.themeId))]);
+    return {
+      themeIds: [...new Set([...linked.subtreeIds, ...above])].sort((a, b) => a - b),
+      blueprintIds: [...linked.blueprints.keys()].sort((a, b) => a - b),
+      releaseIds: linked.releaseIds.sort((a, b) => a - b),
+    };
+  }
+
+  /** The links of these loops and the records they reach. */
+  private async linkedRecords(ids: readonly number[]) {
     const themeLinks = await this.themes.activeLinksOf(ids);
     const subtrees = await this.themes.subtrees([...new Set(themeLinks.map((link) => link.themeId))]);
     const subtreeIds = [...new Set([...subtrees.values()].flat())];
@@ -59,8 +84,16 @@ export class LoopFactsService {
     const blueprintIds = [...new Set([...themeBlueprintLinks, ...directLinks].map((link) => link.blueprintId))];
     const blueprints = new Map((await this.blueprints.byIds(blueprintIds)).map((blueprint) => [blueprint.id, blueprint]));
     const outcomes = await this.outcomes.ofBlueprints(blueprintIds);
-    const releaseIds = [...new Set([...outcomes.map((o) => o.releaseId), ...[...blueprints.values()].map((b) => b.targetReleaseId)])];
-    const releases = new Map((await this.releases.byIds(releaseIds.filter((id): id is number => id !== null))).map((r) => [r.id, r]));
+    const releaseIds = [...new Set([...outcomes.map((o) => o.releaseId), ...[...blueprints.values()].map((b) => b.targetReleaseId)])].filter(
+      (id): id is number => id !== null,
+    );
+    return { themeLinks, subtrees, subtreeIds, themeBlueprintLinks, directLinks, blueprintIds, blueprints, outcomes, releaseIds };
+  }
+
+  async loadFor(items: FeedbackItem[]): Promise<Map<number, LoopRecord>> {
+    const ids = items.map((item) => item.id);
+    const { themeLinks, subtrees, themeBlueprintLinks, directLinks, blueprintIds, blueprints, outcomes, releaseIds } = await this.linkedRecords(ids);
+    const releases = new Map((await this.releases.byIds(releaseIds)).map((r) => [r.id, r]));
 
     const outcomesOf = groupsOf(blueprintIds, outcomes, (outcome) => outcome.blueprintId);
     const themeLinksOf = groupsOf(ids, themeLinks, (link) => link.feedbackId);

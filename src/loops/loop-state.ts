@@ -62,6 +62,15 @@ export class LoopStateStore {
       .execute();
   }
 
+  /**
+   * Locks these loops until the write ends, where the engine has row locks
+   * (PostgreSQL): their requests' rows, as a write that changes a request
+   * locks it. Resolves to how many it locked now.
+   */
+  lock(ids: readonly number[]): Promise<number> {
+    return this.tx.lockRows(FeedbackItem, ids);
+  }
+
   /** Records that something happened to these loops: the stall watch counts from it. */
   async touch(ids: readonly number[], at: Date): Promise<void> {
     if (ids.length) await this.tx.manager.update(FeedbackItem, { id: In([...ids]) }, { lastEventAt: at });
@@ -87,14 +96,22 @@ export class LoopStateStore {
     return this.tx.manager.createQueryBuilder(FeedbackItem, 'completed').select('completed.id').where('completed.completedInReleaseId = :completedIn', { completedIn: releaseId });
   }
 
-  /** Stalled loops whose current stall has not been reported yet (never reported, or reported before their last event). */
-  newlyStalled(limit: number): Promise<FeedbackItem[]> {
+  /**
+   * Stalled loops whose current stall has not been reported yet (never
+   * reported, or reported before their last event). In a write on
+   * PostgreSQL they are locked as they are read, skipping those another
+   * write holds: the sweeps of several instances report each stall once.
+   */
+  async newlyStalled(limit: number): Promise<FeedbackItem[]> {
     const query = this.tx.manager.createQueryBuilder(FeedbackItem, 'feedback');
-    return this.whereStalled(query)
+    this.whereStalled(query)
       .andWhere(new Brackets((q) => q.where('feedback.stallReportedAt IS NULL').orWhere('feedback.stallReportedAt < feedback.lastEventAt')))
       .orderBy('feedback.id')
-      .limit(limit)
-      .getMany();
+      .limit(limit);
+    if (this.tx.inWrite && this.tx.locking) query.setLock('for_no_key_update').setOnLocked('skip_locked');
+    const stalled = await query.getMany();
+    if (this.tx.inWrite) this.tx.holdsRows(FeedbackItem, stalled.map((item) => item.id));
+    return stalled;
   }
 
   async markStallReported(ids: readonly number[], at: Date): Promise<void> {

@@ -16,6 +16,7 @@ import { LoopHealthResolver } from './health/loop-health.resolver';
 import { LoopHealthService } from './health/loop-health.service';
 import { LiveLoopsResolver } from './live-loops.resolver';
 import { LoopFactsService } from './loop-facts.service';
+import { LoopLocks } from './loop-locks';
 import { LoopLoader } from './loop.loader';
 import {
   BlueprintRequestsResolver,
@@ -51,6 +52,7 @@ import { TraceService } from './trace.service';
   ],
   providers: [
     LoopFactsService,
+    LoopLocks,
     StageProjector,
     StallWatch,
     LoopStateStore,

@@ -13,6 +13,7 @@ import { LoopEvent } from '../history/loop-event.entity';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import { ThemesService } from '../themes/themes.service';
 import { LoopBlueprint } from './loop-blueprint.entity';
+import { LoopLocks } from './loop-locks';
 import { LoopStageStay } from './loop-stage-stay.entity';
 import { LoopState, LoopStateStore } from './loop-state';
 import { LoopFactsService, LoopRecord } from './loop-facts.service';
@@ -36,16 +37,24 @@ export class StageProjector implements OnModuleInit {
     private readonly outcomes: OutcomesService,
     private readonly clock: Clock,
     private readonly tx: TransactionRunner,
+    private readonly locks: LoopLocks,
   ) {}
 
   onModuleInit(): void {
     this.history.onRecorded(Consequence.PROJECTION, (recorded) => this.handle(recorded));
   }
 
-  /** Files the event in the timelines of the loops it concerns and, if it may have moved them, recomputes them; returns those loops. */
+  /**
+   * Files the event in the timelines of the loops it concerns and, if it may
+   * have moved them, recomputes them; returns those loops. The loops, and
+   * what their facts are read from, are held first (LoopLocks); an event that
+   * follows a loop's move is recorded here, for loops held already.
+   */
   private async handle({ event, draft, kind }: RecordedEvent): Promise<readonly number[]> {
-    if (kind.loops === LoopEffect.NONE || !draft.touches) return [];
-    const loopIds = kind.loops === LoopEffect.MOVES ? await this.affectedLoops(draft.touches) : [...new Set(draft.touches.feedback ?? [])];
+    const touches = draft.touches;
+    if (kind.loops === LoopEffect.NONE || !touches) return [];
+    const find = async () => (kind.loops === LoopEffect.MOVES ? this.affectedLoops(touches) : [...new Set(touches.feedback ?? [])]);
+    const loopIds = kind.loops === LoopEffect.FOLLOWS ? await find() : await this.locks.hold(find, touches);
     if (loopIds.length === 0) return [];
     await this.history.attachToLoops(event, loopIds);
     if (kind.loops !== LoopEffect.REPORTS) await this.loopState.touch(loopIds, event.occurredAt);

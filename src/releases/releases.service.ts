@@ -59,6 +59,8 @@ export class ReleasesService {
 
   create(by: Actor, input: CreateReleaseInput): Promise<Release> {
     return this.tx.run(async () => {
+      // One new release at a time, so that two made at once do not both take the next place in the sequence.
+      await this.tx.lock([{ space: 'release-sequence', id: 0, exclusive: true }]);
       await this.assertNameFree(input.name, 'input.name');
       const now = this.clock.now();
       const last = await this.tx.manager.createQueryBuilder(Release, 'release').select('MAX(release.sequence)', 'max').getRawOne<{ max: number | null }>();

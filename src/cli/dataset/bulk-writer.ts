@@ -704,7 +704,8 @@ export class DatasetModel implements PlanView {
       this.sink.insert(LoopHealthShare, { feedbackId: loop.row.id, share: JSON.stringify(share) });
       shareChange(null, share, counters);
     }
-    for (const [key, count] of counters) this.sink.insert(LoopHealthTally, { ...counterOf(key), count });
+    // On SQLite every counter is one shard, shard 0.
+    for (const [key, count] of counters) this.sink.insert(LoopHealthTally, { ...counterOf(key), shard: 0, count });
   }
 }
 

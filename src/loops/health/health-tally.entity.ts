@@ -10,7 +10,11 @@ export class LoopHealthShare {
   share: string;
 }
 
-/** One counter of the health tally: how many loops of a slice count in a metric's bucket. */
+/**
+ * One shard of a counter of the health tally: how many loops of a slice
+ * count in a metric's bucket is the sum of the counter's shards (on SQLite
+ * there is only shard 0). A shard alone may hold any number, negative too.
+ */
 @Entity()
 export class LoopHealthTally {
   @PrimaryColumn({ type: 'varchar' })
@@ -21,6 +25,9 @@ export class LoopHealthTally {
 
   @PrimaryColumn({ type: 'integer' })
   bucket: number;
+
+  @PrimaryColumn({ type: 'integer' })
+  shard: number;
 
   @Column({ type: 'integer' })
   count: number;

@@ -10,12 +10,21 @@ import { HistoryService } from '../../history/history.service';
 import { THEME_KEY_PREFIX } from '../../themes/theme.entity';
 import { ThemesService } from '../../themes/themes.service';
 import { LoopFactsService } from '../loop-facts.service';
+import { LoopLocks } from '../loop-locks';
 import { LoopsService } from '../loops.service';
 import { LoopHealthShare, LoopHealthTally } from './health-tally.entity';
 import { counterOf, shareChange, shareOf, TallyFacts, TallyShare } from './health-tally';
 
 /** How many counters one statement adds to. */
 const COUNTERS_PER_STATEMENT = 100;
+
+/**
+ * Every write changes the counters of the slice of all loops, so on
+ * PostgreSQL each counter is kept in up to this many rows (shards), and a
+ * write adds to the shard no other write holds at the moment: writes do not
+ * wait on each other for the counters. A counter is the sum of its shards.
+ */
+export const TALLY_SHARDS = 32;
 
 /** A counter that does not hold what the shares of its slice add up to, or a loop whose stored share is not what its facts give. */
 export interface TallyMismatch {
@@ -45,6 +54,7 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
     private readonly themes: ThemesService,
     private readonly blueprints: BlueprintsService,
     private readonly loops: LoopsService,
+    private readonly locks: LoopLocks,
   ) {}
 
   onModuleInit(): void {
@@ -62,16 +72,17 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
   private async note({ event, loops }: ProjectedEvent): Promise<void> {
     const pending = this.tx.pending('health-tally', () => new Set<number>(), (ids) => this.recount([...ids]));
     loops.forEach((id) => pending.add(id));
+    // What these loops are counted from is held (LoopLocks), with the record whose change moves them.
     if (isEventOf(event, EventType.BLUEPRINT_UPDATED) && event.after && 'targetRelease' in event.after) {
       const [project, name] = event.recordKey.split('/');
       const blueprint = await this.blueprints.findByName(project, name);
-      if (blueprint) (await this.loops.answeredIds([blueprint.id])).forEach((id) => pending.add(id));
+      if (blueprint) (await this.locks.holdToCount(() => this.loops.answeredIds([blueprint.id]), { blueprints: [blueprint.id] })).forEach((id) => pending.add(id));
     }
     // A theme moved in the tree gives the loops under it other themes above them, though their stages stay as they were.
     if (isEventOf(event, EventType.THEME_UPDATED) && event.after && 'parentKey' in event.after) {
       const themeId = Number(event.recordKey.slice(THEME_KEY_PREFIX.length));
-      const subtree = (await this.themes.subtrees([themeId])).get(themeId) ?? [themeId];
-      (await this.themes.feedbackLinkedTo(subtree)).forEach((id) => pending.add(id));
+      const under = async () => this.themes.feedbackLinkedTo((await this.themes.subtrees([themeId])).get(themeId) ?? [themeId]);
+      (await this.locks.holdToCount(under, { themes: [themeId] })).forEach((id) => pending.add(id));
     }
   }
 
@@ -99,23 +110,38 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
   /** Counts every loop from scratch. */
   rebuild(): Promise<void> {
     return this.tx.run(async () => {
+      // Writes beside it on PostgreSQL count their loops again once it has committed, from the shares it stored (and it from theirs).
+      if (this.tx.locking) await this.tx.manager.query('LOCK TABLE loop_health_share, loop_health_tally IN SHARE ROW EXCLUSIVE MODE');
       await this.tx.manager.createQueryBuilder().delete().from(LoopHealthTally).execute();
       await this.tx.manager.createQueryBuilder().delete().from(LoopHealthShare).execute();
       await this.recount(await this.loops.allIds());
     });
   }
 
-  /** The counters of one slice, by metric, then bucket. */
+  /** The counters of one slice, by metric, then bucket: each the sum of its shards. */
   async counters(slice: string): Promise<Map<string, Map<number, number>>> {
-    const rows = await this.tx.manager.findBy(LoopHealthTally, { slice });
+    const rows = await this.summed().where('tally.slice = :slice', { slice }).getRawMany<{ slice: string; metric: string; bucket: number | string; count: number | string }>();
     const byMetric = new Map<string, Map<number, number>>();
     for (const row of rows) {
-      if (row.count === 0) continue;
+      if (Number(row.count) === 0) continue;
       const buckets = byMetric.get(row.metric) ?? new Map<number, number>();
       buckets.set(Number(row.bucket), Number(row.count));
       byMetric.set(row.metric, buckets);
     }
     return byMetric;
+  }
+
+  /** The counters, each the sum of its shards. */
+  private summed() {
+    return this.tx.manager
+      .createQueryBuilder(LoopHealthTally, 'tally')
+      .select('tally.slice', 'slice')
+      .addSelect('tally.metric', 'metric')
+      .addSelect('tally.bucket', 'bucket')
+      .addSelect('SUM(tally.count)', 'count')
+      .groupBy('tally.slice')
+      .addGroupBy('tally.metric')
+      .addGroupBy('tally.bucket');
   }
 
   /**
@@ -136,8 +162,8 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
       }
     });
     const counted = new Map<string, number>();
-    for (const row of await this.tx.manager.find(LoopHealthTally)) {
-      if (Number(row.count) !== 0) counted.set(`${row.slice}|${row.metric}|${row.bucket}`, Number(row.count));
+    for (const row of await this.summed().getRawMany<{ slice: string; metric: string; bucket: number | string; count: number | string }>()) {
+      if (Number(row.count) !== 0) counted.set(`${row.slice}|${row.metric}|${Number(row.bucket)}`, Number(row.count));
     }
     for (const key of new Set([...expected.keys(), ...counted.keys()])) {
       if ((expected.get(key) ?? 0) !== (counted.get(key) ?? 0)) mismatches.push({ what: `counter ${key}`, stored: counted.get(key) ?? 0, derived: expected.get(key) ?? 0 });
@@ -185,17 +211,21 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
     return shares;
   }
 
-  /** Adds the changes to their counters, many at a time; a counter is made at its first count. */
+  /** Adds the changes to their counters, in the shard this write holds, many at a time; a counter's shard is made at its first count. */
   private async addToCounters(change: Map<string, number>): Promise<void> {
+    if (change.size === 0) return;
+    const shard = await this.tx.claim('health-tally-shard', TALLY_SHARDS);
     const rows = [...change.entries()].map(([key, delta]) => ({ ...counterOf(key), delta }));
     for (let start = 0; start < rows.length; start += COUNTERS_PER_STATEMENT) {
       const batch = rows.slice(start, start + COUNTERS_PER_STATEMENT);
       const postgres = this.tx.manager.connection.options.type === 'postgres';
-      const placeholders = batch.map((_row, index) => (postgres ? `($${index * 4 + 1}, $${index * 4 + 2}, $${index * 4 + 3}, $${index * 4 + 4})` : '(?, ?, ?, ?)'));
+      const placeholders = batch.map((_row, index) =>
+        postgres ? `($${index * 5 + 1}, $${index * 5 + 2}, $${index * 5 + 3}, $${index * 5 + 4}, $${index * 5 + 5})` : '(?, ?, ?, ?, ?)',
+      );
       await this.tx.manager.query(
-        `INSERT INTO loop_health_tally (slice, metric, bucket, count) VALUES ${placeholders.join(', ')}
-         ON CONFLICT (slice, metric, bucket) DO UPDATE SET count = loop_health_tally.count + excluded.count`,
-        batch.flatMap((row) => [row.slice, row.metric, row.bucket, row.delta]),
+        `INSERT INTO loop_health_tally (slice, metric, bucket, shard, count) VALUES ${placeholders.join(', ')}
+         ON CONFLICT (slice, metric, bucket, shard) DO UPDATE SET count = loop_health_tally.count + excluded.count`,
+        batch.flatMap((row) => [row.slice, row.metric, row.bucket, shard, row.delta]),
       );
     }
   }
