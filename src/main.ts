@@ -29,7 +29,7 @@ async function bootstrap(config: LooptraceConfig): Promise<void> {
 
 /** A start-up that cannot succeed says why in one line, naming the setting to change, and exits. */
 function fail(error: unknown): never {
-  const problem = startupProblem(error);
+  const problem = startupProblem(error, config);
   process.stderr.write(`Looptrace cannot start: ${problem}\n`);
   process.exit(1);
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, LooptraceConfig } from './config/config';
 
 type SystemError = Error & { code?: string; errno?: number; syscall?: string; address?: string; port?: number; driverError?: SystemError };
 
@@ -24,20 +24,15 @@ const POSTGRES_LOGIN_CODES = new Set(['28P01', '28000', '3D000']);
  * change, with no stack trace: the port, the SQLite file, the PostgreSQL
  * server. Anything else is said with its own message.
  */
-export function startupProblem(error: unknown, env: Record<string, string | undefined> = process.env): string {
+export function startupProblem(error: unknown, config: Pick<LooptraceConfig, 'database' | 'host' | 'port'>): string {
   if (error instanceof ConfigError) return error.message;
   const failure = ((error as SystemError)?.driverError ?? error) as SystemError;
   const message = failure?.message ?? String(error);
   const code = failure?.code ?? '';
-  let database;
-  try {
-    database = loadConfig(env).database;
-  } catch (configError) {
-    return (configError as Error).message;
-  }
-  if (code === 'EADDRINUSE') return `PORT ${failure.port ?? env.PORT ?? 3000} is already in use${failure.address ? ` on ${failure.address}` : ''}: stop what holds it, or set PORT to another port.`;
+  const { database } = config;
+  if (code === 'EADDRINUSE') return `PORT ${failure.port ?? config.port} is already in use${failure.address ? ` on ${failure.address}` : ''}: stop what holds it, or set PORT to another port.`;
   if (failure?.syscall === 'listen' && (code === 'EACCES' || code === 'EADDRNOTAVAIL')) {
-    return `cannot listen on HOST ${env.HOST ?? '0.0.0.0'}, PORT ${env.PORT ?? 3000} (${code}): choose a port above 1023 or an address of this machine.`;
+    return `cannot listen on HOST ${config.host}, PORT ${config.port} (${code}): choose a port above 1023 or an address of this machine.`;
   }
   if (database.engine === 'sqlite' && (SQLITE_CODES.has(code) || FILE_CODES.has(code) || /unable to open database|readonly database/i.test(message))) {
     return `DATABASE_PATH ${database.path} cannot be opened or created (${code || message}): point it at a file in a folder this user may write to.`;
