@@ -12,7 +12,7 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const { cpus, totalmem, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
-const { Client } = require('pg');
+const { ADMIN_TOKEN, PG_SERVER, median, onServer, percentile, sleep } = require('./bench-support');
 
 const { values: options } = parseArgs({
   options: {
@@ -27,10 +27,8 @@ const REQUESTS = Number(options.requests);
 const ROUNDS = Number(options.rounds);
 const LOOPS = Number(options.loops);
 const IMPORT_ROWS = Number(options['import-rows']);
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const PORT = 3900 + Math.floor(Math.random() * 90);
 const URL = `http://127.0.0.1:${PORT}`;
-const PG_SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // ---------- the service under test ----------
 
@@ -40,19 +38,10 @@ async function createDatabase() {
     return { env: { DATABASE_PATH: join(directory, 'bench.sqlite') }, drop: async () => rmSync(directory, { recursive: true, force: true }) };
   }
   const name = `looptrace_bench_${process.pid}`;
-  const admin = async (sql) => {
-    const client = new Client({ connectionString: PG_SERVER });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
+  await onServer(`CREATE DATABASE ${name}`);
   const url = new globalThis.URL(PG_SERVER);
   url.pathname = `/${name}`;
-  return { env: { DATABASE_URL: url.toString() }, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { env: { DATABASE_URL: url.toString() }, drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 async function startService(databaseEnv) {
@@ -90,7 +79,6 @@ async function startService(databaseEnv) {
 
 // ---------- requests ----------
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function gql(token, query, variables) {
   const response = await fetch(`${URL}/graphql`, {
@@ -119,11 +107,6 @@ async function latencies(token, query, count) {
   return times;
 }
 
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
-const median = (values) => percentile(values, 50);
 
 // ---------- the data ----------
 

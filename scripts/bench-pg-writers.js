@@ -18,28 +18,9 @@ const { cpus, loadavg, totalmem } = require('node:os');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const { Client } = require('pg');
-
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
-const PG_SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+const { ADMIN_TOKEN, PG_SERVER, median, onServer, sleep } = require('./bench-support');
 
 // ---------- the database and the services ----------
-
-async function onServer(sql) {
-  const client = new Client({ connectionString: PG_SERVER });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function createDatabase() {
   const name = `looptrace_bench_writers_${process.pid}`;

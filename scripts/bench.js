@@ -18,7 +18,7 @@ const { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, 
 const { cpus, totalmem, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
-const { Client } = require('pg');
+const { ADMIN_TOKEN, PG_SERVER, median, onServer, percentile, sleep } = require('./bench-support');
 const Database = require('better-sqlite3');
 
 const { values: options } = parseArgs({
@@ -36,9 +36,6 @@ const ROUNDS = Math.max(3, Number(options.rounds));
 const REQUESTS = Number(options.requests);
 const ROOT = join(__dirname, '..');
 const only = options.only ? new RegExp(options.only, 'i') : null;
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
-const PG_SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line) => process.stderr.write(`${line}\n`);
 
 // ---------- datasets ----------
@@ -68,16 +65,6 @@ function dataset(loops) {
   }
   const seconds = existsSync(`${file}.seconds`) ? Number(readFileSync(`${file}.seconds`, 'utf8')) : null;
   return { file, tokens: JSON.parse(readFileSync(tokens, 'utf8')), generatedInSeconds: seconds };
-}
-
-async function onServer(sql) {
-  const client = new Client({ connectionString: PG_SERVER });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** A working copy of the dataset for one run: a file, or a fresh PostgreSQL database filled from it. */
@@ -180,11 +167,6 @@ function client(url) {
   return { gql, ok, statements };
 }
 
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
-const median = (values) => percentile(values, 50);
 
 /**
  * `count` requests made by `next(i)` from `concurrency` clients at once:
