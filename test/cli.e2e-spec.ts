@@ -78,7 +78,7 @@ describe('command line', () => {
   });
 
   it('checks the stored stages against their facts', async () => {
-    expect(await capture(['stages', 'check'])).toEqual({ code: 0, text: 'Every stored stage matches its facts.\nThe health tally matches the loops.\n' });
+    expect(await capture(['stages', 'check'])).toEqual({ code: 0, text: 'Every stored stage matches its facts.\nThe health tally and the listings match the loops.\n' });
   });
 
   it('prints its help and its version on standard output, without reading the settings', async () => {
@@ -217,7 +217,7 @@ describe('command line', () => {
     });
     const written = jest.spyOn(process.stdout, 'write');
     try {
-      expect(await cli(['stages', 'check'])).toEqual({ status: 0, stdout: 'Every stored stage matches its facts.\nThe health tally matches the loops.\n', stderr: 'warning: [Loops] a slow read\n' });
+      expect(await cli(['stages', 'check'])).toEqual({ status: 0, stdout: 'Every stored stage matches its facts.\nThe health tally and the listings match the loops.\n', stderr: 'warning: [Loops] a slow read\n' });
       expect(written).not.toHaveBeenCalled();
     } finally {
       written.mockRestore();
@@ -228,7 +228,7 @@ describe('command line', () => {
   it('exits with status 1 when the stored stages differ from their facts', async () => {
     const check = jest.spyOn(LoopsService.prototype, 'findStageMismatches').mockResolvedValue([{ key: 'FB-7', field: 'stage', stored: 'THEMED', derived: 'PLANNED' }]);
     try {
-      expect(await cli(['stages', 'check'])).toEqual({ status: 1, stdout: 'FB-7 stage: stored THEMED, derived PLANNED\n1 loops differ from their facts\nThe health tally matches the loops.\n', stderr: '' });
+      expect(await cli(['stages', 'check'])).toEqual({ status: 1, stdout: 'FB-7 stage: stored THEMED, derived PLANNED\n1 loops differ from their facts\nThe health tally and the listings match the loops.\n', stderr: '' });
     } finally {
       check.mockRestore();
     }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { SqlLogger } from '../src/database/sql-logger';
 import { WRITER } from '../src/database/writer';
+import { HealthTallyService } from '../src/loops/health/health-tally.service';
 import { EventType } from '../src/history/event-catalogue';
 import { testConfig } from './support/config';
 import { portable } from './support/database';
@@ -263,6 +264,9 @@ class Dataset {
       `INSERT INTO search_document (${sqlite ? 'rowid, ' : ''}kind, record_id, title, body, tags)
        SELECT ${sqlite ? 'f.id * 4, ' : ''}'feedback', f.id, f.title, f.body, COALESCE((SELECT ${tagsOf} FROM feedback_tag ft WHERE ft.feedback_id = f.id), '') FROM feedback_item f`,
     );
+
+    // The health tally and the listings, counted from what was written, as the service counts a database written without them at start-up.
+    await service.app.get(HealthTallyService).rebuild();
 
     if (!sqlite) {
       for (const table of ['actor', 'theme', 'blueprint', 'theme_blueprint_link', 'release_outcome', 'feedback_item', 'feedback_vote', 'feedback_theme_link', 'feedback_blueprint_link', 'loop_stage_stay', 'loop_event']) {

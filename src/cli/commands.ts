@@ -166,7 +166,7 @@ export function stagesCheck(config: LooptraceConfig, out: Output, stderr: Stderr
     out(mismatches.length ? `${loops} loops differ from their facts\n` : 'Every stored stage matches its facts.\n');
     const tally = await app.get(HealthTallyService).findMismatches();
     tally.forEach((m) => out(`health tally, ${m.what}: stored ${m.stored}, derived ${m.derived}\n`));
-    out(tally.length ? `${tally.length} figures of the health tally differ from the loops\n` : 'The health tally matches the loops.\n');
+    out(tally.length ? `${tally.length} figures of the health tally and listings differ from the loops\n` : 'The health tally and the listings match the loops.\n');
     return mismatches.length || tally.length ? 1 : 0;
   });
 }

@@ -4,7 +4,7 @@ import { Actor } from '../actors/actor.entity';
 import { ActorsService } from '../actors/actors.service';
 import { Role } from '../actors/role';
 import { Clock } from '../common/clock';
-import { IdScope, inScope, isScope } from '../common/scopes';
+import { isScope } from '../common/scopes';
 import { diff } from '../common/diff';
 import { assertExpectedVersion, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { idFromKey } from '../common/keys';
@@ -16,6 +16,8 @@ import { FeedbackFilter, FeedbackItemsArgs, FeedbackOrder, FeedbackOrderField, S
 import { FeedbackProject, FeedbackTag } from './feedback-facet.entity';
 import { FEEDBACK_KEY_PREFIX, FeedbackItem } from './feedback-item.entity';
 import { FeedbackVote } from './feedback-vote.entity';
+import { ListingScope } from './feedback-listing.entity';
+import { FeedbackListings } from './feedback-listings';
 import { LoopStage } from './feedback.enums';
 import { EventType } from '../history/event-catalogue';
 
@@ -44,6 +46,7 @@ export class FeedbackService {
     private readonly actors: ActorsService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly listings: FeedbackListings,
   ) {}
 
   private get items(): Repository<FeedbackItem> {
@@ -77,36 +80,20 @@ export class FeedbackService {
     if (filter?.origin) query.andWhere('feedback.origin = :origin', { origin: filter.origin });
     if (filter?.stage) query.andWhere('feedback.stage = :stage', { stage: filter.stage });
     if (filter?.organization) query.andWhere('feedback.organization = :organization', { organization: filter.organization });
-    if (filter?.project) query.andWhere(...inScope('feedback.id', this.namingProject(filter.project)));
-    if (filter?.tag) query.andWhere(...inScope('feedback.id', this.taggedWith(filter.tag)));
+    if (filter?.project) this.listings.narrow(query, ListingScope.namedProject(filter.project));
+    if (filter?.tag) this.listings.narrow(query, ListingScope.tag(filter.tag));
     if (filter?.submitterEmail) query.andWhere(...isScope('feedback.submitterId', this.actors.withEmail(filter.submitterEmail)));
     return query;
-  }
-
-  /** Scope: the requests that name this project. */
-  namingProject(project: string): IdScope {
-    return this.tx.manager
-      .createQueryBuilder(FeedbackProject, 'namedProject')
-      .select('namedProject.feedbackId')
-      .where('namedProject.project = :feedbackProject', { feedbackProject: project.toLowerCase() });
-  }
-
-  /** Scope: the requests tagged so (with or without its #). */
-  taggedWith(tag: string): IdScope {
-    return this.tx.manager
-      .createQueryBuilder(FeedbackTag, 'tagged')
-      .select('tagged.feedbackId')
-      .where('tagged.tag = :feedbackTag', { feedbackTag: tag.trim().replace(/^#+/, '').toLowerCase() });
   }
 
   list(args: FeedbackItemsArgs): Promise<Connection<FeedbackItem>> {
     return this.page(this.filtered(args.filter), args, args.orderBy);
   }
 
-  /** A page of items in the requested order (newest first by default). */
+  /** A page of items in the requested order (newest first by default); a query narrowed by a listing is read in the listing's copy of the order. */
   page(query: SelectQueryBuilder<FeedbackItem>, page: PageArgs, orderBy?: FeedbackOrder | null): Promise<Connection<FeedbackItem>> {
     const order = orderBy ?? { field: FeedbackOrderField.CREATED_AT, direction: OrderDirection.DESC };
-    return paginate(query, page, feedbackOrder(order.field, order.direction));
+    return paginate(query, page, this.listings.orderFor(query, order.field, order.direction) ?? feedbackOrder(order.field, order.direction));
   }
 
   submit(by: Actor, input: SubmitFeedbackInput): Promise<FeedbackItem> {

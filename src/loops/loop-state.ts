@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, In, SelectQueryBuilder } from 'typeorm';
 import { Clock } from '../common/clock';
-import { IdScope } from '../common/scopes';
 import { DAY_MS, daysBefore } from '../common/time';
 import { TransactionRunner } from '../common/transactions';
 import { CONFIG, LooptraceConfig } from '../config/config';
@@ -89,11 +88,6 @@ export class LoopStateStore {
       .andWhere('feedback.stage <> :stallOpen', { stallOpen: LoopStage.CLOSED })
       .andWhere('feedback.lastEventAt <= :stallCutoff', { stallCutoff: daysBefore(now, days) });
     return query;
-  }
-
-  /** Scope: the loops this release completed. */
-  completedIn(releaseId: number): IdScope {
-    return this.tx.manager.createQueryBuilder(FeedbackItem, 'completed').select('completed.id').where('completed.completedInReleaseId = :completedIn', { completedIn: releaseId });
   }
 
   /**

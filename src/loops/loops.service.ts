@@ -12,8 +12,9 @@ import { TransactionRunner } from '../common/transactions';
 import { FEEDBACK_KEY_PREFIX, FeedbackItem } from '../feedback/feedback-item.entity';
 import { LoopStage, Resolution, Verdict } from '../feedback/feedback.enums';
 import { FeedbackService } from '../feedback/feedback.service';
+import { ListingScope } from '../feedback/feedback-listing.entity';
+import { FeedbackListings } from '../feedback/feedback-listings';
 import { HistoryService } from '../history/history.service';
-import { OutcomesService } from '../outcomes/outcomes.service';
 import { ReleasesService } from '../releases/releases.service';
 import { ThemesService } from '../themes/themes.service';
 import { CloseLoopInput, LoopFilter, LoopsArgs, MergeFeedbackInput } from './dto/loop.inputs';
@@ -38,13 +39,13 @@ export class LoopsService {
     private readonly feedback: FeedbackService,
     private readonly themes: ThemesService,
     private readonly blueprints: BlueprintsService,
-    private readonly outcomes: OutcomesService,
     private readonly releases: ReleasesService,
     private readonly facts: LoopFactsService,
     private readonly loopState: LoopStateStore,
     private readonly history: HistoryService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly listings: FeedbackListings,
   ) {}
 
   private get answers(): Repository<LoopBlueprint> {
@@ -197,9 +198,7 @@ export class LoopsService {
 
   /** Loops linked to the theme or to one of its sub-themes. */
   async ofTheme(themeId: number, page: PageArgs): Promise<Connection<FeedbackItem>> {
-    const query = this.feedback.filtered(null);
-    await this.whereThemes(query, [themeId]);
-    return this.feedback.page(query, page);
+    return this.feedback.page(this.listings.narrow(this.feedback.filtered(null), ListingScope.theme(themeId)), page);
   }
 
   /** The loops a blueprint answers: who asked for this work. */
@@ -235,32 +234,18 @@ export class LoopsService {
       tag: filter?.tag,
       submitterEmail: filter?.submitterEmail,
     });
-    // A filter met in either of two ways is one union of scopes, which both engines drive from the scopes' indexes.
-    if (filter?.project) {
-      query.andWhere(...inScope('feedback.id', [this.feedback.namingProject(filter.project), this.answeredBy(this.blueprints.inProject(filter.project))]));
-    }
+    // Filters through other tables read the loops' listings (decisions/0015): the first one narrowing the query gives the page its order.
+    if (filter?.project) this.listings.narrow(query, ListingScope.project(filter.project));
     if (filter?.themeKey) {
       const theme = await this.themes.byKey(filter.themeKey, 'filter.themeKey');
-      await this.whereThemes(query, [theme.id]);
+      this.listings.narrow(query, ListingScope.theme(theme.id));
     }
     if (filter?.release) {
       const release = await this.releases.byName(filter.release, 'filter.release');
-      query.andWhere(
-        ...inScope('feedback.id', [
-          this.loopState.completedIn(release.id),
-          this.answeredBy(this.blueprints.targeting(release.id)),
-          this.answeredBy(this.outcomes.blueprintsWithOutcomeIn(release.id)),
-        ]),
-      );
+      this.listings.narrow(query, ListingScope.release(release.id));
     }
     if (filter?.stalledForDays !== undefined && filter?.stalledForDays !== null) this.loopState.whereStalled(query, filter.stalledForDays);
     return query;
-  }
-
-  private async whereThemes(query: ReturnType<FeedbackService['filtered']>, themeIds: number[]): Promise<void> {
-    const subtrees = await this.themes.subtrees(themeIds);
-    const ids = [...new Set([...subtrees.values()].flat())];
-    query.andWhere(...inScope('feedback.id', this.themes.linkedFeedback(ids)));
   }
 
   /** Scope: the loops answered by one of these blueprints (through a theme or directly), by their ids or a scope of theirs. */

@@ -9,7 +9,6 @@ import { assertExpectedVersion, BadUserInputError, ConflictError, NotFoundError 
 import { idFromKey } from '../common/keys';
 import { LinkStore, linkKey } from '../common/links';
 import { Connection, paginate } from '../common/pagination';
-import { IdScope } from '../common/scopes';
 import { TransactionRunner } from '../common/transactions';
 import { FeedbackItem } from '../feedback/feedback-item.entity';
 import { FeedbackService } from '../feedback/feedback.service';
@@ -231,15 +230,6 @@ export class ThemesService {
   activeLinksOf(feedbackIds: readonly number[]): Promise<FeedbackThemeLink[]> {
     if (feedbackIds.length === 0) return Promise.resolve([]);
     return this.tx.manager.find(FeedbackThemeLink, { where: { feedbackId: In([...feedbackIds]), removedAt: IsNull() }, order: { id: 'ASC' } });
-  }
-
-  /** Scope: the feedback items linked (in force) to any of these themes. */
-  linkedFeedback(themeIds: readonly number[]): IdScope {
-    return this.tx.manager
-      .createQueryBuilder(FeedbackThemeLink, 'themed')
-      .select('themed.feedbackId')
-      .where('themed.removedAt IS NULL')
-      .andWhere(themeIds.length ? 'themed.themeId IN (:...themedBy)' : '1 = 0', { themedBy: [...themeIds] });
   }
 
   /** The themes not archived, narrowed as asked, as a query to count and sample. */

@@ -175,7 +175,8 @@ function sqliteProblems(query: string, plans: { analyzed: SqliteStep[]; unanalyz
     if (why) problems.push(`sorts every matching row to return a page, where an index could give the order: ${why} (${sorts[0].detail})`);
   }
   if (afterCursor && readsAPage(query) && sorts.length === 0 && order) {
-    const bounded = order.column === 'id' ? /\b(id|rowid)[<>]/ : new RegExp(`\\b${order.column}[<>]`);
+    // A bound on the order's column alone, or on a row of columns that begins with it: (created_at,feedback_id)>(?,?).
+    const bounded = order.column === 'id' ? /\b(id|rowid)[<>]/ : new RegExp(`\\b${order.column}[<>]|\\(${order.column},[^)]*\\)[<>]`);
     // Rows looked up by primary key come from another table's index (a timeline, a facet), bounded by what matches there.
     const ordered = steps.find((step) => new RegExp(`^(SCAN|SEARCH) ${order.alias}\\b`).test(step.detail));
     if (ordered && !/ VIRTUAL TABLE INDEX | USING INTEGER PRIMARY KEY \(rowid=\?\)$/.test(ordered.detail) && !bounded.test(ordered.detail)) {

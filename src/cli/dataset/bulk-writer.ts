@@ -9,6 +9,7 @@ import { DefinitionStatus, ImplementationStatus } from '../../blueprints/bluepri
 import { linkKey } from '../../common/links';
 import { Role } from '../../common/role';
 import { FeedbackProject, FeedbackTag } from '../../feedback/feedback-facet.entity';
+import { FeedbackListing } from '../../feedback/feedback-listing.entity';
 import { FeedbackItem } from '../../feedback/feedback-item.entity';
 import { FeedbackVote } from '../../feedback/feedback-vote.entity';
 import { LoopStage, Resolution, Verdict } from '../../feedback/feedback.enums';
@@ -17,6 +18,7 @@ import { LoopEvent, LoopEventLoop, LoopEventRecord } from '../../history/loop-ev
 import { LoopHealthShare, LoopHealthTally } from '../../loops/health/health-tally.entity';
 import { counterOf, shareChange, shareOf, TallyFacts } from '../../loops/health/health-tally';
 import { LoopBlueprint } from '../../loops/loop-blueprint.entity';
+import { listingScopesOf } from '../../loops/loop-listing';
 import { LoopStageStay } from '../../loops/loop-stage-stay.entity';
 import { BlueprintFact, deriveStage } from '../../loops/stage';
 import { Notification } from '../../notifications/notification.entity';
@@ -683,7 +685,7 @@ export class DatasetModel implements PlanView {
     };
   }
 
-  /** Writes what ended up as it is: requests, themes, blueprints, open stays, answers, search documents, the health tally. */
+  /** Writes what ended up as it is: requests, themes, blueprints, open stays, answers, search documents, the health tally and the listings. */
   finish(): void {
     const counters = new Map<string, number>();
     for (const node of this.themes) {
@@ -700,7 +702,10 @@ export class DatasetModel implements PlanView {
       const answering = this.answering(loop);
       for (const blueprint of answering) this.sink.insert(LoopBlueprint, { feedbackId: loop.row.id, blueprintId: blueprint.row.id });
       this.sink.searchDocument('feedback', loop.row.id, loop.row.title, loop.row.body, [...loop.tags].sort().join(' '));
-      const share = shareOf(this.tallyFacts(loop, answering));
+      const facts = this.tallyFacts(loop, answering);
+      const share = shareOf(facts);
+      const { createdAt, voteCount, stageEnteredAt, lastEventAt } = loop.row;
+      for (const scope of listingScopesOf(facts, loop)) this.sink.insert(FeedbackListing, { feedbackId: loop.row.id, scope, createdAt, voteCount, stageEnteredAt, lastEventAt });
       this.sink.insert(LoopHealthShare, { feedbackId: loop.row.id, share: JSON.stringify(share) });
       shareChange(null, share, counters);
     }

@@ -4,6 +4,7 @@ import { BlueprintsService } from '../../blueprints/blueprints.service';
 import { eachChunk } from '../../common/chunks';
 import { TransactionRunner } from '../../common/transactions';
 import { FeedbackService } from '../../feedback/feedback.service';
+import { FeedbackListings, ListedRequest } from '../../feedback/feedback-listings';
 import { Consequence, ProjectedEvent } from '../../history/consequences';
 import { EventType, isEventOf } from '../../history/event-catalogue';
 import { HistoryService } from '../../history/history.service';
@@ -12,6 +13,7 @@ import { ThemesService } from '../../themes/themes.service';
 import { LoopFactsService } from '../loop-facts.service';
 import { LoopLocks } from '../loop-locks';
 import { LoopsService } from '../loops.service';
+import { listingScopesOf } from '../loop-listing';
 import { LoopHealthShare, LoopHealthTally } from './health-tally.entity';
 import { counterOf, shareChange, shareOf, TallyFacts, TallyShare } from './health-tally';
 
@@ -26,7 +28,7 @@ const COUNTERS_PER_STATEMENT = 100;
  */
 export const TALLY_SHARDS = 32;
 
-/** A counter that does not hold what the shares of its slice add up to, or a loop whose stored share is not what its facts give. */
+/** A counter that does not hold what the shares of its slice add up to, or a loop whose stored share or listing is not what its facts give. */
 export interface TallyMismatch {
   what: string;
   stored: number | string;
@@ -41,6 +43,11 @@ export interface TallyMismatch {
  * share and its new one. A loop can also change slices without an event of
  * its own: a blueprint that targets another release moves every loop it
  * answers, and a theme moved in the tree every loop linked under it.
+ *
+ * The same count keeps each loop's listings (FeedbackListing): the lists
+ * filtered by project, theme, release, tag or named project that hold it,
+ * with its order columns as they are when the write commits. They are its
+ * slices by another name, read from the same facts at the same moment.
  */
 @Injectable()
 export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap {
@@ -55,6 +62,7 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
     private readonly blueprints: BlueprintsService,
     private readonly loops: LoopsService,
     private readonly locks: LoopLocks,
+    private readonly listings: FeedbackListings,
   ) {}
 
   onModuleInit(): void {
@@ -90,7 +98,9 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
   async recount(feedbackIds: readonly number[]): Promise<void> {
     const change = new Map<string, number>();
     await eachChunk(feedbackIds, async (chunk) => {
-      const shares = await this.sharesOf(chunk);
+      const counted = await this.countedOf(chunk);
+      const shares = new Map([...counted].map(([id, { share }]) => [id, share]));
+      await this.listings.keep([...counted.values()].map(({ listed }) => listed));
       const stored = new Map(
         (await this.tx.manager.findBy(LoopHealthShare, { feedbackId: In(chunk) })).map((row) => [row.feedbackId, JSON.parse(row.share) as TallyShare]),
       );
@@ -111,9 +121,10 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
   rebuild(): Promise<void> {
     return this.tx.run(async () => {
       // Writes beside it on PostgreSQL count their loops again once it has committed, from the shares it stored (and it from theirs).
-      if (this.tx.locking) await this.tx.manager.query('LOCK TABLE loop_health_share, loop_health_tally IN SHARE ROW EXCLUSIVE MODE');
+      if (this.tx.locking) await this.tx.manager.query('LOCK TABLE loop_health_share, loop_health_tally, feedback_listing IN SHARE ROW EXCLUSIVE MODE');
       await this.tx.manager.createQueryBuilder().delete().from(LoopHealthTally).execute();
       await this.tx.manager.createQueryBuilder().delete().from(LoopHealthShare).execute();
+      await this.listings.clear();
       await this.recount(await this.loops.allIds());
     });
   }
@@ -153,10 +164,13 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
     const mismatches: TallyMismatch[] = [];
     const expected = new Map<string, number>();
     await eachChunk(await this.loops.allIds(), async (chunk) => {
-      const derived = await this.sharesOf(chunk);
+      const counted = await this.countedOf(chunk);
       const stored = new Map((await this.tx.manager.findBy(LoopHealthShare, { feedbackId: In(chunk) })).map((row) => [row.feedbackId, row.share]));
+      for (const { feedbackId, stored: was, derived } of await this.listings.mismatches([...counted.values()].map(({ listed }) => listed))) {
+        mismatches.push({ what: `listing of FB-${feedbackId}`, stored: was, derived });
+      }
       for (const id of chunk) {
-        const share = derived.get(id)!;
+        const share = counted.get(id)!.share;
         if (stored.get(id) !== JSON.stringify(share)) mismatches.push({ what: `share of FB-${id}`, stored: stored.get(id) ?? 'none', derived: JSON.stringify(share) });
         shareChange(null, share, expected);
       }
@@ -181,14 +195,14 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
     return count;
   }
 
-  /** The shares of these loops as their facts give them now; a loop that does not exist has none. */
-  private async sharesOf(feedbackIds: readonly number[]): Promise<Map<number, TallyShare>> {
+  /** The shares and the listings of these loops as their facts give them now; a loop that does not exist has none. */
+  private async countedOf(feedbackIds: readonly number[]): Promise<Map<number, { share: TallyShare; listed: ListedRequest }>> {
     const records = await this.facts.load(feedbackIds);
     const ids = [...records.keys()];
     const named = await this.feedback.facetsOf(ids);
     const stays = await this.loops.stays(ids);
     const ancestry = await this.themes.ancestry([...new Set([...records.values()].flatMap((record) => record.themeLinks.map((link) => link.themeId)))]);
-    const shares = new Map<number, TallyShare>();
+    const counted = new Map<number, { share: TallyShare; listed: ListedRequest }>();
     ids.forEach((id, index) => {
       const { item, themeLinks, routes } = records.get(id)!;
       const facts: TallyFacts = {
@@ -206,9 +220,9 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
         ]),
         stays: stays.filter((stay) => stay.feedbackId === id),
       };
-      shares.set(id, shareOf(facts));
+      counted.set(id, { share: shareOf(facts), listed: { item, scopes: listingScopesOf(facts, named[index]) } });
     });
-    return shares;
+    return counted;
   }
 
   /** Adds the changes to their counters, in the shard this write holds, many at a time; a counter's shard is made at its first count. */
