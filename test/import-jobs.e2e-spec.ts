@@ -196,6 +196,7 @@ describe('import jobs', () => {
 
 /** A job the service did not finish (it stopped) is failed when the service starts again; importing again finishes the work. */
 describe('an import interrupted by a stop', () => {
+  // Two services in turn and 2,000 records imported in all: on a busy machine, longer than the default minute.
   it('ends FAILED with how far it got, and the same import again completes it', async () => {
     const database = await createTestDatabase();
     const first = await startService({ database: database.database });
@@ -227,5 +228,5 @@ describe('an import interrupted by a stop', () => {
       await again.close();
       await database.drop();
     }
-  });
+  }, 180_000);
 });
