@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -99,6 +100,8 @@ export class AppModule implements NestModule {
             // Explicit, so that NODE_ENV=production (where Apollo turns it off by default) leaves the IDE working.
             introspection: config.introspection,
             includeStacktraceInErrorResponses: false,
+            // No cache hints are given or read (every operation is a POST), so Apollo's per-field cache-control bookkeeping is left out.
+            plugins: [ApolloServerPluginCacheControlDisabled()],
             formatError,
             context: (context: { req?: unknown } | SocketContext) =>
               'req' in context && context.req ? { req: context.req } : { req: { headers: {}, ...socketCaller(context as SocketContext) } },

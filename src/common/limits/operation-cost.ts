@@ -1,4 +1,5 @@
 import {
+  ASTNode,
   DocumentNode,
   FragmentDefinitionNode,
   getDirectiveValues,
@@ -16,6 +17,7 @@ import {
   OperationDefinitionNode,
   SelectionNode,
   SelectionSetNode,
+  visit,
 } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination';
@@ -134,8 +136,61 @@ function operationOf(document: DocumentNode, operationName?: string | null): Ope
  * alone (graphql-query-complexity walks the selections, resolving variables,
  * fragments, aliases and @skip/@include). Throws a GraphQLError when the
  * variables do not fit the arguments or the document is too large to walk.
+ * A document measured before with the same values of the variables a measure
+ * reads is not walked again (its other variables are then left to execution
+ * to check).
  */
 export function measureOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName?: string | null,
+): OperationMeasure {
+  let known = measures.get(document);
+  if (!known) measures.set(document, (known = { names: variablesMeasuredBy(document), bySchema: new WeakMap() }));
+  const schemaMeasures = known.bySchema.get(schema) ?? new Map<string, OperationMeasure>();
+  known.bySchema.set(schema, schemaMeasures);
+  const key = JSON.stringify([operationName ?? null, ...known.names.map((name) => variables?.[name] ?? null)]);
+  const found = schemaMeasures.get(key);
+  if (found) return found;
+  const measure = measureAfresh(schema, document, variables, operationName);
+  if (schemaMeasures.size >= MEASURES_PER_DOCUMENT) schemaMeasures.clear();
+  schemaMeasures.set(key, measure);
+  return measure;
+}
+
+/**
+ * The measures made of each document, by the values of the variables they
+ * depend on. The GraphQL server keeps the documents of the operations it
+ * sees parsed, and hands the same document for the same text: an operation
+ * sent again with other ids is not walked again.
+ */
+const measures = new WeakMap<DocumentNode, { names: string[]; bySchema: WeakMap<GraphQLSchema, Map<string, OperationMeasure>> }>();
+
+/** Most measures kept per document: one per page size and @skip/@include a client uses, in practice a few. */
+const MEASURES_PER_DOCUMENT = 100;
+
+/** The variables a measure reads: those given to a `first` (a page size) or to @skip and @include. No other value changes it. */
+export function variablesMeasuredBy(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (node: ASTNode) =>
+    visit(node, {
+      Variable: (variable) => {
+        names.add(variable.name.value);
+      },
+    });
+  visit(document, {
+    Argument: (argument) => {
+      if (argument.name.value === 'first') collect(argument.value);
+    },
+    Directive: (directive) => {
+      if (directive.name.value === 'skip' || directive.name.value === 'include') directive.arguments?.forEach((argument) => collect(argument.value));
+    },
+  });
+  return [...names].sort();
+}
+
+function measureAfresh(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,

@@ -51,6 +51,7 @@ function unreadable(query: string): 'tokens' | 'nesting' | null {
  * or nests too deep (BAD_USER_INPUT on the field query, HTTP 400).
  */
 export function refuseUnreadableText(query: string): void {
+  if (readable.has(query)) return;
   const over = unreadable(query);
   if (over === 'tokens') {
     throw new QueryTooComplexError(
@@ -61,7 +62,20 @@ export function refuseUnreadableText(query: string): void {
   if (over === 'nesting') {
     throw BadUserInputError.field('query', `the operation was not read: its brackets nest more than ${MAX_OPERATION_NESTING} deep, which no operation of this API needs`, 400);
   }
+  if (query.length > READABLE_LENGTH_KEPT) return;
+  if (readable.size >= READABLE_KEPT) readable.clear();
+  readable.add(query);
 }
+
+/**
+ * Texts read and found readable lately: clients send the same few operations
+ * over and over (with other variables), and each is read once. At most
+ * READABLE_KEPT of them, each of READABLE_LENGTH_KEPT characters at most: a
+ * few megabytes in all.
+ */
+const readable = new Set<string>();
+const READABLE_KEPT = 500;
+const READABLE_LENGTH_KEPT = 8_000;
 
 /** The operation text of a GraphQL request over HTTP: in the JSON body of a POST, in the query string of a GET. */
 function operationText(request: Request): unknown {
