@@ -14,7 +14,7 @@
 // into a fresh database with `db copy`. Nothing here asserts a time.
 const { execFileSync, spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { cpus, totalmem, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
@@ -37,6 +37,7 @@ const REQUESTS = Number(options.requests);
 const ROOT = join(__dirname, '..');
 const only = options.only ? new RegExp(options.only, 'i') : null;
 const log = (line) => process.stderr.write(`${line}\n`);
+const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
 
 // ---------- datasets ----------
 
@@ -57,11 +58,15 @@ function dataset(loops) {
     rmSync(file, { force: true });
     log(`Generating ${loops} loops…`);
     const started = Date.now();
-    execFileSync(process.execPath, ['--max-old-space-size=12000', join(ROOT, 'dist/cli/main.js'), 'dataset', 'generate', '--loops', String(loops), '--to', file, '--tokens', tokens], {
+    // Made under a name of this run's own, and given its name once whole: a bench started meanwhile does not take a half-made file for a broken one.
+    const partial = `${file}.${process.pid}.partial`;
+    execFileSync(process.execPath, ['--max-old-space-size=12000', join(ROOT, 'dist/cli/main.js'), 'dataset', 'generate', '--loops', String(loops), '--to', partial, '--tokens', `${partial}.tokens.json`], {
       env: { ...process.env, ADMIN_TOKEN },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     writeFileSync(`${file}.seconds`, String((Date.now() - started) / 1000));
+    renameSync(partial, file);
+    renameSync(`${partial}.tokens.json`, tokens);
   }
   const seconds = existsSync(`${file}.seconds`) ? Number(readFileSync(`${file}.seconds`, 'utf8')) : null;
   return { file, tokens: JSON.parse(readFileSync(tokens, 'utf8')), generatedInSeconds: seconds };
@@ -124,21 +129,30 @@ async function startService(databaseEnv, extraEnv = {}) {
     }
     await sleep(100);
   }
-  // The highest resident memory seen, sampled four times a second.
+  // The highest resident memory seen, over the run and since the last mark, sampled twenty times a second.
   let rss = 0;
+  let rssSinceMark = 0;
   const sample = () => {
     try {
       const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
       rss = Math.max(rss, kb * 1024);
+      rssSinceMark = Math.max(rssSinceMark, kb * 1024);
     } catch {
       // gone
     }
   };
-  const sampler = setInterval(sample, 250);
+  const sampler = setInterval(sample, 50);
   return {
     url,
     output,
     maxRss: () => (sample(), rss),
+    /** The highest resident memory since the last call, and a new mark. */
+    markRss: () => {
+      sample();
+      const highest = rssSinceMark;
+      rssSinceMark = 0;
+      return highest;
+    },
     stop: async () => {
       clearInterval(sampler);
       child.kill('SIGTERM');
@@ -163,8 +177,15 @@ function client(url) {
     if (answer.errors) throw new Error(`${query.slice(0, 100)}: ${JSON.stringify(answer.errors).slice(0, 500)}`);
     return answer.data;
   };
-  const statements = async () => Number(/^looptrace_database_statements_total (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())[1]);
-  return { gql, ok, statements };
+  const metrics = async () => (await fetch(`${url}/metrics`)).text();
+  const statements = async () => Number(/^looptrace_database_statements_total (\d+)$/m.exec(await metrics())[1]);
+  /** The process's memory as it reports it: resident, V8's heap in use, and what lives outside the heap on its behalf (buffers). */
+  const memory = async () => {
+    const text = await metrics();
+    const value = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return { rss: value('process_resident_memory_bytes'), heapUsed: value('nodejs_heap_size_used_bytes'), external: value('nodejs_external_memory_bytes') };
+  };
+  return { gql, ok, statements, memory };
 }
 
 
@@ -237,6 +258,7 @@ async function run(loops) {
       const p50s = [];
       const rates = [];
       let offset = 0;
+      service.markRss();
       for (let round = 0; round < ROUNDS; round++) {
         const base = await block(typename, requests, concurrency);
         const start = offset;
@@ -253,13 +275,16 @@ async function run(loops) {
         await request(offset);
         perRequest = (await api.statements()) - before - idle;
       }
-      const row = { name, concurrency, p50: median(p50s), perSecond: median(rates), ratio: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios), statements: perRequest };
+      const peakRss = service.markRss();
+      const after = await api.memory();
+      const row = { name, concurrency, p50: median(p50s), perSecond: median(rates), ratio: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios), statements: perRequest, peakRss, after };
       rows.push(row);
-      log(`  ${name} (c=${concurrency}): ${row.p50.toFixed(1)} ms p50, ${row.perSecond.toFixed(0)}/s, ${(row.ratio * 100).toFixed(1)} % of { __typename }`);
+      log(`  ${name} (c=${concurrency}): ${row.p50.toFixed(1)} ms p50, ${row.perSecond.toFixed(0)}/s, ${(row.ratio * 100).toFixed(1)} % of { __typename }; RSS at most ${mb(peakRss)} MB, after it ${mb(after.rss)} MB (heap ${mb(after.heapUsed)}, external ${mb(after.external)})`);
       return row;
     };
 
-    log(`Reads on ${loops} loops (${options.engine})…`);
+    const started = await api.memory();
+    log(`Reads on ${loops} loops (${options.engine}); the service started with RSS ${mb(started.rss)} MB (heap ${mb(started.heapUsed)}, external ${mb(started.external)})…`);
     const typenameAlone = await block(typename, REQUESTS * 2, 1);
     await measure('trace: loop(key), the trace page', (i) => api.ok(pm, TRACE, { key: pick(i) }));
     await measure('trace: loop(key), the trace page', (i) => api.ok(pm, TRACE, { key: pick(i) }), { concurrency: 16, requests: REQUESTS * 4, statements: false });
@@ -332,7 +357,7 @@ async function run(loops) {
     // The floor: the trace's own statements, run here on the database file with nothing above them.
     let floor = null;
     if (database.file && (!only || only.test('floor'))) floor = await rawFloor(database, service, pm, pick, typenameAlone.perSecond);
-    return { loops, generatedInSeconds, rows, rss: service.maxRss(), floor, typename: typenameAlone };
+    return { loops, generatedInSeconds, rows, rss: service.maxRss(), startRss: started.rss, floor, typename: typenameAlone };
   } finally {
     await service.stop();
     await database.drop();
@@ -400,17 +425,17 @@ function report(results) {
     out();
     out(`#### ${result.loops.toLocaleString('en')} loops`);
     out();
-    out(`Generated by \`dataset generate\`${result.generatedInSeconds ? ` in ${Math.round(result.generatedInSeconds)} s` : ''}. \`{ __typename }\`: ${result.typename.perSecond.toFixed(0)} requests/s at c=1 (p50 ${median(result.typename.times).toFixed(2)} ms). Server RSS at most ${(result.rss / 2 ** 20).toFixed(0)} MB during the run.`);
+    out(`Generated by \`dataset generate\`${result.generatedInSeconds ? ` in ${Math.round(result.generatedInSeconds)} s` : ''}. \`{ __typename }\`: ${result.typename.perSecond.toFixed(0)} requests/s at c=1 (p50 ${median(result.typename.times).toFixed(2)} ms). Server RSS ${mb(result.startRss)} MB once started, at most ${mb(result.rss)} MB during the run (each measure's highest is in the last column).`);
     if (result.floor) out(`Raw-SQL floor of the trace: its ${result.floor.statements} statements, run straight on the file with better-sqlite3, ${result.floor.perSecond.toFixed(0)} traces/s (${(result.floor.ratio * 100).toFixed(0)} % of \`{ __typename }\`).`);
     out();
-    out('| measure | c | p50 ms | req/s | % of `{ __typename }` (low–high) | SQL statements |');
-    out('| --- | ---: | ---: | ---: | ---: | ---: |');
+    out('| measure | c | p50 ms | req/s | % of `{ __typename }` (low–high) | SQL statements | RSS at most, MB |');
+    out('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of result.rows) {
       if (row.missing) {
-        out(`| ${row.name} | | | | ${row.missing} | |`);
+        out(`| ${row.name} | | | | ${row.missing} | | |`);
         continue;
       }
-      out(`| ${row.name} | ${row.concurrency} | ${row.p50.toFixed(1)} | ${row.perSecond.toFixed(0)} | ${(row.ratio * 100).toFixed(1)} (${(row.low * 100).toFixed(1)}–${(row.high * 100).toFixed(1)}) | ${row.statements ?? ''} |`);
+      out(`| ${row.name} | ${row.concurrency} | ${row.p50.toFixed(1)} | ${row.perSecond.toFixed(0)} | ${(row.ratio * 100).toFixed(1)} (${(row.low * 100).toFixed(1)}–${(row.high * 100).toFixed(1)}) | ${row.statements ?? ''} | ${mb(row.peakRss)} |`);
     }
   }
   return lines.join('\n');

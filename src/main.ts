@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AdminBootstrap } from './actors/admin-bootstrap';
 import { AppModule, configureHttp, GRAPHQL_PATH } from './app.module';
 import { ConfigError, loadConfig, LooptraceConfig } from './config/config';
+import { limitHeapGrowth } from './heap-growth';
 import { startupProblem } from './startup-problem';
 import { DASHBOARD_PATH, IDE_PATH } from './web/web.controller';
 
@@ -42,4 +43,5 @@ try {
   process.stderr.write(`Looptrace cannot start: ${error.message}\n`);
   process.exit(1);
 }
+limitHeapGrowth();
 bootstrap(config).catch(fail);

@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { SqlLogger } from '../src/database/sql-logger';
+import { parametersJson, SqlLogger } from '../src/database/sql-logger';
 import { WRITER } from '../src/database/writer';
 import { HealthTallyService } from '../src/loops/health/health-tally.service';
 import { EventType } from '../src/history/event-catalogue';
@@ -358,7 +358,7 @@ describe('query plans of the lists', () => {
         const { page, verdicts } = await plansOf(shape.operation(selection, counted), { ...shape.variables, first: PAGE, after }, shape.field);
         // To read every plan, not only those that fail: QUERY_PLANS_OUT=plans.txt npx jest test/query-plans.e2e-spec.ts
         if (process.env.QUERY_PLANS_OUT) {
-          appendFileSync(process.env.QUERY_PLANS_OUT, verdicts.map((v) => `${name}\n${v.statement.query}\n${JSON.stringify(v.statement.parameters)}\n${v.plan}\n\n`).join(''));
+          appendFileSync(process.env.QUERY_PLANS_OUT, verdicts.map((v) => `${name}\n${v.statement.query}\n${parametersJson(v.statement.parameters)}\n${v.plan}\n\n`).join(''));
         }
         expect({ shape: name, rows: page.nodes.length }).toEqual({ shape: name, rows: PAGE });
         for (const verdict of verdicts.filter((v) => v.problems.length)) {
@@ -366,7 +366,7 @@ describe('query plans of the lists', () => {
             [
               `${name}:`,
               `  statement: ${verdict.statement.query}`,
-              `  parameters: ${JSON.stringify(verdict.statement.parameters)}`,
+              `  parameters: ${parametersJson(verdict.statement.parameters)}`,
               `  plan:\n${verdict.plan}`,
               ...verdict.problems.map((problem) => `  ${problem}`),
             ].join('\n'),

@@ -6,6 +6,7 @@ import { dataSourceOptions } from './data-source-options';
 import { QueryPacing } from './query-pacing';
 import { SqlLogger } from './sql-logger';
 import { prepareSqliteFolder } from './sqlite-file';
+import { bindNumberParameters } from './sqlite-number-parameters';
 import { WRITER } from './writer';
 
 
@@ -17,24 +18,30 @@ class SqlLoggerModule {}
 
 const isSqliteFile = (options: DataSourceOptions) => options.type === 'better-sqlite3' && options.database !== ':memory:';
 
+/** A data source of the options, opened; on SQLite it binds numbers rather than writing them into the statements (see bindNumberParameters). */
+function open(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource(options);
+  bindNumberParameters(dataSource);
+  return dataSource.initialize();
+}
+
 /** Brings the schema up to date on a connection of its own, with no statement timeout: a migration may take long. */
 async function migrate(options: DataSourceOptions): Promise<void> {
   const quiet: DataSourceOptions = options.type === 'postgres' ? { ...options, extra: {}, poolSize: 1 } : options;
-  const migrator = new DataSource({ ...quiet, migrationsRun: true });
-  await migrator.initialize();
+  const migrator = await open({ ...quiet, migrationsRun: true });
   await migrator.destroy();
 }
 
 /** The data source for reads: migrated first; on a SQLite file, unable to write. */
 async function openReader(options: DataSourceOptions): Promise<DataSource> {
   if (options.type === 'better-sqlite3' && !isSqliteFile(options)) {
-    const single = await new DataSource({ ...options, migrationsRun: true }).initialize();
+    const single = await open({ ...options, migrationsRun: true });
     single.subscribers.push(new QueryPacing(true));
     return single;
   }
   if (isSqliteFile(options)) prepareSqliteFolder(options.database as string);
   await migrate(options);
-  const reader = await new DataSource(options).initialize();
+  const reader = await open(options);
   if (isSqliteFile(options)) await reader.query('PRAGMA query_only = ON');
   reader.subscribers.push(new QueryPacing(options.type === 'better-sqlite3'));
   return reader;
@@ -42,7 +49,7 @@ async function openReader(options: DataSourceOptions): Promise<DataSource> {
 
 async function openWriter(reader: DataSource): Promise<DataSource> {
   if (!isSqliteFile(reader.options)) return reader;
-  const writer = await new DataSource(reader.options).initialize();
+  const writer = await open(reader.options);
   writer.subscribers.push(new QueryPacing(true));
   return writer;
 }

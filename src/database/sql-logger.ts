@@ -3,6 +3,9 @@ import { Logger } from 'typeorm';
 
 let statementsRun = 0;
 
+/** Parameters as JSON; SQLite's integers are bound as BigInts, which JSON writes as the numbers they are. */
+export const parametersJson = (parameters: unknown[]) => JSON.stringify(parameters, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value));
+
 /** Statements run by this process on every data source since it started: the metrics read it. */
 export const statementsSoFar = () => statementsRun;
 
@@ -36,7 +39,7 @@ export class SqlLogger implements Logger {
     this.statements += 1;
     statementsRun += 1;
     for (const recording of this.recordings) recording.push({ query, parameters: [...(parameters ?? [])] });
-    if (this.verbose) this.logger.debug(`${query}${parameters?.length ? ` -- ${JSON.stringify(parameters)}` : ''}`);
+    if (this.verbose) this.logger.debug(`${query}${parameters?.length ? ` -- ${parametersJson(parameters)}` : ''}`);
   }
 
   logQueryError(error: string | Error, query: string): void {
