@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
  * with it, whatever the size of the database. At 50 % it stays under
  * 120 MB; full collections come three times as often, and over the bench
  * their pauses took 1.2 s instead of 0.5 s of 260 s of processor time
- * (decision 0015).
+ * (decision 0016).
  *
  * Unlike a limit on the heap (`--max-old-space-size`), this never makes the
  * process fail: a request that needs more memory gets it, and the heap shrinks
