@@ -1,4 +1,5 @@
 import { validateInput } from '../src/common/validation.pipe';
+import { SqlLogger } from '../src/database/sql-logger';
 import { LoopFilter } from '../src/loops/dto/loop.inputs';
 import { LoopHealthService } from '../src/loops/health/loop-health.service';
 import { startCore, TestCore } from './support/core';
@@ -126,6 +127,49 @@ describe('loop health', () => {
 
     const pike = await health({ release: 'Pike' });
     expect(pike).toMatchObject({ total: 2, closureByRelease: [{ release: { name: 'Pike' }, touched: 2, closed: 2, rate: 1 }] });
+  });
+
+  it("reads a slice's exact durations once for all its figures, through its loops or through the durations' kinds", async () => {
+    const recording = core.context.get(SqlLogger).record();
+    let theme: Awaited<ReturnType<typeof health>>;
+    try {
+      theme = await health({ themeKey: 'TH-1' });
+    } finally {
+      recording.stop();
+    }
+    expect(theme.timeInStage).toEqual([
+      { stage: 'REQUESTED', samples: 2, medianSeconds: 2 * DAY, p90Seconds: 2 * DAY },
+      { stage: 'TRIAGED', samples: 2, medianSeconds: DAY, p90Seconds: DAY },
+      { stage: 'THEMED', samples: 2, medianSeconds: 2 * DAY, p90Seconds: 2 * DAY },
+      { stage: 'PLANNED', samples: 2, medianSeconds: 5 * DAY, p90Seconds: 5 * DAY },
+      { stage: 'IN_DEVELOPMENT', samples: 2, medianSeconds: 10 * DAY, p90Seconds: 10 * DAY },
+      { stage: 'RELEASED', samples: 1, medianSeconds: DAY, p90Seconds: DAY },
+      { stage: 'CLOSED', samples: 0, medianSeconds: null, p90Seconds: null },
+    ]);
+    expect(theme.requestToClosure).toEqual({ samples: 1, medianSeconds: 21 * DAY, p90Seconds: 21 * DAY });
+    // Six stages with ended stays and the closure, all exact: not a statement a figure.
+    expect(recording.statements.filter((statement) => /loop_stage_stay/.test(statement.query)).length).toBeLessThanOrEqual(2);
+
+    // The same two loops by two filters at once, which the tally does not keep: aggregated from the loops themselves.
+    const aggregated = await health({ themeKey: 'TH-1', project: 'nova' });
+    expect(aggregated.total).toBe(2);
+    expect({ timeInStage: aggregated.timeInStage, requestToClosure: aggregated.requestToClosure }).toEqual({
+      timeInStage: theme.timeInStage,
+      requestToClosure: theme.requestToClosure,
+    });
+
+    // Of the users' three requests one has moved on, and only its stays count: not those of the operators' requests beside it.
+    const byUsers = await health({ origin: 'USER' });
+    expect(byUsers.timeInStage).toEqual([
+      { stage: 'REQUESTED', samples: 1, medianSeconds: 2 * DAY, p90Seconds: 2 * DAY },
+      { stage: 'TRIAGED', samples: 1, medianSeconds: DAY, p90Seconds: DAY },
+      { stage: 'THEMED', samples: 1, medianSeconds: 2 * DAY, p90Seconds: 2 * DAY },
+      { stage: 'PLANNED', samples: 1, medianSeconds: 5 * DAY, p90Seconds: 5 * DAY },
+      { stage: 'IN_DEVELOPMENT', samples: 1, medianSeconds: 10 * DAY, p90Seconds: 10 * DAY },
+      { stage: 'RELEASED', samples: 0, medianSeconds: null, p90Seconds: null },
+      { stage: 'CLOSED', samples: 0, medianSeconds: null, p90Seconds: null },
+    ]);
+    expect(byUsers.requestToClosure).toEqual({ samples: 0, medianSeconds: null, p90Seconds: null });
   });
 });
 

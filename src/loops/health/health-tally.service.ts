@@ -142,6 +142,20 @@ export class HealthTallyService implements OnModuleInit, OnApplicationBootstrap 
     return byMetric;
   }
 
+  /** How many each of these metrics counts in the slice, all its buckets together. */
+  async totals(slice: string, metrics: readonly string[]): Promise<Map<string, number>> {
+    if (metrics.length === 0) return new Map();
+    const rows = await this.tx.manager
+      .createQueryBuilder(LoopHealthTally, 'tally')
+      .select('tally.metric', 'metric')
+      .addSelect('SUM(tally.count)', 'count')
+      .where('tally.slice = :slice', { slice })
+      .andWhere('tally.metric IN (:...metrics)', { metrics: [...metrics] })
+      .groupBy('tally.metric')
+      .getRawMany<{ metric: string; count: number | string }>();
+    return new Map(rows.map((row) => [row.metric, Number(row.count)]));
+  }
+
   /** The counters, each the sum of its shards. */
   private summed() {
     return this.tx.manager

@@ -22,6 +22,7 @@ import { dayOf, dayStart, originSlice, percentileOf, projectSlice, releaseSlice,
 import { HealthTallyService } from './health-tally.service';
 import { LoopsService } from '../loops.service';
 import { AgeBucket, DurationSummary, LoopHealth, ReleaseClosure, StageDuration } from './loop-health.model';
+import { cheaperRead, exactSummary } from './exact-durations';
 
 const SAMPLE_SIZE = 20;
 
@@ -38,7 +39,7 @@ const EXACT_SAMPLES = 1_000;
 /** The figures of a report that are about the loops themselves. */
 type LoopFigures = Pick<LoopHealth, 'funnel' | 'timeInStage' | 'requestToClosure' | 'stalled' | 'untriagedByAge' | 'closureByRelease'>;
 
-/** The slice a filter selects, as a subquery of loop ids to embed in other queries. */
+/** The slice a filter selects, as a subquery of loop ids (the column `id`) to embed in other queries. */
 interface Slice {
   sql: string;
   parameters: Record<string, unknown>;
@@ -71,13 +72,14 @@ export class LoopHealthService {
    * otherwise they are aggregated from the loops themselves.
    */
   async health(filter: LoopFilter | null | undefined): Promise<LoopHealth> {
-    const query = (await this.loops.filtered(filter)).select('feedback.id');
+    const query = (await this.loops.filtered(filter)).select('feedback.id', 'id');
     const slice: Slice = { sql: query.getQuery(), parameters: query.getParameters() };
     const now = this.clock.now();
     const tallied = await this.talliedSlice(filter);
     const loops = tallied ? await this.fromTally(tallied, filter, slice, now) : await this.fromLoops(slice, now);
-    const [blueprintsWithoutRequest, blueprintsWithoutRequestSample] = await this.blueprintsWithoutRequest(filter);
-    const [themesWithoutBlueprint, themesWithoutBlueprintSample] = await this.themesWithoutBlueprint(filter);
+    const themeIds = await this.themeScope(filter);
+    const [blueprintsWithoutRequest, blueprintsWithoutRequestSample] = await this.blueprintsWithoutRequest(filter, themeIds);
+    const [themesWithoutBlueprint, themesWithoutBlueprintSample] = await this.themesWithoutBlueprint(themeIds);
     return {
       ...loops,
       total: loops.funnel.reduce((sum, stage) => sum + stage.count, 0),
@@ -117,9 +119,10 @@ export class LoopHealthService {
   /**
    * The loops' figures from the slice's counters. Counts are exact. A
    * duration's median and 90th percentile are exact up to EXACT_SAMPLES
-   * samples (read from the stays themselves), and beyond that read from
-   * buckets 5 % wide, within 2.5 %. Stalls and ages are counted by the day;
-   * the loops of the one day where a cut-off falls are counted exactly.
+   * samples (the durations themselves, all read at once), and beyond that
+   * read from buckets 5 % wide, within 2.5 %. Stalls and ages are counted by
+   * the day; the loops of the one day where a cut-off falls are counted
+   * exactly.
    */
   private async fromTally(tallied: string, filter: LoopFilter | null | undefined, slice: Slice, now: Date): Promise<LoopFigures> {
     const counters = await this.tally.counters(tallied);
@@ -128,9 +131,10 @@ export class LoopHealthService {
       [...buckets.entries()].reduce((total, [bucket, count]) => total + (keep(bucket) ? count : 0), 0);
     const stages = metric(TallyMetric.STAGE);
     const funnel = LOOP_STAGES.map((stage, index) => ({ stage, count: stages.get(index) ?? 0 }));
-    const summary = async (buckets: Map<number, number>, exact: () => Promise<DurationSummary>): Promise<DurationSummary> => {
+    const exact = await this.exactDurations(tallied, slice, (name) => sum(metric(name)));
+    const summary = (buckets: Map<number, number>, durations: readonly number[] = []): DurationSummary => {
       const samples = sum(buckets);
-      if (samples <= EXACT_SAMPLES) return exact();
+      if (samples <= EXACT_SAMPLES) return exactSummary(durations);
       return { samples, medianSeconds: percentileOf(buckets, 0.5), p90Seconds: percentileOf(buckets, 0.9) };
     };
     /**
@@ -151,10 +155,8 @@ export class LoopHealthService {
     const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
     return {
       funnel,
-      timeInStage: await Promise.all(
-        LOOP_STAGES.map(async (stage) => ({ stage, ...(await summary(metric(TallyMetric.STAY + stage), () => this.timeIn(slice, stage))) })),
-      ),
-      requestToClosure: await summary(metric(TallyMetric.CLOSURE), () => this.requestToClosure(slice)),
+      timeInStage: LOOP_STAGES.map((stage) => ({ stage, ...summary(metric(TallyMetric.STAY + stage), exact.stays.get(stage)) })),
+      requestToClosure: summary(metric(TallyMetric.CLOSURE), exact.closures),
       stalled: await upTo(metric(TallyMetric.IDLE), 'lastEventAt', open, daysAgo(this.config.stalls.days)),
       untriagedByAge: await Promise.all(
         AGE_BUCKETS.map(async (bucket) => ({
@@ -164,6 +166,81 @@ export class LoopHealthService {
       ),
       closureByRelease: await this.closures(metric(TallyMetric.TOUCHED), metric(TallyMetric.CLOSED)),
     };
+  }
+
+  /**
+   * The durations of the figures read exactly (at most EXACT_SAMPLES samples;
+   * a figure of none has nothing to read), each kind once for the whole
+   * report, the way that goes through fewer rows (cheaperRead):
+   * - through the slice: one statement from its loops to their stays, by the
+   *   index on the stays' loop, which costs the slice's stays (a small slice);
+   * - through the kinds: the stays of those stages by the index of stage and
+   *   duration, the closed loops by the index of stage, each kept if its loop
+   *   is in the slice, which costs those durations over all loops (a figure
+   *   rare everywhere, such as the ended stays in CLOSED of reopened loops).
+   * Each statement names its tables in the order to read them, joined by
+   * CROSS JOIN, the one way to tell SQLite that order: left to choose, it read
+   * a small slice's stays from every stay of their stage, testing each one
+   * against the slice. PostgreSQL reads CROSS JOIN as a plain join.
+   */
+  private async exactDurations(tallied: string, slice: Slice, inSlice: (metric: string) => number): Promise<{ stays: Map<LoopStage, number[]>; closures: number[] }> {
+    const readExactly = (metric: string) => inSlice(metric) > 0 && inSlice(metric) <= EXACT_SAMPLES;
+    const stages = LOOP_STAGES.filter((stage) => readExactly(TallyMetric.STAY + stage));
+    const closure = readExactly(TallyMetric.CLOSURE);
+    const stays = new Map<LoopStage, number[]>(stages.map((stage) => [stage, []]));
+    if (!stages.length && !closure) return { stays, closures: [] };
+    const kinds = [...stages.map((stage) => TallyMetric.STAY + stage), ...(closure ? [TallyMetric.CLOSURE] : [])];
+    const everywhere = tallied === SLICE_ALL ? new Map(kinds.map((kind) => [kind, inSlice(kind)])) : await this.tally.totals(SLICE_ALL, kinds);
+    const read = cheaperRead(
+      { loops: inSlice(TallyMetric.STAGE), endedStays: LOOP_STAGES.reduce((total, stage) => total + inSlice(TallyMetric.STAY + stage), 0) },
+      {
+        endedStays: stages.reduce((total, stage) => total + (everywhere.get(TallyMetric.STAY + stage) ?? 0), 0),
+        closedLoops: closure ? (everywhere.get(TallyMetric.CLOSURE) ?? 0) : 0,
+      },
+    );
+    const parameters = { ...slice.parameters, exactStages: [...stages], closedStage: LoopStage.CLOSED, duplicate: Resolution.DUPLICATE };
+    const closedLoop = 'looped.stage = :closedStage AND looped.resolution <> :duplicate';
+    const closures = new Map<number, number>();
+    const addToClosure = (loopId: number, seconds: number) => closures.set(loopId, (closures.get(loopId) ?? 0) + seconds);
+    if (read === 'slice') {
+      const wanted = [...(stages.length ? ['stay.stage IN (:...exactStages)'] : []), ...(closure ? [`(${closedLoop})`] : [])];
+      const rows = await this.rawQuery<{ loopId: number | string; stage: LoopStage; seconds: number | string; closed: number | string }>(
+        `SELECT stay.feedback_id AS "loopId", stay.stage AS stage, stay.seconds AS seconds, CASE WHEN ${closedLoop} THEN 1 ELSE 0 END AS closed
+         FROM (${slice.sql}) sliced CROSS JOIN feedback_item looped CROSS JOIN loop_stage_stay stay
+         WHERE looped.id = sliced.id AND stay.feedback_id = looped.id AND stay.seconds IS NOT NULL AND (${wanted.join(' OR ')})`,
+        parameters,
+      );
+      for (const row of rows) {
+        stays.get(row.stage)?.push(Number(row.seconds));
+        if (closure && Number(row.closed) === 1) addToClosure(Number(row.loopId), Number(row.seconds));
+      }
+      return { stays, closures: [...closures.values()] };
+    }
+    if (stages.length) {
+      const rows = await this.rawQuery<{ stage: LoopStage; seconds: number | string }>(
+        `SELECT stay.stage AS stage, stay.seconds AS seconds
+         FROM loop_stage_stay stay CROSS JOIN (${slice.sql}) sliced
+         WHERE stay.stage IN (:...exactStages) AND stay.seconds IS NOT NULL AND sliced.id = stay.feedback_id`,
+        parameters,
+      );
+      for (const row of rows) stays.get(row.stage)!.push(Number(row.seconds));
+    }
+    if (closure) {
+      const rows = await this.rawQuery<{ loopId: number | string; seconds: number | string }>(
+        `SELECT stay.feedback_id AS "loopId", stay.seconds AS seconds
+         FROM feedback_item looped CROSS JOIN (${slice.sql}) sliced CROSS JOIN loop_stage_stay stay
+         WHERE ${closedLoop} AND sliced.id = looped.id AND stay.feedback_id = looped.id AND stay.seconds IS NOT NULL`,
+        parameters,
+      );
+      for (const row of rows) addToClosure(Number(row.loopId), Number(row.seconds));
+    }
+    return { stays, closures: [...closures.values()] };
+  }
+
+  /** A statement written out, with named parameters as the query builder takes them. */
+  private rawQuery<T>(sql: string, parameters: Record<string, unknown>): Promise<T[]> {
+    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, parameters);
+    return this.dataSource.query(query, values);
   }
 
   /** The loops of the slice whose time falls on the moment's day, up to the moment: a day's loops, by the column's index. */
@@ -269,9 +346,8 @@ export class LoopHealthService {
     return (await this.themes.subtrees([root])).get(root) ?? [root];
   }
 
-  private async blueprintsWithoutRequest(filter: LoopFilter | null | undefined): Promise<[number, Blueprint[]]> {
+  private async blueprintsWithoutRequest(filter: LoopFilter | null | undefined, themeIds: number[] | null): Promise<[number, Blueprint[]]> {
     const within: IdScope[][] = [];
-    const themeIds = await this.themeScope(filter);
     if (themeIds) within.push([this.blueprints.linkedToThemes(themeIds)]);
     if (filter?.release) {
       const release = await this.releases.byName(filter.release, 'filter.release');
@@ -284,9 +360,9 @@ export class LoopHealthService {
   }
 
   /** A theme has a blueprint when one is linked to it or to any theme under it. */
-  private async themesWithoutBlueprint(filter: LoopFilter | null | undefined): Promise<[number, Theme[]]> {
+  private async themesWithoutBlueprint(themeIds: number[] | null): Promise<[number, Theme[]]> {
     const covered = await this.themes.withAncestors(await this.blueprints.themesWithBlueprints());
-    const query = this.themes.unarchived({ excluding: covered, within: await this.themeScope(filter) });
+    const query = this.themes.unarchived({ excluding: covered, within: themeIds });
     const count = await query.getCount();
     const sample = await query.orderBy('theme.id').limit(SAMPLE_SIZE).getMany();
     return [count, sample];
