@@ -12,7 +12,7 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const { cpus, totalmem, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
-const { ADMIN_TOKEN, PG_SERVER, median, onServer, percentile, sleep } = require('./bench-support');
+const { ADMIN_TOKEN, PG_SERVER, serviceEnv, median, onServer, percentile, sleep } = require('./bench-support');
 
 const { values: options } = parseArgs({
   options: {
@@ -46,19 +46,7 @@ async function createDatabase() {
 
 async function startService(databaseEnv) {
   const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
-    env: {
-      ...process.env,
-      ...databaseEnv,
-      NODE_ENV: 'production',
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN,
-      // The bench is one caller sending far more than any person would: its budget must not be what it measures.
-      QUERY_BUDGET_PER_HOUR: '1000000000',
-      ANONYMOUS_REQUESTS_PER_MINUTE: '1000000',
-      WEBHOOK_POLL_MS: '0',
-      STALL_SWEEP_MS: '0',
-    },
+    env: serviceEnv(PORT, databaseEnv),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

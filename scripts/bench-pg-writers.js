@@ -18,7 +18,7 @@ const { cpus, loadavg, totalmem } = require('node:os');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const { Client } = require('pg');
-const { ADMIN_TOKEN, PG_SERVER, median, onServer, sleep } = require('./bench-support');
+const { ADMIN_TOKEN, PG_SERVER, serviceEnv, median, onServer, sleep } = require('./bench-support');
 
 // ---------- the database and the services ----------
 
@@ -85,19 +85,7 @@ async function watchDatabase(database) {
 /** The built service on its own port, as production runs it; resolves once it answers. */
 async function startService(databaseUrl, port) {
   const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN,
-      // The bench is a few callers sending far more than any person would: their budgets must not be what it measures.
-      QUERY_BUDGET_PER_HOUR: '1000000000',
-      ANONYMOUS_REQUESTS_PER_MINUTE: '1000000',
-      WEBHOOK_POLL_MS: '0',
-      STALL_SWEEP_MS: '0',
-    },
+    env: serviceEnv(port, { DATABASE_URL: databaseUrl }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

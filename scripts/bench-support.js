@@ -1,9 +1,28 @@
-// What the benchmark scripts share: the admin token they start the service
-// with, the PostgreSQL server they use, and their arithmetic.
+// What the benchmark scripts share: the admin token and the settings they
+// start the service with, the PostgreSQL server they use, and their arithmetic.
 const { Client } = require('pg');
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const PG_SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * The environment of the built service as the benches start it: production
+ * mode on 127.0.0.1 and the port, with these settings added. A bench sends far
+ * more than any person would, so the budgets are not what it measures, and no
+ * worker polls beside it.
+ */
+const serviceEnv = (port, settings = {}) => ({
+  ...process.env,
+  NODE_ENV: 'production',
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  ADMIN_TOKEN,
+  QUERY_BUDGET_PER_HOUR: '1000000000',
+  ANONYMOUS_REQUESTS_PER_MINUTE: '1000000',
+  WEBHOOK_POLL_MS: '0',
+  STALL_SWEEP_MS: '0',
+  ...settings,
+});
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,4 +49,4 @@ async function onServer(sql) {
   }
 }
 
-module.exports = { ADMIN_TOKEN, PG_SERVER, sleep, percentile, median, onServer };
+module.exports = { ADMIN_TOKEN, PG_SERVER, serviceEnv, sleep, percentile, median, onServer };

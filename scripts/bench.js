@@ -18,7 +18,7 @@ const { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSy
 const { cpus, totalmem, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
-const { ADMIN_TOKEN, PG_SERVER, median, onServer, percentile, sleep } = require('./bench-support');
+const { ADMIN_TOKEN, PG_SERVER, serviceEnv, median, onServer, percentile, sleep } = require('./bench-support');
 const Database = require('better-sqlite3');
 
 const { values: options } = parseArgs({
@@ -100,20 +100,7 @@ async function workingDatabase(source) {
 async function startService(databaseEnv, extraEnv = {}) {
   const port = 3900 + Math.floor(Math.random() * 90);
   const child = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
-    env: {
-      ...process.env,
-      ...databaseEnv,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN,
-      // The bench is one caller sending far more than any person would: its budget must not be what it measures.
-      QUERY_BUDGET_PER_HOUR: '1000000000',
-      ANONYMOUS_REQUESTS_PER_MINUTE: '1000000',
-      WEBHOOK_POLL_MS: '0',
-      STALL_SWEEP_MS: '0',
-      ...extraEnv,
-    },
+    env: serviceEnv(port, { ...databaseEnv, ...extraEnv }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = [];
